@@ -1,0 +1,132 @@
+"""Figures in one house style: choropleths with fixed bins, locator maps, time series, rankings.
+
+Figures are built with matplotlib.figure.Figure (not pyplot), so a notebook shows each exactly once."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+import matplotlib.patheffects as path_effects
+
+from .catalog import Indicator
+from .config import CITY_AREA_ID
+from .text import format_number
+
+N_CLASSES = 5
+# ColorBrewer sequential schemes: distinguishable under the common colour-vision deficiencies.
+NEED_PALETTE = "YlOrBr"      # darker = more need
+NEUTRAL_PALETTE = "Blues"    # darker = more, no judgement
+MISSING_HATCH = "////"
+HIGHLIGHT = "#b2182b"
+CITY_COLOUR = "#4d4d4d"
+AREA_COLOUR = "#2166ac"
+FONT = {"family": "DejaVu Sans"}
+
+
+def class_bins(values: pd.Series, decimals: int, n_classes: int = N_CLASSES) -> list[float]:
+    """Quantile class breaks over all areas and years, so the same colour means the same range every year."""
+    clean = np.asarray(values.dropna(), dtype=float)
+    if clean.size == 0:
+        return [0.0, 1.0]
+    step = 10 ** -decimals
+    low = math.floor(clean.min() / step) * step
+    high = math.ceil(clean.max() / step) * step
+    if high <= low:
+        high = low + step
+    inner = np.quantile(clean, np.linspace(0, 1, n_classes + 1)[1:-1])
+    edges = [round(low, decimals), *[round(float(q), decimals) for q in inner], round(high, decimals)]
+    unique = sorted(set(edges))
+    return unique if len(unique) >= 2 else [low, high]
+
+
+def bin_labels(edges: list[float], decimals: int) -> list[str]:
+    return [f"{format_number(a, decimals)} bis {'unter ' if i < len(edges) - 2 else ''}{format_number(b, decimals)}"
+            for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
+
+
+def _colours(indicator: Indicator, n: int) -> list:
+    cmap = colormaps[NEUTRAL_PALETTE if indicator.polarity == "neutral" else NEED_PALETTE]
+    colours = [cmap(x) for x in np.linspace(0.12, 0.9, n)]
+    return colours[::-1] if indicator.polarity == "higher_is_better" else colours
+
+
+def _polarity_note(indicator: Indicator) -> str:
+    return {"higher_is_worse": "dunkler = ungünstiger", "higher_is_better": "dunkler = ungünstiger (niedriger)",
+            "neutral": "dunkler = höherer Wert"}[indicator.polarity]
+
+
+def _label_areas(ax, areas, size: float = 7.5) -> None:
+    for _, row in areas.iterrows():
+        point = row.geometry.representative_point()
+        ax.annotate(row["name"], (point.x, point.y), ha="center", va="center", fontsize=size, color="#1a1a1a",
+                    path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
+
+
+def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float], title: str) -> Figure:
+    """Map of one indicator: fixed class bins, legend with unit, missing values hatched."""
+    fig = Figure(figsize=(8.6, 5.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    data = areas.assign(value=values.reindex(areas.index))
+    colours = _colours(indicator, len(edges) - 1)
+    classes = np.clip(np.searchsorted(edges, data["value"], side="right") - 1, 0, len(edges) - 2)
+    has_value = data["value"].notna()
+    data.loc[has_value].plot(ax=ax, color=[colours[c] for c in classes[has_value.to_numpy()]],
+                             edgecolor="white", linewidth=0.8)
+    if (~has_value).any():
+        data.loc[~has_value].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
+    _label_areas(ax, data)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    handles = [Patch(facecolor=c, edgecolor="#888888", label=l)
+               for c, l in zip(colours, bin_labels(edges, indicator.decimals))]
+    handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label="keine Angabe"))
+    unit = "Anteil in %" if indicator.unit == "%" else indicator.unit
+    ax.legend(handles=handles, title=f"{unit}\n({_polarity_note(indicator)})", loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9, title_fontsize=9, alignment="left")
+    return fig
+
+
+def locator_map(areas, area_id: str) -> Figure:
+    """Small map: where the area lies in the city."""
+    fig = Figure(figsize=(3.6, 3.0), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=0.8)
+    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor="white", linewidth=0.8)
+    ax.set_axis_off()
+    return fig
+
+
+def german_axis(ax, decimals: int) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, max(decimals - 1, 0))))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+
+
+def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
+            title: str, highlight: str | None = None) -> Figure:
+    """Horizontal bars of all areas, sorted, with the city value as a reference line."""
+    ordered = values.dropna().sort_values()
+    fig = Figure(figsize=(7.2, 0.32 * len(ordered) + 1.2), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    colours = [HIGHLIGHT if a == highlight else AREA_COLOUR for a in ordered.index]
+    ax.barh([names.get(a, a) for a in ordered.index], ordered.to_numpy(), color=colours, height=0.7)
+    if not math.isnan(city_value):
+        ax.axvline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2)
+        ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (city_value, len(ordered) - 0.4),
+                    xytext=(4, 0), textcoords="offset points", fontsize=8.5, color=CITY_COLOUR, va="bottom")
+    for y, v in enumerate(ordered.to_numpy()):
+        ax.annotate(format_number(v, indicator.decimals), (v, y), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
+    ax.set_xlabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, ordered.max() * 1.15 if len(ordered) else 1)
+    return fig

@@ -1,0 +1,71 @@
+"""The `sozialbericht` command."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import InputError
+
+
+def _validate(args) -> int:
+    from .build import default_city
+    from .config import project_root
+    from .edition import Edition
+    from .validate import FINDING_KINDS
+
+    root = project_root()
+    city = args.city or default_city(root)
+    edition = Edition.compute(city, args.year, root)
+    findings = edition.findings
+    print(f"{edition.city_name}, Ausgabe {edition.year}: Schema geprüft, {len(edition.tidy)} Werte, "
+          f"{len(edition.catalog.indicators)} Indikatoren berechenbar.")
+    print(f"{len(findings)} Plausibilitätshinweise:")
+    for kind, group in findings.groupby("kind", sort=False):
+        print(f"\n{FINDING_KINDS[kind]} ({len(group)}):")
+        for f in group.itertuples():
+            place = ", ".join(p for p in [f.file, f"Zeile {int(f.row)}" if f.row == f.row and f.row else "",
+                                          f"Spalte '{f.column}'" if isinstance(f.column, str) else ""] if p)
+            print(f"  - {place}: {f.message}")
+    return 0
+
+
+def _build(args) -> int:
+    from .build import build_edition
+
+    site = build_edition(args.city, args.year, workers=args.workers)
+    print(f"Bericht: {site / 'index.html'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sozialbericht", description="Kleinräumige Sozialberichterstattung")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="eine Ausgabe des Berichts bauen")
+    build.add_argument("--city", help="Stadtpaket unter data/<city>/ (Standard: data/DEFAULT_CITY)")
+    build.add_argument("--year", type=int, help="Berichtsjahr der Ausgabe (Standard: neueste Ausgabe)")
+    build.add_argument("--workers", type=int, default=2, help="parallel ausgeführte Notebooks")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("validate", help="Daten eines Stadtpakets prüfen und Befunde ausgeben")
+    check.add_argument("--city", help="Stadtpaket unter data/<city>/")
+    check.add_argument("--year", type=int, help="Berichtsjahr (Standard: neueste Ausgabe)")
+    check.set_defaults(run=_validate)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(f"Fehler in den Eingabedaten – nichts wurde veröffentlicht.\n{error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # BuildError and anything unexpected: message, non-zero exit, nothing published
+        from .build import BuildError
+
+        if isinstance(error, BuildError):
+            print(f"Build fehlgeschlagen – nichts wurde veröffentlicht.\n{error}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Everything one edition needs, computed once: data, indicators, findings, geometry.
+
+Notebooks call `Edition.load(city, year)`; the build computes it once and hands notebooks a pickle."""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import geo, indicators as ind, sources, validate
+from .catalog import Catalog, Indicator, load_catalog
+from .config import CITY_AREA_ID, CityPack, load_city
+from .errors import InputError
+
+
+@dataclass
+class Edition:
+    pack: CityPack
+    year: int
+    catalog: Catalog
+    tidy: pd.DataFrame
+    indicators: pd.DataFrame
+    findings: pd.DataFrame
+    reconciliation: pd.DataFrame
+    areas: gpd.GeoDataFrame
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def compute(cls, city: str, year: int | None = None, root: Path | None = None) -> "Edition":
+        pack = load_city(city, Path(root) if root else None)
+        year = pack.default_edition if year is None else int(year)
+        if year not in pack.editions:
+            raise InputError(f"Ausgabe {year} ist für {pack.name} nicht deklariert "
+                             f"(deklariert: {', '.join(map(str, pack.editions))}).",
+                             file=f"data/{pack.slug}/city.yml", column="editions")
+        tables = sources.read_all(pack)
+        validate.check_declared_years(pack, tables)
+        for table in tables:
+            table.frame = table.frame[table.frame["year"] <= year].reset_index(drop=True)
+        tidy = sources.tidy_variables(tables)
+        validate.check_variables_known(pack, load_catalog())
+        catalog = load_catalog().computable(set(tidy["variable"]))
+        indicator_table = ind.compute_indicators(tidy, pack, catalog)
+        wide = ind.wide_with_city(tidy, pack)
+        reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
+        findings = validate.plausibility_findings(pack, catalog, tables, tidy, indicator_table, wide,
+                                                  reconciliation)
+        areas = geo.load_areas(pack)
+        return cls(pack, year, catalog, tidy, indicator_table, validate.findings_frame(findings),
+                   reconciliation, areas)
+
+    @classmethod
+    def load(cls, city: str, year: int | None = None, cache: str | Path | None = None) -> "Edition":
+        """From the build's pickle when given (compute once, render many), else computed now."""
+        if cache and Path(cache).is_file():
+            with open(cache, "rb") as handle:
+                return pickle.load(handle)
+        return cls.compute(city, year)
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # --- lookups for the pages ----------------------------------------------------------------
+    @property
+    def city_name(self) -> str:
+        return self.pack.name
+
+    def area_name(self, area_id: str) -> str:
+        return self.pack.area_names.get(area_id, self.pack.name if area_id == CITY_AREA_ID else area_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.catalog.get(indicator_id)
+
+    def has(self, indicator_id: str) -> bool:
+        return any(i.id == indicator_id for i in self.catalog.indicators)
+
+    def latest_year(self, indicator_id: str) -> int | None:
+        years = self.indicators.loc[self.indicators["indicator"] == indicator_id, "year"]
+        return int(years.max()) if len(years) else None
+
+    def table(self, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+        return ind.table(self.indicators, indicator_id, year or self.latest_year(indicator_id))
+
+    def value(self, indicator_id: str, area_id: str, year: int | None = None) -> float:
+        frame = self.table(indicator_id, year)
+        return float(frame.loc[area_id, "value"]) if area_id in frame.index else float("nan")
+
+    def series(self, indicator_id: str, area_id: str) -> pd.Series:
+        return ind.series(self.indicators, indicator_id, area_id)
+
+    def area_values(self, indicator_id: str, year: int | None = None) -> pd.Series:
+        """Values of the areas (not the city), indexed by area_id in pack order."""
+        frame = self.table(indicator_id, year)
+        return frame["value"].reindex(self.pack.area_ids)

@@ -1,0 +1,39 @@
+"""Clear, located error messages for bad input.
+
+Planners read these, so the message is German and names file, row and column."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input: names where it is and what is wrong; the build publishes nothing."""
+
+    def __init__(self, problem: str, *, file: str | Path | None = None, row: int | None = None,
+                 column: str | None = None, hint: str | None = None):
+        self.problem = problem
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+        self.hint = hint
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        place = []
+        if self.file:
+            place.append(self.file)
+        if self.row is not None:
+            place.append(f"Zeile {self.row}")
+        if self.column is not None:
+            place.append(f"Spalte '{self.column}'")
+        text = (", ".join(place) + ": " if place else "") + self.problem
+        if self.hint:
+            text += f"\n  Hinweis: {self.hint}"
+        return text
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    """A German hint naming the closest valid choice, or None."""
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"Meinten Sie '{match[0]}'?" if match else None

@@ -1,0 +1,138 @@
+"""Pages rendered straight from the catalogue and the city pack (Methoden, Datenquellen)."""
+from __future__ import annotations
+
+from .catalog import parse_terms
+from .config import UNASSIGNED_AREA_ID
+from .edition import Edition
+from .text import format_number
+
+SCALE_TEXT = {1: "", 100: " × 100", 1000: " × 1.000"}
+
+
+def _expression_text(expression: str, labels: dict[str, str]) -> str:
+    parts = []
+    for index, (sign, name) in enumerate(parse_terms(expression)):
+        label = labels.get(name, name)
+        parts.append(label if index == 0 else f"{'+' if sign > 0 else '−'} {label}")
+    return " ".join(parts)
+
+
+def formula_text(indicator, labels: dict[str, str]) -> str:
+    numerator = _expression_text(indicator.numerator, labels)
+    if indicator.denominator is None:
+        return numerator
+    denominator = _expression_text(indicator.denominator, labels)
+    if " " in numerator:
+        numerator = f"({numerator})"
+    if " " in denominator:
+        denominator = f"({denominator})"
+    return f"{numerator} ÷ {denominator}{SCALE_TEXT[indicator.scale]}"
+
+
+def variable_labels(edition: Edition) -> dict[str, str]:
+    """Variable → 'residents_total (Einwohnerinnen und Einwohner …)', from the pack's source titles."""
+    labels = {}
+    for source in edition.pack.sources:
+        for variable in source.variables:
+            labels.setdefault(variable, f"`{variable}`")
+    return labels
+
+
+def _years_text(edition: Edition, indicator_id: str) -> str:
+    years = sorted(edition.indicators.loc[edition.indicators["indicator"] == indicator_id, "year"].unique())
+    return ", ".join(str(y) for y in years)
+
+
+def methods_page(edition: Edition) -> str:
+    pack, labels = edition.pack, variable_labels(edition)
+    unassigned_tables = sorted({s.file.split("/")[-1] for s in pack.sources if s.unassigned_value})
+    n_unassigned = int((edition.tidy["area_id"] == UNASSIGNED_AREA_ID).sum())
+    lines = [
+        "# Methoden", "",
+        "Diese Seite wird bei jedem Bau des Berichts aus dem Indikatorenkatalog "
+        "(`src/analysis/catalog/indicators.yml`) und dem Stadtpaket (`data/"
+        f"{pack.slug}/city.yml`) erzeugt. Sie beschreibt damit genau die Formeln, mit denen die Zahlen "
+        "dieser Ausgabe berechnet wurden.", "",
+        f"## {pack.area_label_plural} und Gesamtstadt", "",
+        f"Der Bericht beschreibt {format_number(len(pack.areas))} {pack.area_label_plural}. Der Wert der "
+        f"Gesamtstadt ist die Summe aller {pack.area_label_plural} **plus** der Fälle, die keinem "
+        f"{pack.area_label} zugeordnet werden können (in der Quelle ohne {pack.area_label}, hier "
+        "„nicht zuordenbar“). Diese Fälle zählen also in der Gesamtstadt, aber nicht als eigenes Gebiet. ",
+    ]
+    if unassigned_tables:
+        lines.append(f"Solche Zeilen enthalten {format_number(len(unassigned_tables))} Quelltabellen "
+                     f"({', '.join(f'`{t}`' for t in unassigned_tables)}) mit zusammen "
+                     f"{format_number(n_unassigned)} Werten.")
+    lines += [
+        "", f"Fehlt der Wert auch nur eines {pack.area_label}s, wird für die Gesamtstadt kein Wert berechnet: "
+        "Eine Teilsumme würde die Stadt zu niedrig ausweisen. Quoten der Gesamtstadt werden aus den "
+        "summierten Zählern und Nennern berechnet, nie als Mittelwert der Gebietsquoten.", "",
+        "## Veränderungen und Rang", "",
+        "Jeder Indikator wird mit seinem Wert des Vorjahres und dem von fünf Jahren zuvor verglichen, "
+        "soweit die Daten so weit zurückreichen. Bei Anteilen in Prozent ist die Veränderung in "
+        "Prozentpunkten angegeben. Der Rang ordnet die Gebiete nach dem Wert: Rang 1 hat den höchsten Wert.", "",
+        "## Karten", "",
+        "Die Klassengrenzen jeder Karte sind je Indikator über alle Jahre und Gebiete fest (Quintile), "
+        "damit eine Farbe in jedem Jahr denselben Wertebereich bedeutet. Bei Indikatoren, die einen "
+        "Bedarf anzeigen, steht die dunklere Farbe immer für die ungünstigere Lage. Schraffierte Flächen "
+        "haben keinen Wert. Die Farbschemata (ColorBrewer) sind auch bei Farbsehschwäche unterscheidbar.", "",
+        "## Indikatoren", "",
+        f"Für {pack.name} sind {format_number(len(edition.catalog.indicators))} Indikatoren des Katalogs "
+        "berechenbar.", "",
+    ]
+    for topic, indicators in edition.catalog.by_topic().items():
+        lines += [f"### {edition.catalog.topics[topic]}", ""]
+        for indicator in indicators:
+            lines += [
+                f"#### {indicator.title}", "",
+                indicator.description, "",
+                "| | |", "|---|---|",
+                f"| Formel | {formula_text(indicator, labels)} |",
+                f"| Einheit | {indicator.unit} |",
+                f"| Wertung | {indicator.polarity_text} |",
+                f"| Art | {dict(count='Anzahl', share='Anteil', ratio='Verhältnis', rate='Rate')[indicator.kind]} |",
+                f"| Quelle | {indicator.source} |",
+                f"| Nachkommastellen | {indicator.decimals} |",
+                f"| Jahre | {_years_text(edition, indicator.id)} |",
+                f"| Kennung | `{indicator.id}` |", "",
+            ]
+    lines += [
+        "## Abgleich mit den veröffentlichten Quoten", "",
+        "Wo die Quelltabellen neben einer Anzahl auch einen Prozentwert veröffentlichen, berechnet der "
+        "Bericht denselben Wert nach und vergleicht. Als reproduziert gilt ein Wert, der nach Rundung "
+        "auf die veröffentlichten Nachkommastellen übereinstimmt.", "",
+        "| Quelle | Veröffentlichte Größe | Verglichen mit | Werte | reproduziert | größte Abweichung | Erklärung |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in edition.reconciliation.itertuples():
+        lines.append(f"| `{row.file.split('/')[-1]}` | {row.label} | {row.method} | {format_number(row.compared)} "
+                     f"| {format_number(row.reproduced)} | {format_number(row.max_difference, 2)} | {row.note} |")
+    return "\n".join(lines) + "\n"
+
+
+def sources_page(edition: Edition) -> str:
+    pack, attribution = edition.pack, edition.pack.attribution
+    lines = [
+        "# Datenquellen", "",
+        f"**{attribution['title']}** – {attribution['publisher']}.", "",
+    ]
+    if "figures_source" in attribution:
+        lines += [f"Herkunft der Zahlen: {attribution['figures_source']}.", ""]
+    if "via" in attribution:
+        lines += [f"Bezogen über: {attribution['via']}.", ""]
+    lines += [f"Lizenz: {attribution['licence']}.", ""]
+    if "geometry" in attribution:
+        lines += [f"Geometrie: {attribution['geometry']}.", ""]
+    lines += [
+        "Die Rohdateien liegen unverändert im Stadtpaket "
+        f"(`data/{pack.slug}/raw/`); der Bericht ändert keinen Rohwert. Verwendet werden:", "",
+        "| Datei | Inhalt | Variablen |", "|---|---|---|",
+    ]
+    for source in pack.sources:
+        variables = ", ".join(f"`{v}`" for v in source.variables) or "nur zum Abgleich veröffentlichter Quoten"
+        lines.append(f"| `{source.file.split('/')[-1]}` | {source.title} | {variables} |")
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages(edition: Edition) -> dict[str, str]:
+    return {"methoden": methods_page(edition), "datenquellen": sources_page(edition)}

@@ -1,0 +1,178 @@
+"""Raw files → one tidy table (year, area_id, variable, value), by declarative readers.
+
+Every parsing problem raises an InputError naming file, row and column; raw values are never edited."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .config import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
+from .errors import InputError, did_you_mean
+
+TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
+
+
+@dataclass
+class RawTable:
+    """One raw file, parsed: a `line` column (line number in the file), year, area_id, value columns."""
+    source: Source
+    shown_as: str
+    frame: pd.DataFrame
+
+
+def _decode(data: bytes, source: Source, shown_as: str) -> str:
+    if not data.strip():
+        raise InputError("Datei ist leer.", file=shown_as, hint="Die gelieferte Datei neu exportieren.")
+    if b"\x00" in data[:4096]:
+        raise InputError("Datei ist keine Texttabelle (enthält Binärdaten).", file=shown_as,
+                         hint="Als CSV exportieren (z. B. in Excel: 'Speichern unter' → CSV).")
+    try:
+        text = data.decode(source.encoding)
+    except UnicodeDecodeError as exc:
+        row = data[:exc.start].count(b"\n") + 1
+        other = "cp1252" if source.encoding.lower().replace("-", "") in ("utf8",) else "utf-8"
+        raise InputError(f"Zeichen nicht als {source.encoding} lesbar (Byte {data[exc.start]:#04x}).",
+                         file=shown_as, row=row,
+                         hint=f"Die Datei ist vermutlich {other}-kodiert: 'encoding: {other}' in city.yml "
+                              "angeben oder die Datei als UTF-8 speichern.") from None
+    if source.encoding.lower().replace("-", "") == "cp1252" and ("Ã¤" in text or "Ã¶" in text or "Ã¼" in text):
+        raise InputError("Umlaute erscheinen doppelt kodiert ('Ã¤' statt 'ä').", file=shown_as,
+                         hint="Die Datei ist UTF-8-kodiert: 'encoding: utf-8' in city.yml angeben.")
+    return text.lstrip("\ufeff")
+
+
+def _parse_number(cell: str, source: Source, shown_as: str, row: int, column: str) -> float:
+    text = cell.strip()
+    if text in source.missing_values:
+        return math.nan
+    if text == "":
+        raise InputError("leere Zelle in einer Zahlenspalte.", file=shown_as, row=row, column=column,
+                         hint="Fehlende Werte in der Quelle kennzeichnen und unter missing_values deklarieren.")
+    normal = text
+    if source.decimal == ",":
+        normal = text.replace(".", "").replace(",", ".")
+    elif "," in text and text.replace(",", "").replace("-", "").isdigit():
+        raise InputError(f"'{text}' enthält ein Dezimalkomma, deklariert ist der Dezimalpunkt.",
+                         file=shown_as, row=row, column=column, hint="'decimal: \",\"' in city.yml angeben.")
+    try:
+        value = float(normal)
+    except ValueError:
+        raise InputError(f"'{text}' ist keine Zahl.", file=shown_as, row=row, column=column,
+                         hint="Nur Zahlen oder deklarierte Fehlwert-Kennungen (missing_values) verwenden.") from None
+    if not math.isfinite(value):
+        raise InputError(f"'{text}' ist keine endliche Zahl.", file=shown_as, row=row, column=column)
+    if value < 0:
+        raise InputError(f"negativer Wert {text}; Anzahlen und Quoten sind nie negativ.",
+                         file=shown_as, row=row, column=column, hint="Die Lieferung beim Datenhalter prüfen.")
+    return value
+
+
+def read_source(pack: CityPack, source: Source) -> RawTable:
+    shown_as = pack.display_path(source.file)
+    path = pack.path(source.file)
+    if not path.is_file():
+        raise InputError("Datei fehlt.", file=shown_as, hint="Datei in den Ordner raw/ des Stadtpakets legen.")
+    text = _decode(path.read_bytes(), source, shown_as)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"keine lesbare CSV-Tabelle: {exc}", file=shown_as, row=reader.line_num) from None
+    header = [h.strip() for h in rows[0]] if rows else []
+    if len(header) < 2:
+        other = ";" if source.delimiter == "," else ","
+        hint = (f"Trennzeichen ist offenbar '{other}': 'delimiter: \"{other}\"' in city.yml angeben."
+                if header and other in header[0] else "Die Datei muss eine Kopfzeile mit Spaltennamen haben.")
+        raise InputError("keine Tabelle mit mehreren Spalten erkannt.", file=shown_as, row=1, hint=hint)
+
+    value_columns = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
+    needed = [source.year_column, *([source.area_column] if source.level == "area" else []), *value_columns]
+    for column in needed:
+        if column not in header:
+            raise InputError(f"Spalte '{column}' fehlt.", file=shown_as, row=1, column=column,
+                             hint=did_you_mean(column, header) or f"Vorhandene Spalten: {', '.join(header)}")
+    position = {name: header.index(name) for name in needed}
+
+    known = set(pack.area_ids)
+    records, seen = [], {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"{len(cells)} Felder statt {len(header)} wie in der Kopfzeile.",
+                             file=shown_as, row=line, hint="Trennzeichen und Anführungszeichen prüfen.")
+        year_text = cells[position[source.year_column]].strip()
+        if not year_text.isdigit() or len(year_text) != 4:
+            raise InputError(f"'{year_text}' ist keine Jahreszahl.", file=shown_as, row=line,
+                             column=source.year_column)
+        if source.level == "city":
+            area_id = REPORTED_CITY_AREA_ID
+        else:
+            area_text = cells[position[source.area_column]].strip()
+            if source.unassigned_value is not None and area_text == source.unassigned_value:
+                area_id = UNASSIGNED_AREA_ID
+            elif area_text in known:
+                area_id = area_text
+            else:
+                raise InputError(f"{pack.area_label} '{area_text}' ist unbekannt.", file=shown_as, row=line,
+                                 column=source.area_column,
+                                 hint=(did_you_mean(area_text, known) or
+                                       f"Bekannte IDs: {', '.join(pack.area_ids[:20])}"
+                                       + (" …" if len(known) > 20 else "")
+                                       + ("; Zeilen ohne Gebiet mit 'unassigned_value' deklarieren"
+                                          if source.unassigned_value is None else "")))
+        key = (int(year_text), area_id)
+        if key in seen:
+            raise InputError(f"doppelte Zeile für Jahr {key[0]} und {pack.area_label} '{area_id}' "
+                             f"(schon in Zeile {seen[key]}).", file=shown_as, row=line,
+                             column=source.area_column or source.year_column)
+        seen[key] = line
+        record = {"line": line, "year": key[0], "area_id": area_id}
+        for column in value_columns:
+            record[column] = _parse_number(cells[position[column]], source, shown_as, line, column)
+        records.append(record)
+    if not records:
+        raise InputError("Datei enthält keine Datenzeilen.", file=shown_as)
+    return RawTable(source, shown_as, pd.DataFrame.from_records(records))
+
+
+def read_all(pack: CityPack) -> list[RawTable]:
+    return [read_source(pack, source) for source in pack.sources]
+
+
+def tidy_variables(tables: list[RawTable]) -> pd.DataFrame:
+    """One long table of every declared variable: year, area_id, variable, value (NaN = missing in source)."""
+    parts = []
+    for table in tables:
+        for variable, column in table.source.variables.items():
+            part = table.frame[["year", "area_id", column]].rename(columns={column: "value"})
+            part.insert(2, "variable", variable)
+            parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    tidy = pd.concat(parts, ignore_index=True)
+    duplicated = tidy.duplicated(["year", "area_id", "variable"], keep=False)
+    if duplicated.any():
+        first = tidy[duplicated].iloc[0]
+        owners = [t.shown_as for t in tables if first["variable"] in t.source.variables]
+        raise InputError(f"Variable '{first['variable']}' wird für {first['year']} von mehreren Quellen "
+                         f"geliefert: {', '.join(owners)}.", file=owners[0],
+                         hint="Jede Variable darf je Jahr und Gebiet nur aus einer Quelle stammen.")
+    return tidy.astype({"year": int, "value": float})[TIDY_COLUMNS]
+
+
+def tidy_published(tables: list[RawTable]) -> pd.DataFrame:
+    """Percentages the source publishes next to its counts, for reconciliation."""
+    parts = []
+    for table in tables:
+        for published in table.source.published:
+            part = table.frame[["year", "area_id", published.column]].rename(columns={published.column: "value"})
+            part["file"] = table.shown_as
+            part["column"] = published.column
+            parts.append(part)
+    columns = ["year", "area_id", "value", "file", "column"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)

@@ -1,0 +1,76 @@
+"""German number formatting and glue helpers for the report's prose."""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from .catalog import Indicator
+
+THIN_SPACE = "\u202f"
+
+
+def format_number(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 → '1.234,5': German grouping, decimal comma, commercial rounding; missing → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)
+    text = f"{abs(rounded):,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return ("−" if rounded < 0 else "") + text
+
+
+def format_value(value: float | None, indicator: Indicator) -> str:
+    """A value with its unit: '23,8 %', '12,3 je 1.000', '5.052 Personen'."""
+    number = format_number(value, indicator.decimals)
+    if number == "–":
+        return number
+    return f"{number}{THIN_SPACE}%" if indicator.unit == "%" else f"{number} {indicator.unit}"
+
+
+def signed(value: float | None, decimals: int) -> str:
+    """A difference with its sign: '+1,2', '−0,4', '±0,0'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = format_number(abs(value), decimals)
+    sign = "±" if not any(ch in "123456789" for ch in number) else ("+" if value > 0 else "−")
+    return f"{sign}{number}"
+
+
+def format_change(value: float | None, indicator: Indicator) -> str:
+    """A signed difference with its unit: '+1,2 Prozentpunkte', '−0,4 je 1.000'."""
+    text = signed(value, indicator.decimals)
+    return text if text == "–" else f"{text} {indicator.change_unit}"
+
+
+def dative_plural(noun: str) -> str:
+    """'Stadtteile' → 'Stadtteilen' (in den 13 Stadtteilen); 'Planungsräume' → 'Planungsräumen'."""
+    return noun if noun.endswith(("n", "s")) else noun + "n"
+
+
+def join_names(names: list[str]) -> str:
+    """['A', 'B', 'C'] → 'A, B und C'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " und " + names[-1]
+
+
+class Prose:
+    """A piece of text glued into markdown without quotes: {glue:text}`key` shows it as is."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+def glue_text(name: str, text: str) -> None:
+    """Glue a formatted string so that {glue:text}`name` renders it without quotes."""
+    from myst_nb import glue
+
+    glue(name, Prose(text), display=False)

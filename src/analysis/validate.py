@@ -1,0 +1,209 @@
+"""Schema checks (which stop the build) and plausibility findings (which are reported, never fixed)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .config import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
+from .errors import InputError
+from .sources import RawTable
+from .text import format_number
+
+FINDING_KINDS = {
+    "more_rows_than_areas": "Mehr Zeilen als Gebiete",
+    "missing_values": "Fehlende Werte in der Quelle",
+    "numerator_exceeds_denominator": "Zähler größer als Nenner",
+    "jump": "Sprung zum Vorjahr",
+    "sum_differs_from_city_total": "Summe der Gebiete weicht von der Gesamtstadt ab",
+    "published_rate_not_reproduced": "Veröffentlichte Quote nicht reproduziert",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    file: str
+    row: int | None
+    column: str | None
+    year: int | None
+    area_id: str | None
+    message: str
+
+    @property
+    def kind_title(self) -> str:
+        return FINDING_KINDS[self.kind]
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    columns = ["kind", "file", "row", "column", "year", "area_id", "message"]
+    return pd.DataFrame([asdict(f) for f in findings], columns=columns)
+
+
+def check_declared_years(pack: CityPack, tables: list[RawTable]) -> None:
+    """Every declared edition year must have population data (the base of nearly every rate)."""
+    for table in tables:
+        if "residents_total" in table.source.variables and table.source.level == "area":
+            present = set(table.frame["year"])
+            for year in pack.editions:
+                if year not in present:
+                    raise InputError(f"Ausgabe {year} ist in city.yml deklariert, aber die Datei enthält "
+                                     f"keine Zeilen für {year}.", file=table.shown_as,
+                                     column=table.source.year_column,
+                                     hint=f"Die Daten für {year} ergänzen oder die Ausgabe aus city.yml entfernen.")
+            return
+    raise InputError("Keine Quelle liefert die Variable 'residents_total' (Einwohner je Gebiet).",
+                     file=f"data/{pack.slug}/city.yml", column="sources")
+
+
+def check_variables_known(pack: CityPack, catalog: Catalog) -> None:
+    """Every published comparison must point to an indicator or a variable the pack declares."""
+    ids = {i.id for i in catalog.indicators}
+    variables = {v for source in pack.sources for v in source.variables}
+    for source in pack.sources:
+        for published in source.published:
+            if published.indicator and published.indicator not in ids:
+                raise InputError(f"Vergleich mit unbekanntem Indikator '{published.indicator}'.",
+                                 file=f"data/{pack.slug}/city.yml", column=f"{source.file}/published",
+                                 hint=f"Bekannte Indikatoren: {', '.join(sorted(ids))}")
+            if published.share_of_city_total and published.share_of_city_total not in variables:
+                raise InputError(f"Vergleich mit unbekannter Variable '{published.share_of_city_total}'.",
+                                 file=f"data/{pack.slug}/city.yml", column=f"{source.file}/published")
+
+
+def _row_count_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
+    findings = []
+    for table in tables:
+        if table.source.level != "area":
+            continue
+        counts = table.frame.groupby("year").size()
+        for year, count in counts[counts > len(pack.areas)].items():
+            extra = table.frame[(table.frame["year"] == year) & (table.frame["area_id"] == UNASSIGNED_AREA_ID)]
+            row = int(extra["line"].iloc[0]) if len(extra) else None
+            findings.append(Finding(
+                "more_rows_than_areas", table.shown_as, row, table.source.area_column, int(year), None,
+                f"{count} Zeilen für {len(pack.areas)} {pack.area_label_plural}; "
+                f"{len(extra)} Zeile(n) ohne {pack.area_label} werden als „nicht zuordenbar“ "
+                "nur in der Gesamtstadt gezählt."))
+    return findings
+
+
+def _missing_value_findings(tables: list[RawTable]) -> list[Finding]:
+    findings = []
+    for table in tables:
+        for variable, column in table.source.variables.items():
+            missing = table.frame[table.frame[column].isna()]
+            if len(missing):
+                meaning = table.source.missing_meaning or "Der Wert fehlt in der Quelle."
+                places = ", ".join(f"{r.year}/{r.area_id}" for r in missing.itertuples())
+                findings.append(Finding("missing_values", table.shown_as, int(missing["line"].iloc[0]), column,
+                                        None, None, f"{len(missing)} fehlende Werte ({places}). {meaning}"))
+    return findings
+
+
+def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
+    findings = []
+    for table in tables:
+        frame = table.frame[~table.frame["area_id"].isin([UNASSIGNED_AREA_ID])].sort_values(["area_id", "year"])
+        for variable, column in table.source.variables.items():
+            previous = frame.groupby("area_id")[column].shift(1)
+            previous_year = frame.groupby("area_id")["year"].shift(1)
+            consecutive = frame["year"] - previous_year == 1
+            share = (frame[column] - previous).abs() / previous.where(previous > 0)
+            big_enough = np.maximum(frame[column], previous) >= pack.min_count_for_jump
+            flagged = frame[consecutive & big_enough & (share > pack.max_jump_share)]
+            for row in flagged.itertuples():
+                before = previous.loc[row.Index]
+                after = getattr(row, column)
+                findings.append(Finding(
+                    "jump", table.shown_as, int(row.line), column, int(row.year), row.area_id,
+                    f"{variable}: {format_number(before)} → {format_number(after)} "
+                    f"({'+' if after > before else '−'}{format_number(abs(after - before) / before * 100)} %) "
+                    f"gegenüber {row.year - 1}; Grenze ±{format_number(pack.max_jump_share * 100)} %."))
+    return findings
+
+
+def _share_findings(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> list[Finding]:
+    findings = []
+    shares = {i.id: i for i in catalog.indicators if i.kind == "share"}
+    selected = indicators[indicators["indicator"].isin(shares) &
+                          (indicators["numerator"] > indicators["denominator"])]
+    for row in selected.itertuples():
+        indicator = shares[row.indicator]
+        findings.append(Finding(
+            "numerator_exceeds_denominator", f"Indikator {indicator.id}", None, None, int(row.year), row.area_id,
+            f"{indicator.title}: Zähler {format_number(row.numerator)} ({indicator.numerator}) größer als "
+            f"Nenner {format_number(row.denominator)} ({indicator.denominator})."))
+    return findings
+
+
+def _city_total_findings(pack: CityPack, tidy: pd.DataFrame, wide_city: pd.DataFrame,
+                         tables: list[RawTable]) -> list[Finding]:
+    findings = []
+    reported = tidy[tidy["area_id"] == REPORTED_CITY_AREA_ID]
+    city_files = {v: t.shown_as for t in tables if t.source.level == "city" for v in t.source.variables}
+    for row in reported.itertuples():
+        key = (row.year, CITY_AREA_ID)
+        if key not in wide_city.index or row.variable not in wide_city.columns:
+            continue
+        computed = wide_city.loc[key, row.variable]
+        if pd.notna(computed) and pd.notna(row.value) and computed != row.value:
+            findings.append(Finding(
+                "sum_differs_from_city_total", city_files.get(row.variable, ""), None, row.variable,
+                int(row.year), None,
+                f"{row.variable}: Summe der {pack.area_label_plural} {format_number(computed)}, gemeldete "
+                f"Gesamtstadt {format_number(row.value)} (Differenz {format_number(row.value - computed)})."))
+    return findings
+
+
+def reconcile_published(pack: CityPack, catalog: Catalog, tables: list[RawTable],
+                        tidy: pd.DataFrame, indicators: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
+    """Compare every percentage the source publishes with our own computation."""
+    rows = []
+    ids = {i.id for i in catalog.indicators}
+    for table in tables:
+        for published in table.source.published:
+            observed = table.frame[["year", "area_id", published.column]].dropna()
+            observed = observed[observed["area_id"] != UNASSIGNED_AREA_ID]
+            if published.indicator:
+                if published.indicator not in ids:
+                    continue
+                ours = indicators[indicators["indicator"] == published.indicator][["year", "area_id", "value"]]
+                method = f"Indikator {catalog.get(published.indicator).title}"
+            else:
+                variable = published.share_of_city_total
+                values = tidy[tidy["variable"] == variable]
+                totals = (values.groupby("year")["value"].sum(min_count=1)).rename("total")
+                ours = values.merge(totals, on="year")
+                ours = ours.assign(value=ours["value"] / ours["total"] * 100)[["year", "area_id", "value"]]
+                method = f"Anteil an der Summe aller Zeilen (einschließlich nicht zuordenbar) von {variable}"
+            merged = observed.merge(ours, on=["year", "area_id"], how="inner")
+            if merged.empty:
+                continue
+            decimals = max(len(f"{v:g}".partition(".")[2]) for v in merged[published.column])
+            tolerance = 0.5 * 10 ** -decimals + 1e-9
+            difference = (merged["value"] - merged[published.column]).abs()
+            rows.append({
+                "file": table.shown_as, "column": published.column, "label": published.label,
+                "method": method, "compared": len(merged), "reproduced": int((difference <= tolerance).sum()),
+                "max_difference": float(difference.max()), "mean_difference":
+                    float((merged["value"] - merged[published.column]).mean()),
+                "note": published.note or ""})
+    return pd.DataFrame(rows, columns=["file", "column", "label", "method", "compared", "reproduced",
+                                       "max_difference", "mean_difference", "note"])
+
+
+def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame,
+                          indicators: pd.DataFrame, wide: pd.DataFrame,
+                          reconciliation: pd.DataFrame) -> list[Finding]:
+    findings = (_row_count_findings(pack, tables) + _missing_value_findings(tables)
+                + _share_findings(pack, catalog, indicators) + _jump_findings(pack, tables)
+                + _city_total_findings(pack, tidy, wide, tables))
+    for row in reconciliation.itertuples():
+        if row.reproduced < row.compared and not row.note:
+            findings.append(Finding("published_rate_not_reproduced", row.file, None, row.column, None, None,
+                                    f"{row.label}: {row.compared - row.reproduced} von {row.compared} Werten "
+                                    f"weichen ab (höchstens {format_number(row.max_difference, 2)}); city.yml erklärt nicht, warum."))
+    return findings

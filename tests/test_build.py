@@ -1,0 +1,88 @@
+"""Integration: build the Flensburg 2022 edition from raw data to site, in a copy of the project."""
+import re
+import shutil
+
+import pytest
+
+from analysis.build import build_edition
+from analysis.config import load_city
+
+COPIED = ["_config.yml", "_toc.yml", "book", "notebooks", "data"]
+DISTRICTS = ["Altstadt", "Neustadt", "Nordstadt", "Westliche Höhe", "Friesischer Berg", "Weiche", "Südstadt",
+             "Sandberg", "Jürgensby", "Fruerlund", "Mürwik", "Engelsby", "Tarup"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, root):
+    project = tmp_path_factory.mktemp("project")
+    for name in COPIED:
+        (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, project / name)
+    load_city.cache_clear()
+    try:
+        yield build_edition("flensburg", 2022, project, report=lambda _: None)
+    finally:
+        load_city.cache_clear()
+
+
+def _text(html: str) -> str:
+    """Visible text: inline spans dissolve, other tags separate words."""
+    inline = re.sub(r"</?(span|strong|em|a)\b[^>]*>", "", html)
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", inline))
+
+
+@pytest.mark.integration
+def test_edition_lands_where_the_readme_says(site):
+    assert site.parts[-3:] == ("site", "flensburg", "2022")
+    assert (site / "index.html").is_file()
+
+
+@pytest.mark.integration
+def test_thirteen_profiles_each_name_the_district_and_its_sgb2_rate(site):
+    profiles = sorted((site / "profiles").glob("*.html"))
+    assert len(profiles) == 13
+    for name, page in zip(DISTRICTS, profiles):
+        text = _text(page.read_text(encoding="utf-8"))
+        assert f"<h1>{name}" in page.read_text(encoding="utf-8")
+        assert re.search(r"SGB-II-Quote lag 2022 bei \d{1,2},\d\u202f%", text), (page.name, text[:500])
+
+
+@pytest.mark.integration
+def test_neustadt_shows_its_sgb2_rate_in_german_format(site):
+    text = _text((site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8"))
+    assert "SGB-II-Quote lag 2022 bei 21,7\u202f% (Gesamtstadt 12,4\u202f%)" in text  # 1014 / (5052 − 370)
+
+
+@pytest.mark.integration
+def test_no_unrendered_glue_or_myst_syntax_is_left(site):
+    leftovers = re.compile(r"\{glue:|\{tableofcontents\}|```|:::|\{numref\}|\{ref\}|\{doc\}|<Figure size")
+    for page in site.rglob("*.html"):
+        match = leftovers.search(page.read_text(encoding="utf-8"))
+        assert not match, f"{page.relative_to(site)}: {match.group(0)}"
+
+
+@pytest.mark.integration
+def test_every_chapter_is_present_in_german(site):
+    for page, heading in [("notebooks/ueberblick.html", "Überblick"), ("notebooks/bevoelkerung.html", "Bevölkerung"),
+                          ("notebooks/soziale_lage.html", "Soziale Lage"), ("generated/methoden.html", "Methoden"),
+                          ("notebooks/datenqualitaet.html", "Datenqualität"),
+                          ("generated/datenquellen.html", "Datenquellen")]:
+        html = (site / page).read_text(encoding="utf-8")
+        assert f"<h1>{heading}" in html
+        assert 'lang="de"' in html
+        assert "Show code cell" not in html
+
+
+@pytest.mark.integration
+def test_methods_page_is_rendered_from_the_catalogue(site):
+    from analysis.catalog import load_catalog
+
+    text = _text((site / "generated" / "methoden.html").read_text(encoding="utf-8"))
+    for indicator in load_catalog().indicators:
+        assert indicator.title in text
+    assert "nicht zuordenbar" in text
+
+
+@pytest.mark.integration
+def test_figures_are_images_not_reprs(site):
+    html = (site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
+    assert re.search(r'<img[^>]+src="[^"]+\.png"', html)
