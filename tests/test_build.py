@@ -53,6 +53,13 @@ def test_neustadt_shows_its_sgb2_rate_in_german_format(site):
 
 
 @pytest.mark.integration
+def test_glued_german_numbers_survive_rendering(site):
+    # "3.890" must not be read back as the float 3.89 (population 2022 − 2017: 99341 − 95451).
+    text = _text((site / "notebooks" / "bevoelkerung.html").read_text(encoding="utf-8"))
+    assert "99.341 Menschen, 3.890 mehr als fünf Jahre zuvor" in text
+
+
+@pytest.mark.integration
 def test_no_unrendered_glue_or_myst_syntax_is_left(site):
     leftovers = re.compile(r"\{glue:|\{tableofcontents\}|```|:::|\{numref\}|\{ref\}|\{doc\}|<Figure size")
     for page in site.rglob("*.html"):

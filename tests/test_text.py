@@ -39,3 +39,12 @@ def test_dative_plural():
     assert dative_plural("Stadtteile") == "Stadtteilen"
     assert dative_plural("Planungsräume") == "Planungsräumen"
     assert dative_plural("Bezirksregionen") == "Bezirksregionen"
+
+
+def test_glued_text_survives_myst_nb_literal_eval():
+    from myst_nb.core.variables import format_plain_text
+
+    from analysis.text import Prose
+
+    for text in ["3.890", "99.341", "2022", "12,4\u202f%", "Jürgensby"]:
+        assert format_plain_text(repr(Prose(text)), "") == text

@@ -57,20 +57,23 @@ def join_names(names: list[str]) -> str:
 
 
 class Prose:
-    """A piece of text glued into markdown without quotes: {glue:text}`key` shows it as is."""
+    """Text for {glue:text} and {glue:md}.
+
+    {glue:text} literal-evaluates text/plain, so it must be a quoted string literal: bare '3.890'
+    would come back as the float 3.89."""
 
     def __init__(self, text: str):
         self.text = text
 
     def __repr__(self) -> str:
-        return self.text
+        return repr(self.text)
 
     def _repr_markdown_(self) -> str:
         return self.text
 
 
 def glue_text(name: str, text: str) -> None:
-    """Glue a formatted string so that {glue:text}`name` renders it without quotes."""
+    """Glue a formatted string so that {glue:text}`name` renders it exactly, without quotes."""
     from myst_nb import glue
 
     glue(name, Prose(text), display=False)
