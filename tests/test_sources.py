@@ -82,3 +82,17 @@ def test_a_copied_pack_is_a_new_city_without_code_changes(pack_copy):
     edition = Edition.compute("flensburg_kopie", 2022, root)
     assert edition.pack.slug == "flensburg_kopie"
     assert round(edition.value("sgb2_quote", "1"), 4) == round(408 / (3907 - 396) * 100, 4)
+
+
+def test_area_without_geometry_is_an_error(pack_copy):
+    root = pack_copy()
+    _break(root, "city.yml", lambda b: b.replace(b"geometry_id: STGT13", b"geometry_id: STGT99"))
+    with pytest.raises(InputError, match=r"Keine Geometrie für Stadtteil 13 \(Tarup, ID 'STGT99'\)"):
+        Edition.compute("flensburg", 2022, root)
+
+
+def test_wrong_declared_crs_is_an_error(pack_copy):
+    root = pack_copy()
+    _break(root, "city.yml", lambda b: b.replace(b"crs: EPSG:25832", b"crs: EPSG:4326"))
+    with pytest.raises(InputError, match="Koordinatensystem"):
+        Edition.compute("flensburg", 2022, root)

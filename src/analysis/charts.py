@@ -25,7 +25,6 @@ MISSING_HATCH = "////"
 HIGHLIGHT = "#b2182b"
 CITY_COLOUR = "#4d4d4d"
 AREA_COLOUR = "#2166ac"
-FONT = {"family": "DejaVu Sans"}
 
 
 def class_bins(values: pd.Series, decimals: int, n_classes: int = N_CLASSES) -> list[float]:

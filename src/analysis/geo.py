@@ -14,9 +14,12 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
     path = pack.path(spec["file"])
     if not path.is_file():
         raise InputError("Geometriedatei fehlt.", file=shown)
-    uri = f"zip://{path}!{spec['layer']}" if path.suffix == ".zip" else str(path)
+    if path.suffix == ".zip":
+        uri = f"zip://{path}!{spec['layer']}" if "layer" in spec else f"zip://{path}"
+    else:
+        uri = str(path)
     try:
-        frame = gpd.read_file(uri if "layer" in spec or path.suffix != ".zip" else f"zip://{path}")
+        frame = gpd.read_file(uri)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputError(f"Geometrie nicht lesbar: {exc}", file=shown) from None
     if spec["id_field"] not in frame.columns:

@@ -9,33 +9,24 @@ from .text import format_number
 SCALE_TEXT = {1: "", 100: " × 100", 1000: " × 1.000"}
 
 
-def _expression_text(expression: str, labels: dict[str, str]) -> str:
+def _expression_text(expression: str) -> str:
     parts = []
     for index, (sign, name) in enumerate(parse_terms(expression)):
-        label = labels.get(name, name)
-        parts.append(label if index == 0 else f"{'+' if sign > 0 else '−'} {label}")
+        parts.append(f"`{name}`" if index == 0 else f"{'+' if sign > 0 else '−'} `{name}`")
     return " ".join(parts)
 
 
-def formula_text(indicator, labels: dict[str, str]) -> str:
-    numerator = _expression_text(indicator.numerator, labels)
+def formula_text(indicator) -> str:
+    """'`a` ÷ (`b` − `c`) × 100' with the variable names of the city pack."""
+    numerator = _expression_text(indicator.numerator)
     if indicator.denominator is None:
         return numerator
-    denominator = _expression_text(indicator.denominator, labels)
+    denominator = _expression_text(indicator.denominator)
     if " " in numerator:
         numerator = f"({numerator})"
     if " " in denominator:
         denominator = f"({denominator})"
     return f"{numerator} ÷ {denominator}{SCALE_TEXT[indicator.scale]}"
-
-
-def variable_labels(edition: Edition) -> dict[str, str]:
-    """Variable → 'residents_total (Einwohnerinnen und Einwohner …)', from the pack's source titles."""
-    labels = {}
-    for source in edition.pack.sources:
-        for variable in source.variables:
-            labels.setdefault(variable, f"`{variable}`")
-    return labels
 
 
 def _years_text(edition: Edition, indicator_id: str) -> str:
@@ -44,7 +35,7 @@ def _years_text(edition: Edition, indicator_id: str) -> str:
 
 
 def methods_page(edition: Edition) -> str:
-    pack, labels = edition.pack, variable_labels(edition)
+    pack = edition.pack
     unassigned_tables = sorted({s.file.split("/")[-1] for s in pack.sources if s.unassigned_value})
     n_unassigned = int((edition.tidy["area_id"] == UNASSIGNED_AREA_ID).sum())
     lines = [
@@ -87,7 +78,7 @@ def methods_page(edition: Edition) -> str:
                 f"#### {indicator.title}", "",
                 indicator.description, "",
                 "| | |", "|---|---|",
-                f"| Formel | {formula_text(indicator, labels)} |",
+                f"| Formel | {formula_text(indicator)} |",
                 f"| Einheit | {indicator.unit} |",
                 f"| Wertung | {indicator.polarity_text} |",
                 f"| Art | {dict(count='Anzahl', share='Anteil', ratio='Verhältnis', rate='Rate')[indicator.kind]} |",
@@ -97,6 +88,17 @@ def methods_page(edition: Edition) -> str:
                 f"| Kennung | `{indicator.id}` |", "",
             ]
     lines += [
+        "## Variablen und ihre Quellen", "",
+        "Die Formeln verwenden die Variablen des Stadtpakets. Jede stammt aus genau einer Spalte einer "
+        "Rohdatei:", "",
+        "| Variable | Datei | Spalte | Ebene |", "|---|---|---|---|",
+    ]
+    for source in pack.sources:
+        for variable, column in source.variables.items():
+            level = "Gesamtstadt (zum Abgleich)" if source.level == "city" else pack.area_label
+            lines.append(f"| `{variable}` | `{source.file.split('/')[-1]}` | `{column}` | {level} |")
+    lines += [
+        "",
         "## Abgleich mit den veröffentlichten Quoten", "",
         "Wo die Quelltabellen neben einer Anzahl auch einen Prozentwert veröffentlichen, berechnet der "
         "Bericht denselben Wert nach und vergleicht. Als reproduziert gilt ein Wert, der nach Rundung "

@@ -5,18 +5,15 @@ import pandas as pd
 
 from .config import CITY_AREA_ID
 from .edition import Edition
+from .validate import FINDING_KINDS
 from .text import format_change, format_number, format_value, signed
-
-
-def _latest(edition: Edition, indicator_id: str) -> pd.DataFrame:
-    return edition.table(indicator_id)
 
 
 def overview(edition: Edition) -> pd.DataFrame:
     """City value, changes and the range across areas for every indicator, in its latest year."""
     rows = []
     for indicator in edition.catalog.indicators:
-        frame = _latest(edition, indicator.id)
+        frame = edition.table(indicator.id)
         if CITY_AREA_ID not in frame.index:
             continue
         city = frame.loc[CITY_AREA_ID]
@@ -39,7 +36,7 @@ def topic(edition: Edition, topic_id: str) -> pd.DataFrame:
     """Areas (rows) × the topic's indicators (columns), each in its latest year."""
     columns = {}
     for indicator in edition.catalog.by_topic().get(topic_id, []):
-        frame = _latest(edition, indicator.id)
+        frame = edition.table(indicator.id)
         year = int(frame["year"].iloc[0])
         values = frame["value"].reindex([*edition.pack.area_ids, CITY_AREA_ID])
         columns[f"{indicator.short_title} {year}"] = [format_value(v, indicator) for v in values]
@@ -51,7 +48,7 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
     """One area against the city, indicator by indicator."""
     rows = []
     for indicator in edition.catalog.indicators:
-        frame = _latest(edition, indicator.id)
+        frame = edition.table(indicator.id)
         if area_id not in frame.index:
             continue
         area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
@@ -69,19 +66,13 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
 def findings(edition: Edition) -> pd.DataFrame:
     frame = edition.findings
     return pd.DataFrame({
-        "Art": [edition_kind for edition_kind in frame["kind"].map(_kind_title)],
+        "Art": frame["kind"].map(FINDING_KINDS),
         "Datei": frame["file"].str.replace(f"data/{edition.pack.slug}/raw/", "", regex=False),
         "Zeile": [str(int(r)) if r == r and r is not None else "" for r in frame["row"]],
         "Jahr": [str(int(y)) if y == y and y is not None else "" for y in frame["year"]],
         edition.pack.area_label: [edition.area_name(a) if isinstance(a, str) else "" for a in frame["area_id"]],
         "Befund": frame["message"],
     })
-
-
-def _kind_title(kind: str) -> str:
-    from .validate import FINDING_KINDS
-
-    return FINDING_KINDS[kind]
 
 
 def styled(frame: pd.DataFrame, index: bool = False):

@@ -54,10 +54,6 @@ class Indicator:
         return {name for e in expressions for _, name in parse_terms(e)}
 
     @property
-    def is_percentage_point_change(self) -> bool:
-        return self.unit == "%"
-
-    @property
     def change_unit(self) -> str:
         """Unit of a difference between two values: percentage points for percentages."""
         return "Prozentpunkte" if self.unit == "%" else self.unit
