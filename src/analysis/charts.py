@@ -117,12 +117,13 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
     colours = [HIGHLIGHT if a == highlight else AREA_COLOUR for a in ordered.index]
     ax.barh([names.get(a, a) for a in ordered.index], ordered.to_numpy(), color=colours, height=0.7)
     if not math.isnan(city_value):
-        ax.axvline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2)
+        ax.axvline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2, zorder=0)
         ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (city_value, len(ordered) - 0.4),
                     xytext=(4, 0), textcoords="offset points", fontsize=8.5, color=CITY_COLOUR, va="bottom")
     for y, v in enumerate(ordered.to_numpy()):
         ax.annotate(format_number(v, indicator.decimals), (v, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+                    va="center", fontsize=8,
+                    path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
     ax.set_xlabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
