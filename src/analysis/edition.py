@@ -43,8 +43,8 @@ class Edition:
         tidy = sources.tidy_variables(tables)
         validate.check_variables_known(pack, load_catalog())
         catalog = load_catalog().computable(set(tidy["variable"]))
-        indicator_table = ind.compute_indicators(tidy, pack, catalog)
         wide = ind.wide_with_city(tidy, pack)
+        indicator_table = ind.compute_indicators(wide, catalog)
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(pack, catalog, tables, tidy, indicator_table, wide,
                                                   reconciliation)

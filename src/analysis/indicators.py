@@ -49,9 +49,8 @@ def _shifted(frame: pd.DataFrame, years_back: int) -> pd.Series:
     return merged["value"].to_numpy()
 
 
-def compute_indicators(tidy: pd.DataFrame, pack: CityPack, catalog: Catalog) -> pd.DataFrame:
-    """Long table with one row per (year, area or city, indicator)."""
-    wide = wide_with_city(tidy, pack)
+def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Long table with one row per (year, area or city, indicator), from `wide_with_city`."""
     parts = []
     for indicator in catalog.indicators:
         numerator = _evaluate(wide, indicator.numerator)
