@@ -43,10 +43,10 @@ def _quiet_worker(log: str) -> None:
     os.dup2(handle, 2)
 
 
-def _execute_notebook(job: tuple[str, str, dict, str]) -> str:
+def _execute_notebook(cwd: str, job: tuple[str, str, dict]) -> str:
     import papermill
 
-    source, target, parameters, cwd = job
+    source, target, parameters = job
     papermill.execute_notebook(source, target, parameters=parameters, kernel_name="python3", cwd=cwd,
                                progress_bar=False, log_output=False)
     return target
@@ -139,7 +139,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     for notebook in _chapter_notebooks(root):
         target = stage / notebook.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append((str(notebook), str(target), {"city": city, "year": year, "edition_cache": str(cache)}, None))
+        jobs.append((str(notebook), str(target), {"city": city, "year": year, "edition_cache": str(cache)}))
     width = max(len(a.id) for a in pack.areas)
     titles = {}
     (stage / PROFILE_FOLDER).mkdir()
@@ -147,13 +147,13 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         target = stage / PROFILE_FOLDER / f"{profile_filename(area.id, area.name, width)}.ipynb"
         titles[str(target)] = area.name
         jobs.append((str(root / PROFILE_TEMPLATE), str(target),
-                     {"city": city, "year": year, "area_id": area.id, "edition_cache": str(cache)}, None))
-    jobs = [(s, t, p, str(root / "notebooks")) for s, t, p, _ in jobs]
+                     {"city": city, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
 
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker,
                              initargs=(str(work / "notebooks.log"),)) as pool:
-        futures = {pool.submit(_execute_notebook, job): job for job in jobs}
+        # Notebooks run in notebooks/, as when a reviewer opens them there.
+        futures = {pool.submit(_execute_notebook, str(root / "notebooks"), job): job for job in jobs}
         for done, future in enumerate(futures, start=1):
             job = futures[future]
             try:
@@ -162,8 +162,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
                 raise BuildError(f"Notebook {Path(job[0]).name} ist fehlgeschlagen "
                                  f"({Path(job[1]).name}): {str(exc).strip().splitlines()[-1]}") from None
             step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).relative_to(stage)}")
-    for target, title in [(Path(t), titles.get(t)) for _, t, _, _ in jobs]:
-        _finish_notebook(target, title)
+    for _, target, _ in jobs:
+        _finish_notebook(Path(target), titles.get(target))
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log")

@@ -8,6 +8,8 @@ from .errors import InputError
 
 
 def _validate(args) -> int:
+    import pandas as pd
+
     from .build import default_city
     from .config import project_root
     from .edition import Edition
@@ -23,7 +25,7 @@ def _validate(args) -> int:
     for kind, group in findings.groupby("kind", sort=False):
         print(f"\n{FINDING_KINDS[kind]} ({len(group)}):")
         for f in group.itertuples():
-            place = ", ".join(p for p in [f.file, f"Zeile {int(f.row)}" if f.row == f.row and f.row else "",
+            place = ", ".join(p for p in [f.file, f"Zeile {int(f.row)}" if pd.notna(f.row) else "",
                                           f"Spalte '{f.column}'" if isinstance(f.column, str) else ""] if p)
             print(f"  - {place}: {f.message}")
     return 0

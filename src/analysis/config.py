@@ -13,7 +13,6 @@ import yaml
 from .errors import InputError, did_you_mean
 
 UNASSIGNED_AREA_ID = "nicht_zuordenbar"
-UNASSIGNED_AREA_NAME = "nicht zuordenbar"
 CITY_AREA_ID = "stadt"
 REPORTED_CITY_AREA_ID = "stadt_gemeldet"
 

@@ -48,14 +48,6 @@ def dative_plural(noun: str) -> str:
     return noun if noun.endswith(("n", "s")) else noun + "n"
 
 
-def join_names(names: list[str]) -> str:
-    """['A', 'B', 'C'] → 'A, B und C'."""
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " und " + names[-1]
-
-
 class Prose:
     """Text for {glue:text} and {glue:md}.
 
