@@ -31,7 +31,7 @@ system-deps:
 	fi
 
 report: install
-	$(BIN)/sozialbericht build $(if $(CITY),--city $(CITY)) $(if $(YEAR),--year $(YEAR))
+	$(BIN)/sozialbericht build $(if $(CITY),--city $(CITY)) $(if $(YEAR),--year $(YEAR),--all-editions)
 
 test: install system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval-lax \

@@ -19,7 +19,7 @@ def site(tmp_path_factory, root):
         (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, project / name)
     load_city.cache_clear()
     try:
-        yield build_edition("flensburg", 2022, project, report=lambda _: None)
+        yield build_edition("flensburg", 2022, project, report=lambda _: None).site
     finally:
         load_city.cache_clear()
 

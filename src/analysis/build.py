@@ -1,4 +1,7 @@
-"""Edition build: validate → compute once → papermill → Jupyter Book → publish by atomic swap."""
+"""Edition build: fingerprint → (skip if unchanged) → compute once → papermill → Jupyter Book → publish.
+
+Everything is built under _build/work/; the published edition and its archive are replaced by an atomic
+swap at the very end, so a failed or killed build leaves the published site as it was."""
 from __future__ import annotations
 
 import os
@@ -8,17 +11,16 @@ import subprocess
 import sys
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import yaml
 
-from . import pages
+from . import archive, provenance as prov, website
 from .config import load_city, project_root
-from .edition import Edition
 from .errors import InputError
-
 PROFILE_TEMPLATE = "notebooks/profil.ipynb"
 PROFILE_FOLDER = "profiles"
 PROFILE_TITLE_TAG = "profile-title"
@@ -26,6 +28,17 @@ PROFILE_TITLE_TAG = "profile-title"
 
 class BuildError(Exception):
     """A build step failed; the published site is untouched."""
+
+
+class EditionFrozen(BuildError):
+    """The edition is published and a newer one exists: it changes only by a declared correction."""
+
+
+@dataclass
+class BuildResult:
+    site: Path
+    status: str  # "built" or "unchanged"
+    seconds: float
 
 
 def slugify(text: str) -> str:
@@ -73,16 +86,27 @@ def _finish_notebook(path: Path, title: str | None = None) -> None:
     nbformat.write(notebook, path)
 
 
-def _stage_book(root: Path, stage: Path, edition: Edition) -> None:
-    """Copy the book's configuration and hand-written pages; write the pages rendered from data."""
+def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
+    """Copy the book's configuration and hand-written pages; write the pages rendered from data.
+
+    The edition's provenance goes into the Sphinx context, where the footer and switcher templates read it."""
+    from . import pages
+
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"Sozialbericht {edition.city_name} {edition.year}"
+    context = {"edition": edition.year, "built": prov.built_text(record),
+               "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
+    config["sphinx"]["config"]["html_context"] = {"sozialbericht": context}
+    correction = record["parameters"]["correction"]
+    if correction:
+        config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {context['built']} neu gebaut. "
+                                          f"Grund: {correction}")
     (stage / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     shutil.copy2(root / "_toc.yml", stage / "_toc.yml")
     shutil.copytree(root / "book", stage / "book")
     generated = stage / "generated"
     generated.mkdir()
-    for name, text in pages.generated_pages(edition).items():
+    for name, text in pages.generated_pages(edition, record).items():
         (generated / f"{name}.md").write_text(text, encoding="utf-8")
 
 
@@ -96,26 +120,59 @@ def _run_jupyter_book(stage: Path, log: Path) -> Path:
     if result.returncode != 0 or not (html / "index.html").is_file():
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-15:])
         raise BuildError(f"Jupyter Book ist fehlgeschlagen (Protokoll: {log}):\n{tail}")
+    for leftover in (".buildinfo", ".doctrees"):  # build caches, not pages
+        target = html / leftover
+        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
     return html
 
 
-def publish(html: Path, target: Path) -> None:
-    """Replace `target` by `html` with renames only, so readers never see a half-written edition."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    incoming = target.with_name(f".{target.name}.incoming")
-    outgoing = target.with_name(f".{target.name}.outgoing")
-    for leftover in (incoming, outgoing):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(html, incoming)
-    if target.exists():
-        os.rename(target, outgoing)
-    os.rename(incoming, target)
-    shutil.rmtree(outgoing, ignore_errors=True)
+def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None:
+    """Execute all notebooks, reporting each; the first failure cancels the rest."""
+    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker, initargs=(str(log),)) as pool:
+        futures = {pool.submit(_execute_notebook, str(cwd), job): job for job in jobs}
+        for done, future in enumerate(as_completed(futures), start=1):
+            source, target, _ = futures[future]
+            try:
+                future.result()
+            except Exception as exc:
+                pool.shutdown(wait=True, cancel_futures=True)
+                message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+                raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
+                                 f"{message}\nProtokoll der Kernel: {log}") from None
+            step(f"  Notebook {done}/{len(jobs)}: {Path(target).parent.name}/{Path(target).name}")
+
+
+def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path) -> tuple[list, dict]:
+    jobs = []
+    for notebook in _chapter_notebooks(root):
+        target = stage / notebook.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": str(cache)}))
+    width = max(len(a.id) for a in pack.areas)
+    titles = {}
+    (stage / PROFILE_FOLDER).mkdir()
+    for area in pack.areas:
+        target = stage / PROFILE_FOLDER / f"{profile_filename(area.id, area.name, width)}.ipynb"
+        titles[str(target)] = area.name
+        jobs.append((str(root / PROFILE_TEMPLATE), str(target),
+                     {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
+    return jobs, titles
+
+
+def _site_pages(html: Path) -> list[str]:
+    """The edition's content pages, so the switcher can open the same page in another edition."""
+    skipped = {"genindex.html", "search.html"}
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if p.name not in skipped and not p.relative_to(html).parts[0].startswith("_"))
+
+
+def _print_now(text: str) -> None:
+    print(text, flush=True)  # progress must show up at once, also when piped into a log
 
 
 def build_edition(city: str | None = None, year: int | None = None, root: Path | None = None,
-                  workers: int = 2, report=print) -> Path:
-    """Build one edition into _build/site/<city>/<year>/ and return that folder."""
+                  workers: int = 2, report=_print_now, force: bool = False) -> BuildResult:
+    """Build one edition into _build/site/<city>/<year>/, or do nothing if nothing changed."""
     root = Path(root) if root else project_root()
     city = city or default_city(root)
     pack = load_city(city, root)
@@ -125,7 +182,40 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     def step(text: str) -> None:
         report(f"[{time.monotonic() - started:5.1f} s] {text}")
 
+    if year not in pack.editions:
+        raise InputError(f"Ausgabe {year} ist für {pack.name} nicht deklariert "
+                         f"(deklariert: {', '.join(map(str, pack.editions))}).",
+                         file=f"data/{city}/city.yml", column="editions",
+                         hint=f"Unter editions einen Eintrag '- year: {year}' ergänzen.")
+    site_city = website.city_folder(root, city)
+    target = site_city / str(year)
+    stored = archive.folder(root, city, year)
+    website.recover(target)
+    website.recover(stored)
+    correction = pack.corrections.get(year)
+    found = prov.fingerprint(root, city, year, correction)
+    published = website.published_editions(site_city)
+    archived = prov.read(stored / "provenance.json")
+    if (not force and year in published and archived
+            and published[year]["fingerprint"] == archived["fingerprint"] == found["fingerprint"]):
+        website.write_city_files(site_city, pack.name)
+        step(f"{pack.name} {year}: unverändert (gleiche Daten, gleicher Code, gleiche Parameter) – nichts zu tun")
+        return BuildResult(target, "unchanged", time.monotonic() - started)
+    newer = [y for y in published if y > year]
+    if year in published and newer and not force:
+        raise EditionFrozen(
+            f"Ausgabe {year} ist veröffentlicht, und es gibt eine neuere Ausgabe ({max(newer)}): Sie bleibt "
+            "unverändert. Eine Korrektur braucht einen Grund in data/"
+            f"{city}/city.yml (editions → year: {year}, correction: \"…\") und den Aufruf mit --force.")
+    if year in published and newer and not correction:
+        raise BuildError(f"--force für die ältere Ausgabe {year} braucht einen Korrekturgrund: in data/{city}/"
+                         f"city.yml unter editions bei year: {year} den Schlüssel correction: \"…\" eintragen. "
+                         "Er erscheint auf jeder Seite der Ausgabe.")
+
+    record = prov.record(root, city, year, correction, force, found)
     step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
+    from .edition import Edition  # heavy imports (pandas, geopandas) only when there is work to do
+
     edition = Edition.compute(city, year, root)
     work = root / "_build" / "work" / city / str(year)
     shutil.rmtree(work, ignore_errors=True)
@@ -133,45 +223,43 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     stage.mkdir(parents=True)
     cache = work / "edition.pkl"
     edition.save(cache)
-    _stage_book(root, stage, edition)
-
-    jobs = []
-    for notebook in _chapter_notebooks(root):
-        target = stage / notebook.relative_to(root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append((str(notebook), str(target), {"city": city, "year": year, "edition_cache": str(cache)}))
-    width = max(len(a.id) for a in pack.areas)
-    titles = {}
-    (stage / PROFILE_FOLDER).mkdir()
-    for area in pack.areas:
-        target = stage / PROFILE_FOLDER / f"{profile_filename(area.id, area.name, width)}.ipynb"
-        titles[str(target)] = area.name
-        jobs.append((str(root / PROFILE_TEMPLATE), str(target),
-                     {"city": city, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
-
+    _stage_book(root, stage, edition, record)
+    jobs, titles = _notebook_jobs(root, stage, pack, year, cache)
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker,
-                             initargs=(str(work / "notebooks.log"),)) as pool:
-        # Notebooks run in notebooks/, as when a reviewer opens them there.
-        futures = {pool.submit(_execute_notebook, str(root / "notebooks"), job): job for job in jobs}
-        for done, future in enumerate(futures, start=1):
-            job = futures[future]
-            try:
-                future.result()
-            except Exception as exc:
-                raise BuildError(f"Notebook {Path(job[0]).name} ist fehlgeschlagen "
-                                 f"({Path(job[1]).name}): {str(exc).strip().splitlines()[-1]}") from None
-            step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).relative_to(stage)}")
-    for _, target, _ in jobs:
-        _finish_notebook(Path(target), titles.get(target))
+    # Notebooks run in notebooks/, as when a reviewer opens them there.
+    _run_notebooks(jobs, root / "notebooks", work / "notebooks.log", workers, step)
+    for _, notebook, _ in jobs:
+        _finish_notebook(Path(notebook), titles.get(notebook))
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log")
-    site = root / "_build" / "site" / city / str(year)
-    step(f"Veröffentlichen nach {site.relative_to(root)}")
-    publish(html, site)
+    record["pages"] = _site_pages(html)
+    prov.write(record, html / "provenance.json")
+    archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record)
+
+    step(f"Veröffentlichen nach {target.relative_to(root)}")
+    website.swap_in(html, target)
+    website.swap_in(work / "archive", stored)
+    website.write_city_files(site_city, pack.name)
+    shutil.rmtree(work, ignore_errors=True)
     step("fertig")
-    return site
+    return BuildResult(target, "built", time.monotonic() - started)
+
+
+def build_all_editions(city: str | None = None, root: Path | None = None, workers: int = 2, report=_print_now,
+                       force: bool = False) -> list[BuildResult]:
+    """Every edition the pack declares, oldest first; published older editions stay as they are."""
+    root = Path(root) if root else project_root()
+    city = city or default_city(root)
+    results = []
+    for year in load_city(city, root).editions:
+        try:
+            results.append(build_edition(city, year, root, workers, report, force))
+        except EditionFrozen:
+            report(f"Ausgabe {year}: veröffentlicht und eingefroren – übersprungen (Korrektur: --force mit "
+                   "Grund in city.yml)")
+            results.append(BuildResult(website.city_folder(root, city) / str(year), "frozen", 0.0))
+    return results
 
 
 def default_city(root: Path) -> str:

@@ -32,11 +32,22 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build_edition
+    from .build import build_all_editions, build_edition
 
-    site = build_edition(args.city, args.year, workers=args.workers)
-    print(f"Bericht: {site / 'index.html'}")
+    if args.all_editions:
+        if args.year is not None:
+            raise SystemExit("--year und --all-editions schließen sich aus.")
+        results = build_all_editions(args.city, workers=args.workers, force=args.force)
+    else:
+        results = [build_edition(args.city, args.year, workers=args.workers, force=args.force)]
+    for result in results:
+        print(f"Ausgabe {result.site.name}: {STATUS_TEXT[result.status]} ({result.seconds:.1f} s)")
+    print(f"Bericht: {results[-1].site.parent / 'index.html'}")
     return 0
+
+
+STATUS_TEXT = {"built": "gebaut", "unchanged": "unverändert, nicht neu gebaut",
+               "frozen": "eingefroren, nicht neu gebaut"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="eine Ausgabe des Berichts bauen")
     build.add_argument("--city", help="Stadtpaket unter data/<city>/ (Standard: data/DEFAULT_CITY)")
     build.add_argument("--year", type=int, help="Berichtsjahr der Ausgabe (Standard: neueste Ausgabe)")
+    build.add_argument("--all-editions", action="store_true", help="alle im Stadtpaket deklarierten Ausgaben")
+    build.add_argument("--force", action="store_true",
+                       help="auch bauen, wenn sich nichts geändert hat; ältere Ausgaben nur mit Korrekturgrund")
     build.add_argument("--workers", type=int, default=2, help="parallel ausgeführte Notebooks")
     build.set_defaults(run=_build)
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import geo, indicators as ind, sources, validate
-from .catalog import Catalog, Indicator, load_catalog
+from . import archive, geo, indicators as ind, sources, validate
+from .archive import StoredEdition
+from .catalog import Catalog, Indicator, load_catalog, load_catalog_document
 from .config import CITY_AREA_ID, CityPack, load_city
 from .errors import InputError
 
@@ -26,10 +27,13 @@ class Edition:
     findings: pd.DataFrame
     reconciliation: pd.DataFrame
     areas: gpd.GeoDataFrame
+    catalog_document: dict
+    previous: StoredEdition | None = None
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
-    def compute(cls, city: str, year: int | None = None, root: Path | None = None) -> "Edition":
+    def compute(cls, city: str, year: int | None = None, root: Path | None = None,
+                with_previous: bool = True) -> "Edition":
         pack = load_city(city, Path(root) if root else None)
         year = pack.default_edition if year is None else int(year)
         if year not in pack.editions:
@@ -49,8 +53,24 @@ class Edition:
         findings = validate.plausibility_findings(pack, catalog, tables, tidy, indicator_table, wide,
                                                   reconciliation)
         areas = geo.load_areas(pack)
-        return cls(pack, year, catalog, tidy, indicator_table, validate.findings_frame(findings),
-                   reconciliation, areas)
+        edition = cls(pack, year, catalog, tidy, indicator_table, validate.findings_frame(findings),
+                      reconciliation, areas, load_catalog_document())
+        if with_previous:
+            edition.previous = edition._previous_edition(root)
+        return edition
+
+    def _previous_edition(self, root: Path | None) -> StoredEdition | None:
+        """The edition declared before this one: as archived when it was built, else recomputed."""
+        earlier = [y for y in self.pack.editions if y < self.year]
+        if not earlier:
+            return None
+        year = earlier[-1]
+        stored = archive.read(self.pack.folder.parents[1], self.pack.slug, year)
+        if stored is not None:
+            return stored
+        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False)
+        return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,
+                             None, from_archive=False)
 
     @classmethod
     def load(cls, city: str, year: int | None = None, cache: str | Path | None = None) -> "Edition":

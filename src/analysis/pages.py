@@ -136,5 +136,50 @@ def sources_page(edition: Edition) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generated_pages(edition: Edition) -> dict[str, str]:
-    return {"methoden": methods_page(edition), "datenquellen": sources_page(edition)}
+def provenance_page(edition: Edition, record: dict) -> str:
+    """Which data and code produced this edition, for reviewers who want to rebuild it."""
+    from .provenance import UNCOMMITTED, built_text
+
+    code = record["code_version"]
+    commit = code["commit"]
+    if code["dirty"]:
+        code_text = (f"{UNCOMMITTED}: gebaut aus einem Arbeitsstand mit Änderungen gegenüber Commit "
+                     f"`{commit}`; der Code-Hash unten identifiziert den verwendeten Stand")
+    else:
+        code_text = f"Git-Commit `{commit}`" if commit else code["label"]
+    lines = [
+        "# Herkunft der Zahlen", "",
+        f"Diese Seite hält fest, aus welchen Daten und mit welchem Code die Ausgabe {edition.year} gebaut "
+        "wurde. Die Fußzeile jeder Seite nennt dieselben Angaben in Kurzform. Maschinenlesbar stehen sie in "
+        '<a href="../provenance.json">provenance.json</a>.', "",
+        "| | |", "|---|---|",
+        f"| Ausgabe | Sozialbericht {edition.city_name} {edition.year} |",
+        f"| Gebaut am | {built_text(record)} |",
+        f"| Code-Version | {code_text} |",
+        f"| Daten-Hash | `{record['data_hash']}` |",
+        f"| Code-Hash | `{record['code_hash']}` ({format_number(len(record['code']))} Dateien) |",
+        f"| Parameter | Stadt `{record['parameters']['city']}`, Jahr {record['parameters']['year']} |",
+    ]
+    if record["parameters"]["correction"]:
+        lines.append(f"| Korrektur | {record['parameters']['correction']} |")
+    lines += [
+        "", "Der Daten-Hash ist der SHA-256-Wert über die Liste aller Eingabedateien mit ihren eigenen "
+        "SHA-256-Werten; ändert sich auch nur ein Byte einer Datei, ändert er sich.", "",
+        "## Eingabedateien", "",
+        "| Datei | Bytes | SHA-256 |", "|---|---:|---|",
+        *(f"| `{f['path']}` | {format_number(f['bytes'])} | `{f['sha256']}` |" for f in record["inputs"]),
+        "", "## Software", "",
+        "| Paket | Version |", "|---|---|",
+        *(f"| {name} | {version} |" for name, version in record["versions"].items()),
+        "", "## Nachbauen", "",
+        "```bash",
+        *([f"git checkout {commit}"] if commit else []),
+        f"sozialbericht build --city {record['parameters']['city']} --year {edition.year}",
+        "```", "",
+    ]
+    return "\n".join(lines)
+
+
+def generated_pages(edition: Edition, record: dict) -> dict[str, str]:
+    return {"methoden": methods_page(edition), "datenquellen": sources_page(edition),
+            "herkunft": provenance_page(edition, record)}

@@ -107,7 +107,11 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
     return Catalog(topics, tuple(indicators))
 
 
+def load_catalog_document() -> dict:
+    """The catalogue as written, stored with each edition so later editions can show what changed."""
+    return yaml.safe_load(resources.files("analysis.catalog").joinpath("indicators.yml").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    text = resources.files("analysis.catalog").joinpath("indicators.yml").read_text("utf-8")
-    return parse_catalog(yaml.safe_load(text))
+    return parse_catalog(load_catalog_document())

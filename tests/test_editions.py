@@ -1,0 +1,302 @@
+"""Editions over time, in a copy of the project: a planner adds a year, old editions stay as published,
+failed builds publish nothing, an unchanged rebuild does nothing.
+
+The copy starts without 2022 (rows removed from every raw file) and gets it back, as a new year's
+delivery would arrive. With it comes one synthetic revision of a 2020 value, so that the comparison
+page has a real revision to find."""
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import http.server
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from analysis.build import BuildError, EditionFrozen, build_edition
+from analysis.config import load_city
+from analysis.errors import InputError
+
+pytestmark = pytest.mark.integration
+
+COPIED = ["_config.yml", "_toc.yml", "book", "notebooks", "data"]
+REVISED_FILE = "raw/fl_residents_by_district.csv"
+REVISED_ROW = ("2020", "1")  # year, district_id: Altstadt 2020, 3739 residents in the source
+REVISED_VALUE = "3749"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def quiet(_text: str) -> None:
+    pass
+
+
+def without_year(text: str, year_column: str, year: str) -> str:
+    lines = text.splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    position = header.index(year_column)
+    return lines[0] + "".join(line for line in lines[1:] if next(csv.reader([line]))[position] != year)
+
+
+def with_revision(text: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    year, district = header.index("year"), header.index("district_id")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        if (row[year], row[district]) == REVISED_ROW:
+            row[header.index("residents")] = REVISED_VALUE
+        writer.writerow(row)
+    return out.getvalue()
+
+
+class Project:
+    """A copy of the project root; the pack's files can be rolled back and forward."""
+
+    def __init__(self, root: Path, original: Path):
+        self.root, self.original = root, original
+        self.pack = root / "data" / "flensburg"
+
+    def build(self, year: int, **options):
+        load_city.cache_clear()
+        return build_edition("flensburg", year, self.root, report=quiet, **options)
+
+    def site(self, year: int) -> Path:
+        return self.root / "_build" / "site" / "flensburg" / str(year)
+
+    def digests(self) -> dict[int, dict[str, str]]:
+        return {year: tree_digest(self.site(year)) for year in (2021, 2022) if self.site(year).exists()}
+
+    def city_yml(self) -> str:
+        return (self.pack / "city.yml").read_text(encoding="utf-8")
+
+    def set_city_yml(self, text: str) -> None:
+        (self.pack / "city.yml").write_text(text, encoding="utf-8")
+        load_city.cache_clear()
+
+    def remove_year(self, year: int) -> None:
+        pack = load_city("flensburg", self.root)
+        for source in pack.sources:
+            path = self.pack / source.file
+            path.write_text(without_year(path.read_text(encoding="utf-8"), source.year_column, str(year)),
+                            encoding="utf-8")
+        text = self.city_yml().replace(f"  - year: {year}\n", "")
+        self.set_city_yml(text.replace(f"default_edition: {year}", f"default_edition: {year - 1}"))
+
+    def deliver_year(self) -> None:
+        """The full original pack comes back, with one revised earlier value."""
+        shutil.rmtree(self.pack)
+        shutil.copytree(self.original / "data" / "flensburg", self.pack)
+        revised = self.pack / REVISED_FILE
+        revised.write_text(with_revision(revised.read_text(encoding="utf-8")), encoding="utf-8")
+        load_city.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, root):
+    folder = tmp_path_factory.mktemp("editions")
+    for name in COPIED:
+        (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, folder / name)
+    project = Project(folder, root)
+    project.remove_year(2022)
+    yield project
+    load_city.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def first(project):
+    """Edition 2021 built before 2022's data existed."""
+    result = project.build(2021)
+    assert result.status == "built"
+    return tree_digest(result.site)
+
+
+@pytest.fixture(scope="module")
+def second(project, first):
+    """2022 delivered, declared and built; 2021 must not have changed."""
+    project.deliver_year()
+    result = project.build(2022)
+    assert result.status == "built"
+    return result
+
+
+def page_text(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    inline = re.sub(r"</?(span|strong|em|a|code)\b[^>]*>", "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", inline))
+
+
+def test_new_year_leaves_the_first_edition_byte_identical(project, first, second):
+    assert tree_digest(project.site(2021)) == first
+
+
+def test_versions_list_both_editions_and_the_index_leads_to_the_latest(project, second):
+    city = project.root / "_build" / "site" / "flensburg"
+    versions = json.loads((city / "versions.json").read_text(encoding="utf-8"))
+    assert versions["latest"] == 2022
+    assert [e["year"] for e in versions["editions"]] == [2022, 2021]
+    assert "notebooks/aenderungen.html" in versions["editions"][1]["pages"]
+    assert (city / "versions.js").read_text(encoding="utf-8").startswith("window.SOZIALBERICHT_EDITIONS = {")
+    assert 'content="0; url=2022/index.html"' in (city / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_edition_stores_its_inputs_indicators_catalogue_and_provenance(project, second):
+    import pandas as pd
+
+    archive = project.root / "_build" / "archive" / "flensburg"
+    first_inputs = pd.read_csv(archive / "2021" / "inputs.csv", dtype={"area_id": str})
+    assert first_inputs["year"].max() == 2021
+    indicators = pd.read_csv(archive / "2022" / "indicators.csv", dtype={"area_id": str})
+    sgb2 = indicators.query("indicator == 'sgb2_quote' and area_id == '2' and year == 2022")["value"]
+    assert sgb2.iloc[0] == pytest.approx(1014 / (5052 - 370) * 100)
+    assert "sgb2_quote" in (archive / "2022" / "catalog.yml").read_text(encoding="utf-8")
+
+
+def test_provenance_lists_every_input_file_with_its_hash(project, second):
+    record = json.loads((project.site(2022) / "provenance.json").read_text(encoding="utf-8"))
+    files = {f["path"]: f["sha256"] for f in record["inputs"]}
+    revised = project.pack / REVISED_FILE
+    assert files[f"data/flensburg/{REVISED_FILE}"] == hashlib.sha256(revised.read_bytes()).hexdigest()
+    assert len(files) == len([p for p in project.pack.rglob("*") if p.is_file()])
+    assert record["edition"] == 2022 and record["code_version"]["label"]
+
+
+def test_every_page_shows_edition_build_date_code_version_and_data_hash(project, second):
+    record = json.loads((project.site(2022) / "provenance.json").read_text(encoding="utf-8"))
+    pages = [p for p in record["pages"] if "http-equiv" not in (project.site(2022) / p).read_text("utf-8")[:200]]
+    assert len(pages) > 20
+    for page in pages:
+        text = page_text(project.site(2022) / page)
+        assert re.search(r"Ausgabe 2022 · gebaut am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr · Code: \S", text), page
+        assert f"Daten-Hash: {record['data_hash'][:12]}" in text, page
+
+
+def test_comparison_page_finds_the_revision_and_the_changes(project, second):
+    text = page_text(project.site(2022) / "notebooks" / "aenderungen.html")
+    assert "mit der Ausgabe 2021 verglichen, so wie diese am" in text
+    assert "1 Eingabewert der Jahre bis 2021 (1 Merkmal) unterscheidet sich" in text
+    assert re.search(r"Altstadt 2020 3\.739 3\.749", text)
+    assert "Keine Definition im Indikatorenkatalog hat sich geändert." in text
+    # Neustadt's SGB II rate: 2021 edition vs 2022 edition, both from the raw counts.
+    assert "SGB-II-Quote" in text
+
+
+def test_rebuild_with_nothing_changed_does_nothing(project, second):
+    before = project.digests()
+    result = project.build(2022)
+    assert result.status == "unchanged"
+    assert project.digests() == before
+
+
+def test_old_edition_is_frozen_once_its_inputs_changed(project, second):
+    before = project.digests()
+    with pytest.raises(EditionFrozen, match="--force"):
+        project.build(2021)
+    with pytest.raises(BuildError, match="Korrekturgrund"):
+        project.build(2021, force=True)
+    assert project.digests() == before
+
+
+def test_invalid_data_fails_and_publishes_nothing(project, second):
+    before = project.digests()
+    residents = project.pack / REVISED_FILE
+    original = residents.read_text(encoding="utf-8")
+    residents.write_text(original.replace(",3749", ",drei", 1), encoding="utf-8")
+    try:
+        with pytest.raises(InputError, match="fl_residents_by_district.csv"):
+            project.build(2022)
+    finally:
+        residents.write_text(original, encoding="utf-8")
+    assert project.digests() == before
+
+
+def test_notebook_error_fails_and_publishes_nothing(project, second):
+    before = project.digests()
+    notebook = project.root / "notebooks" / "aenderungen.ipynb"
+    original = notebook.read_text(encoding="utf-8")
+    document = json.loads(original)
+    document["cells"].insert(3, {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                                 "source": "raise RuntimeError('absichtlicher Fehler')"})
+    notebook.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        with pytest.raises(BuildError, match="aenderungen.ipynb"):
+            project.build(2022)
+    finally:
+        notebook.write_text(original, encoding="utf-8")
+    assert project.digests() == before
+
+
+def test_killed_build_publishes_nothing(project, second):
+    before = project.digests()
+    process = subprocess.Popen([sys.executable, "-m", "analysis.cli", "build", "--year", "2022", "--force"],
+                               cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    seen = []
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            if "Notebook 2/" in line:
+                break
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert any("Notebook 2/" in line for line in seen), "".join(seen)
+    assert project.digests() == before
+
+
+def test_forced_correction_says_when_and_why_and_leaves_the_newer_edition_alone(project, second):
+    newer = tree_digest(project.site(2022))
+    reason = "Einwohnerzahl der Altstadt 2020 von der Statistikstelle berichtigt"
+    project.set_city_yml(project.city_yml().replace("  - year: 2021\n",
+                                                    f"  - year: 2021\n    correction: \"{reason}\"\n"))
+    result = project.build(2021, force=True)
+    assert result.status == "built"
+    text = page_text(project.site(2021) / "notebooks" / "ueberblick.html")
+    assert re.search(rf"Korrektur: Diese Ausgabe wurde am \d\d\.\d\d\.\d{{4}}, \d\d:\d\d Uhr neu gebaut\. "
+                     rf"Grund: {reason}", text)
+    assert tree_digest(project.site(2022)) == newer
+    versions = json.loads((project.root / "_build" / "site" / "flensburg" / "versions.json").read_text("utf-8"))
+    assert versions["editions"][1]["correction"] == reason
+
+
+def rendered_dom(url: str) -> str:
+    """The page's DOM after its scripts ran, from headless Chromium."""
+    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tempfile.mkdtemp()}", "--virtual-time-budget=5000", "--dump-dom", url]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed (make system-deps)")
+def test_switcher_in_an_old_edition_leads_to_the_newer_one_from_disk_and_over_http(project, second):
+    site = project.root / "_build" / "site"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = "flensburg/2021/profiles/02-neustadt.html"
+    try:
+        for base in (site.as_uri() + "/", f"http://127.0.0.1:{server.server_address[1]}/"):
+            dom = rendered_dom(base + page)
+            switcher = re.search(r'<nav class="sb-editions".*?</nav>', dom, re.S)
+            assert switcher, dom[:300]
+            links = dict(re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', switcher.group(0)))
+            assert links.get(base + "flensburg/2022/profiles/02-neustadt.html") == "Zur neuesten Ausgabe 2022"
+            assert "Ausgabe 2021</summary>" in switcher.group(0)
+            assert f'href="{base}flensburg/2021/profiles/02-neustadt.html" aria-current="page"' in switcher.group(0)
+    finally:
+        server.shutdown()
