@@ -49,6 +49,10 @@ class Edition:
         catalog = load_catalog().computable(set(tidy["variable"]))
         wide = ind.wide_with_city(tidy, pack)
         indicator_table = ind.compute_indicators(wide, catalog)
+        # An early edition may have a variable only where no indicator can use it (e.g. city level only).
+        with_values = set(indicator_table.loc[indicator_table["value"].notna(), "indicator"])
+        catalog = catalog.restricted_to(with_values)
+        indicator_table = indicator_table[indicator_table["indicator"].isin(with_values)].reset_index(drop=True)
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(pack, catalog, tables, tidy, indicator_table, wide,
                                                   reconciliation)

@@ -5,7 +5,7 @@ import math
 
 from .config import CITY_AREA_ID
 from .edition import Edition
-from .text import format_change, format_number, format_value
+from .text import dative_plural, format_change, format_number, format_value
 
 
 def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, float]:
@@ -30,6 +30,50 @@ def indicator_sentence(edition: Edition, indicator_id: str) -> str:
     sentence += (f"am höchsten in {high_name} ({format_value(high, indicator)}), "
                  f"am niedrigsten in {low_name} ({format_value(low, indicator)}).")
     return sentence
+
+
+def migration_sentence(edition: Edition) -> str:
+    """'31,0 % der Menschen hatten 2022 einen Migrationshintergrund.', or nothing where the data lack it."""
+    if not edition.has("migrationshintergrund"):
+        return ""
+    indicator = edition.indicator("migrationshintergrund")
+    return (f"{format_value(edition.value(indicator.id, CITY_AREA_ID), indicator)} der Menschen hatten "
+            f"{edition.latest_year(indicator.id)} einen Migrationshintergrund.")
+
+
+def social_situation(edition: Edition) -> str:
+    """The chapter's opening paragraphs; a sentence whose indicator an edition lacks is left out."""
+    def facts(indicator_id: str) -> dict[str, str] | None:
+        if not edition.has(indicator_id):
+            return None
+        indicator = edition.indicator(indicator_id)
+        high_name, high, low_name, low = extremes(edition, indicator_id)
+        city = edition.value(indicator_id, CITY_AREA_ID)
+        return {"year": str(edition.latest_year(indicator_id)),
+                "city": format_value(city, indicator), "city_number": format_number(city, indicator.decimals),
+                "high_number": format_number(high, indicator.decimals),
+                "high_area": high_name, "high": format_value(high, indicator),
+                "low_area": low_name, "low": format_value(low, indicator)}
+
+    areas = dative_plural(edition.pack.area_label_plural)
+    first, second = [], []
+    if sgb2 := facts("sgb2_quote"):
+        first.append(f"{sgb2['year']} lebten in {edition.city_name} {sgb2['city']} der Menschen unter 65 Jahren "
+                     "von Leistungen nach dem SGB II (SGB-II-Quote). Die Unterschiede zwischen den "
+                     f"{areas} sind groß: von {sgb2['low']} in {sgb2['low_area']} bis {sgb2['high']} in "
+                     f"{sgb2['high_area']}.")
+    if children := facts("kinderarmut_sgb2"):
+        first.append(f"Kinder sind besonders betroffen: Auf 100 Kinder und Jugendliche kamen {children['year']} "
+                     f"{children['city_number']} nicht erwerbsfähige Leistungsberechtigte, in "
+                     f"{children['high_area']} sogar {children['high_number']}.")
+    if unemployed := facts("arbeitslosenanteil"):
+        second.append("Der Anteil der Arbeitslosen an der Bevölkerung von 18 bis unter 65 Jahren lag "
+                      f"{unemployed['year']} bei {unemployed['city']} (höchster Wert: {unemployed['high_area']}, "
+                      f"{unemployed['high']}).")
+    if old_age := facts("grundsicherung_alter_quote"):
+        second.append(f"Grundsicherung im Alter bezogen {old_age['year']} {old_age['city']} der Menschen ab 65 "
+                      f"Jahren, in {old_age['high_area']} {old_age['high']}.")
+    return "\n\n".join(" ".join(p) for p in (first, second) if p)
 
 
 def key_findings(edition: Edition) -> str:

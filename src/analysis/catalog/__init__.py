@@ -79,6 +79,9 @@ class Catalog:
         """The part of the catalogue whose variables a city pack provides."""
         return Catalog(self.topics, tuple(i for i in self.indicators if i.variables <= available_variables))
 
+    def restricted_to(self, indicator_ids: set[str]) -> "Catalog":
+        return Catalog(self.topics, tuple(i for i in self.indicators if i.id in indicator_ids))
+
     def by_topic(self) -> dict[str, list[Indicator]]:
         grouped = {topic: [] for topic in self.topics}
         for indicator in self.indicators:
