@@ -151,8 +151,9 @@ def provenance_page(edition: Edition, record: dict) -> str:
         "# Herkunft der Zahlen", "",
         f"Diese Seite hält fest, aus welchen Daten und mit welchem Code die Ausgabe {edition.year} gebaut "
         "wurde. Die Fußzeile jeder Seite nennt dieselben Angaben in Kurzform. Maschinenlesbar stehen sie in "
-        '<a href="../provenance.json">provenance.json</a>.', "",
-        "| | |", "|---|---|",
+        '<a href="../provenance.json">provenance.json</a>, dort auch mit den vollständigen SHA-256-Werten '
+        "jeder Datei.", "",
+        "| Angabe | Wert |", "|---|---|",
         f"| Ausgabe | Sozialbericht {edition.city_name} {edition.year} |",
         f"| Gebaut am | {built_text(record)} |",
         f"| Code-Version | {code_text} |",
@@ -166,8 +167,11 @@ def provenance_page(edition: Edition, record: dict) -> str:
         "", "Der Daten-Hash ist der SHA-256-Wert über die Liste aller Eingabedateien mit ihren eigenen "
         "SHA-256-Werten; ändert sich auch nur ein Byte einer Datei, ändert er sich.", "",
         "## Eingabedateien", "",
-        "| Datei | Bytes | SHA-256 |", "|---|---:|---|",
-        *(f"| `{f['path']}` | {format_number(f['bytes'])} | `{f['sha256']}` |" for f in record["inputs"]),
+        f"Alle Dateien des Stadtpakets `data/{edition.pack.slug}/`; die Prüfsumme ist hier auf ihre ersten 16 "
+        "Zeichen gekürzt.", "",
+        "| Datei | Bytes | SHA-256 (Anfang) |", "|---|---:|---|",
+        *(f"| `{f['path'].removeprefix(f'data/{edition.pack.slug}/')}` | {format_number(f['bytes'])} "
+          f"| `{f['sha256'][:16]}` |" for f in record["inputs"]),
         "", "## Software", "",
         "| Paket | Version |", "|---|---|",
         *(f"| {name} | {version} |" for name, version in record["versions"].items()),
