@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        print("\nAbgebrochen – nichts wurde veröffentlicht; die veröffentlichte Website ist unverändert.",
+              file=sys.stderr)
+        return 130
     except InputError as error:
         print(f"Fehler in den Eingabedaten – nichts wurde veröffentlicht.\n{error}", file=sys.stderr)
         return 2
