@@ -50,6 +50,20 @@ STATUS_TEXT = {"built": "gebaut", "unchanged": "unverändert, nicht neu gebaut",
                "frozen": "eingefroren, nicht neu gebaut"}
 
 
+def _index(args) -> int:
+    from .index_table import run
+
+    table = run(args.input, args.id, args.status, args.dynamic, args.population, args.min_population,
+                args.exclude, args.method, args.weights, args.output)
+    counts = table["status_class"].value_counts()
+    classes = ", ".join(f"{name} {counts[name]}" for name in ("hoch", "mittel", "niedrig", "sehr niedrig")
+                        if name in counts)
+    left_out = int((table["note"] != "").sum())
+    print(f"{len(table)} Gebiete, davon {left_out} nicht im Index. Statusklassen: {classes}.")
+    print(f"Ergebnis: {args.output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sozialbericht", description="Kleinräumige Sozialberichterstattung")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +82,20 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--year", type=int, help="Berichtsjahr (Standard: neueste Ausgabe)")
     check.set_defaults(run=_validate)
 
+    index = commands.add_parser("index", help="Sozialindex (MSS oder Alternativen) für eine fremde Tabelle")
+    index.add_argument("input", help="CSV-Tabelle mit einer Zeile je Gebiet")
+    index.add_argument("--id", required=True, help="Spalte mit der Gebiets-ID (führende Nullen bleiben)")
+    index.add_argument("--status", required=True, help="Statusindikatoren, mit Komma getrennt")
+    index.add_argument("--dynamic", help="Dynamikindikatoren (Veränderungen), mit Komma getrennt")
+    index.add_argument("--population", help="Spalte mit der Einwohnerzahl")
+    index.add_argument("--min-population", type=float, default=300,
+                       help="Gebiete mit weniger Einwohnern bleiben außerhalb des Index (Standard 300)")
+    index.add_argument("--exclude", help="IDs von Ausreißern, die nicht in den Index eingehen, mit Komma getrennt")
+    index.add_argument("--method", default="mss", help="mss (Standard), imd oder svi")
+    index.add_argument("--weights", help="nur imd: Gewichte als SPALTE=ZAHL,…")
+    index.add_argument("-o", "--output", required=True, help="Ergebnis als CSV")
+    index.set_defaults(run=_index)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -76,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 130
     except InputError as error:
-        print(f"Fehler in den Eingabedaten – nichts wurde veröffentlicht.\n{error}", file=sys.stderr)
+        consequence = " – nichts wurde veröffentlicht" if args.command == "build" else ""
+        print(f"Fehler in den Eingabedaten{consequence}.\n{error}", file=sys.stderr)
         return 2
     except Exception as error:  # BuildError and anything unexpected: message, non-zero exit, nothing published
         from .build import BuildError

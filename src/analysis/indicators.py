@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import uncertainty
 from .catalog import Catalog, parse_terms
 from .config import CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 
-INDICATOR_COLUMNS = ["year", "area_id", "indicator", "value", "numerator", "denominator",
-                     "change_1y", "change_5y", "rank", "rank_of"]
+INDICATOR_COLUMNS = ["year", "area_id", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high",
+                     "unstable", "change_1y", "change_5y", "rank", "rank_of"]
 
 
 def wide_with_city(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
@@ -57,11 +58,17 @@ def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         if indicator.denominator is None:
             denominator = pd.Series(np.nan, index=wide.index)
             value = numerator
+            low = high = pd.Series(np.nan, index=wide.index)
+            flagged = pd.Series(False, index=wide.index)
         else:
             denominator = _evaluate(wide, indicator.denominator)
             value = numerator / denominator.where(denominator > 0) * indicator.scale
-        parts.append(pd.DataFrame({"indicator": indicator.id, "value": value,
-                                   "numerator": numerator, "denominator": denominator}))
+            low, high = uncertainty.rate_interval(numerator, denominator, indicator.scale,
+                                                  is_share=indicator.kind == "share")
+            flagged = pd.Series(uncertainty.unstable(numerator), index=wide.index) & value.notna()
+        parts.append(pd.DataFrame({"indicator": indicator.id, "value": value, "numerator": numerator,
+                                   "denominator": denominator, "ci_low": low, "ci_high": high,
+                                   "unstable": flagged}))
     result = pd.concat(parts).reset_index()
     result = result.dropna(subset=["value"]).reset_index(drop=True)
     result["change_1y"] = result["value"] - _shifted(result, 1)
