@@ -93,3 +93,31 @@ def test_methods_page_is_rendered_from_the_catalogue(site):
 def test_figures_are_images_not_reprs(site):
     html = (site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
     assert re.search(r'<img[^>]+src="[^"]+\.png"', html)
+
+
+@pytest.mark.integration
+def test_index_chapter_has_classes_map_matrix_table_and_certainty(site):
+    html = (site / "notebooks" / "sozialindex.html").read_text(encoding="utf-8")
+    text = _text(html)
+    assert "<h1>Sozialindex" in html
+    assert len(re.findall(r'<img[^>]+src="[^"]+\.png"', html)) == 2  # status and dynamics maps
+    assert re.search(r"Status sehr niedrig\s+Neustadt\s+–\s+–", text)  # matrix row: positiv, stabil, negativ
+    assert "Sicherheit der Klasse" in text and "Neuberechnungen" in text
+    assert "weniger als 20 Fällen" in text
+
+
+@pytest.mark.integration
+def test_profiles_state_index_class_certainty_and_type(site):
+    text = _text((site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8"))
+    assert "Im Sozialindex 2022 hat Neustadt den Status „sehr niedrig“ und die Dynamik „positiv“" in text
+    assert re.search(r"bliebe Neustadt in \d+ von 100 Neuberechnungen", text)
+    assert "zum Sozialraumtyp A" in text
+    assert "95-%-Intervall" in text
+
+
+@pytest.mark.integration
+def test_method_comparison_and_district_types_pages(site):
+    comparison = _text((site / "notebooks" / "methodenvergleich.html").read_text(encoding="utf-8"))
+    assert "IMD-Stil" in comparison and "SVI-Stil" in comparison and "Nordstadt: MSS „niedrig“" in comparison
+    types = _text((site / "notebooks" / "sozialraumtypen.html").read_text(encoding="utf-8"))
+    assert "Gewählt wurden 3 Typen" in types and "Typ A (Neustadt und Nordstadt)" in types

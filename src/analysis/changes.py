@@ -168,6 +168,30 @@ def comparison_intro(edition: Edition) -> str:
     return text
 
 
+def class_changes(edition: Edition) -> pd.DataFrame:
+    """Areas whose social-index status or dynamics class differs from the previous edition's.
+
+    The previous classes are recomputed from the previous edition's stored indicator table with today's
+    index configuration, so only the data, not a changed configuration, can move an area."""
+    from . import district_index
+
+    columns = [edition.pack.area_label, "vorher", "jetzt"]
+    if edition.previous is None or edition.social_index is None:
+        return pd.DataFrame(columns=columns)
+    before_catalog = edition.catalog.restricted_to(set(edition.previous.indicators["indicator"]))
+    before = district_index.compute(edition.pack, before_catalog, edition.previous.indicators)
+    if before is None:
+        return pd.DataFrame(columns=columns)
+    now = edition.social_index.table
+    rows = []
+    for area_id in now.index:
+        old, new = before.table.at[area_id, "combined_class"], now.at[area_id, "combined_class"]
+        if isinstance(old, str) and isinstance(new, str) and old != new:
+            rows.append({edition.pack.area_label: edition.area_name(area_id),
+                         "vorher": f"{old} ({before.year})", "jetzt": f"{new} ({edition.social_index.year})"})
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _counted(count: int, singular: str, plural: str) -> str:
     return f"{format_number(count)} {singular if count == 1 else plural}"
 
@@ -177,8 +201,8 @@ def section_texts(edition: Edition) -> dict[str, str]:
     previous = edition.previous
     if previous is None:
         none = "Kein Vergleich: Dies ist die erste Ausgabe."
-        return {"intro": comparison_intro(edition), "city": none, "areas": none, "definitions": none,
-                "revisions": none}
+        return {"intro": comparison_intro(edition), "city": none, "areas": none, "classes": none,
+                "definitions": none, "revisions": none}
     changes = indicator_changes(edition)
     areas = changes[changes["area_id"] != CITY_AREA_ID]
     need = {i.id: i.polarity for i in edition.catalog.indicators if i.polarity != "neutral"}
@@ -186,7 +210,12 @@ def section_texts(edition: Edition) -> dict[str, str]:
     label = edition.pack.area_label_plural
     definitions = catalog_changes(previous.catalog_document, edition.catalog_document)
     revisions = data_revisions(edition)
+    classes = class_changes(edition)
     texts = {
+        "classes": ("Kein Gebiet hat seine Klasse im Sozialindex gewechselt." if classes.empty else
+                    f"{_counted(len(classes), 'Gebiet hat', 'Gebiete haben')} die Klasse im Sozialindex "
+                    "gewechselt. Die früheren Klassen sind aus der Indikatorentabelle der früheren Ausgabe mit "
+                    "der heutigen Einstellung des Index berechnet."),
         "intro": comparison_intro(edition),
         "city": (f"Für jeden Indikator steht der neueste Wert der Gesamtstadt in beiden Ausgaben. Die "
                  "Bewertung folgt der Wertung des Indikators im Katalog; Strukturmerkmale werden nicht bewertet."),

@@ -22,6 +22,8 @@ N_CLASSES = 5
 NEED_PALETTE = "YlOrBr"      # darker = more need
 NEUTRAL_PALETTE = "Blues"    # darker = more, no judgement
 MISSING_HATCH = "////"
+UNSTABLE_HATCH = "..."
+UNSTABLE_LABEL = "unsicher: weniger als 20 Fälle"
 HIGHLIGHT = "#b2182b"
 CITY_COLOUR = "#4d4d4d"
 AREA_COLOUR = "#2166ac"
@@ -66,8 +68,14 @@ def _label_areas(ax, areas, size: float = 7.5) -> None:
                     path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
 
 
-def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float], title: str) -> Figure:
-    """Map of one indicator: fixed class bins, legend with unit, missing values hatched."""
+def _dot_overlay(ax, shapes) -> None:
+    shapes.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch=UNSTABLE_HATCH, linewidth=0)
+
+
+def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float], title: str,
+               unstable: pd.Series | None = None) -> Figure:
+    """Map of one indicator: fixed class bins, legend with unit, missing values hatched, values resting on
+    fewer than 20 cases dotted."""
     fig = Figure(figsize=(8.6, 5.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     data = areas.assign(value=values.reindex(areas.index))
@@ -78,15 +86,49 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
                              edgecolor="white", linewidth=0.8)
     if (~has_value).any():
         data.loc[~has_value].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
+    flagged = unstable.reindex(areas.index).fillna(False).astype(bool) if unstable is not None else None
+    if flagged is not None and flagged.any():
+        _dot_overlay(ax, data.loc[flagged & has_value])
     _label_areas(ax, data)
     ax.set_axis_off()
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     handles = [Patch(facecolor=c, edgecolor="#888888", label=l)
                for c, l in zip(colours, bin_labels(edges, indicator.decimals))]
     handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label="keine Angabe"))
+    if flagged is not None and flagged.any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=UNSTABLE_LABEL))
     unit = "Anteil in %" if indicator.unit == "%" else indicator.unit
     ax.legend(handles=handles, title=f"{unit}\n({_polarity_note(indicator)})", loc="upper left",
               bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9, title_fontsize=9, alignment="left")
+    return fig
+
+
+def category_map(areas, labels: pd.Series, order: list[str], colours: list, title: str, legend_title: str,
+                 missing_label: str = "keine Angabe", dotted: pd.Series | None = None,
+                 dotted_label: str = "") -> Figure:
+    """Map of classes or types: one colour per category in legend order, missing hatched, some dotted."""
+    fig = Figure(figsize=(8.6, 5.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    data = areas.assign(label=labels.reindex(areas.index))
+    palette = dict(zip(order, colours))
+    has_label = data["label"].isin(order)
+    data.loc[has_label].plot(ax=ax, color=[palette[v] for v in data.loc[has_label, "label"]], edgecolor="white",
+                             linewidth=0.8)
+    if (~has_label).any():
+        data.loc[~has_label].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
+    flagged = dotted.reindex(areas.index).fillna(False).astype(bool) if dotted is not None else None
+    if flagged is not None and flagged.any():
+        _dot_overlay(ax, data.loc[flagged])
+    _label_areas(ax, data)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    handles = [Patch(facecolor=palette[v], edgecolor="#888888", label=v) for v in order]
+    if (~has_label).any():
+        handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label=missing_label))
+    if flagged is not None and flagged.any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=dotted_label))
+    ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+              fontsize=9, title_fontsize=9, alignment="left")
     return fig
 
 

@@ -80,6 +80,8 @@ class CityPack:
     sources: tuple[Source, ...]
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None
+    social_index: dict | None = None
+    district_types: dict | None = None
 
     @property
     def area_ids(self) -> list[str]:
@@ -183,4 +185,5 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         editions=editions, corrections={e["year"]: e["correction"] for e in raw["editions"] if "correction" in e},
         default_edition=default, max_jump_share=plaus.get("max_jump_share", 0.5),
         min_count_for_jump=plaus.get("min_count_for_jump", 20), sources=tuple(sources),
-        attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"))
+        attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
+        social_index=raw.get("social_index"), district_types=raw.get("district_types"))

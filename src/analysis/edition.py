@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import archive, geo, indicators as ind, sources, validate
+from . import archive, district_index, district_types, geo, indicators as ind, sources, validate
 from .archive import StoredEdition
 from .catalog import Catalog, Indicator, load_catalog, load_catalog_document
 from .config import CITY_AREA_ID, CityPack, load_city
@@ -28,6 +28,8 @@ class Edition:
     reconciliation: pd.DataFrame
     areas: gpd.GeoDataFrame
     catalog_document: dict
+    social_index: district_index.DistrictIndex | None = None
+    types: district_types.DistrictTypes | None = None
     previous: StoredEdition | None = None
 
     # --- construction -------------------------------------------------------------------------
@@ -58,7 +60,9 @@ class Edition:
                                                   reconciliation)
         areas = geo.load_areas(pack)
         edition = cls(pack, year, catalog, tidy, indicator_table, validate.findings_frame(findings),
-                      reconciliation, areas, load_catalog_document())
+                      reconciliation, areas, load_catalog_document(),
+                      district_index.compute(pack, catalog, indicator_table),
+                      district_types.compute(pack, catalog, indicator_table))
         if with_previous:
             edition.previous = edition._previous_edition(root)
         return edition

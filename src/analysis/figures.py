@@ -31,8 +31,46 @@ def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
 def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) -> Figure:
     indicator = edition.indicator(indicator_id)
     year = year or edition.latest_year(indicator_id)
+    unstable = edition.table(indicator_id, year)["unstable"].astype(bool)
     return charts.choropleth(edition.areas, edition.area_values(indicator_id, year), indicator,
-                             fixed_bins(edition, indicator_id), f"{indicator.title} {year}")
+                             fixed_bins(edition, indicator_id), f"{indicator.title} {year}", unstable)
+
+
+# Status: light = favourable, dark = need (YlOrBr, as the indicator maps); dynamics: diverging blue/red;
+# types: ColorBrewer Set2 (qualitative). All distinguishable with the common colour-vision deficiencies.
+STATUS_COLOURS = ["#ffffd4", "#fed98e", "#fe9929", "#cc4c02"]
+DYNAMIC_COLOURS = ["#4393c3", "#e0e0e0", "#d6604d"]
+TYPE_COLOURS = ["#fc8d62", "#66c2a5", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f"]
+
+
+def status_map(edition: Edition) -> Figure:
+    from .social_index import STATUS_CLASSES
+
+    index = edition.social_index
+    return charts.category_map(edition.areas, index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
+                               f"Statusklassen {index.year}", "Status (dunkler = ungünstiger)",
+                               missing_label="nicht im Index", dotted=index.table["near_threshold"],
+                               dotted_label="nahe an einer Klassengrenze")
+
+
+def dynamics_map(edition: Edition) -> Figure | None:
+    from .social_index import DYNAMIC_CLASSES
+
+    index = edition.social_index
+    if not index.dynamics_from:
+        return None
+    return charts.category_map(edition.areas, index.table["dynamic_class"], list(DYNAMIC_CLASSES),
+                               DYNAMIC_COLOURS, f"Dynamikklassen {index.dynamics_from}–{index.year}",
+                               "Dynamik (rot = Lage verschlechtert\nsich schneller als im Schnitt)",
+                               missing_label="nicht im Index")
+
+
+def types_map(edition: Edition) -> Figure:
+    types = edition.types
+    order = list(types.profiles.index)
+    labels = types.labels.map(lambda letter: f"Typ {letter}")
+    return charts.category_map(edition.areas, labels, [f"Typ {t}" for t in order], TYPE_COLOURS[:len(order)],
+                               "Sozialraumtypen", "Typ (A = größter Bedarf)")
 
 
 def topic_maps(edition: Edition, topic: str) -> list[Figure]:

@@ -67,6 +67,34 @@ def methods_page(edition: Edition) -> str:
         "damit eine Farbe in jedem Jahr denselben Wertebereich bedeutet. Bei Indikatoren, die einen "
         "Bedarf anzeigen, steht die dunklere Farbe immer für die ungünstigere Lage. Schraffierte Flächen "
         "haben keinen Wert. Die Farbschemata (ColorBrewer) sind auch bei Farbsehschwäche unterscheidbar.", "",
+        "## Unsicherheit der Quoten", "",
+        "Jede Quote beruht auf gezählten Fällen; bei kleinen Zahlen schwankt sie von Jahr zu Jahr allein durch "
+        "Zufall. Deshalb steht zu jeder Quote ein 95-%-Intervall (im Profil jedes Gebiets):", "",
+        "- **Anteile** (der Zähler ist Teil des Nenners, z. B. SGB-II-Leistungsberechtigte unter den Menschen unter "
+        "65 Jahren): **Wilson-Intervall**. Anders als das übliche Normalverteilungs-Intervall bleibt es zwischen 0 "
+        "und 100 % und hält seine Überdeckung auch bei kleinen Fallzahlen und Anteilen nahe 0 ein – genau dem "
+        "Fall kleiner Gebiete.",
+        "- **Raten und Verhältnisse** (der Zähler ist nicht Teil des Nenners, z. B. Geburten je 1.000 Einwohner, "
+        "Kinder im SGB II je 100 unter 18-Jährige): der Zähler gilt als Poisson-verteilte Zählung, das Intervall "
+        "ist das **exakte Poisson-Intervall** (Garwood), geteilt durch den Nenner.",
+        "- Eine Quote mit **weniger als 20 Fällen** im Zähler gilt als **unsicher**: Ihr Intervall ist so breit, "
+        "dass Rangplätze und Veränderungen kaum zu deuten sind. Sie ist in Tabellen mit * markiert und in Karten "
+        "gepunktet.", "",
+    ]
+    if edition.social_index is not None:
+        index = edition.social_index
+        lines += [
+            "## Sozialindex", "",
+            f"Der Sozialindex folgt dem Berliner Monitoring Soziale Stadtentwicklung (Verfahren `{index.method}`); "
+            "Indikatoren, Rechenschritte und Klassengrenzen stehen im Kapitel "
+            "[Sozialindex](../notebooks/sozialindex.ipynb). Dass die Umsetzung dem Original entspricht, prüft ein "
+            "Test bei jedem Bau: Aus den amtlichen Anteilen des MSS Berlin 2013, 2015 und 2017 entstehen genau die "
+            "veröffentlichten Klassen aller 434, 435 und 436 Planungsräume.", "",
+            f"Die Sicherheit der Klassen wird mit {format_number(index.replicates)} Neuberechnungen des ganzen "
+            "Index bestimmt, in denen jede Fallzahl zufällig nach einer Poisson-Verteilung um ihren beobachteten "
+            f"Wert schwankt (Nenner fest, Startwert {index.seed}).", "",
+        ]
+    lines += [
         "## Indikatoren", "",
         f"Für {pack.name} sind {format_number(len(edition.catalog.indicators))} Indikatoren des Katalogs "
         "berechenbar.", "",

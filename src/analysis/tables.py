@@ -38,10 +38,23 @@ def topic(edition: Edition, topic_id: str) -> pd.DataFrame:
     for indicator in edition.catalog.by_topic().get(topic_id, []):
         frame = edition.table(indicator.id)
         year = int(frame["year"].iloc[0])
-        values = frame["value"].reindex([*edition.pack.area_ids, CITY_AREA_ID])
-        columns[f"{indicator.short_title} {year}"] = [format_value(v, indicator) for v in values]
+        rows = frame.reindex([*edition.pack.area_ids, CITY_AREA_ID])
+        columns[f"{indicator.short_title} {year}"] = [marked(v, indicator, u) for v, u in zip(rows["value"],
+                                                                                            rows["unstable"])]
     names = [*(edition.area_name(a) for a in edition.pack.area_ids), f"Gesamtstadt {edition.city_name}"]
-    return pd.DataFrame(columns, index=pd.Index(names, name=edition.pack.area_label))
+    table = pd.DataFrame(columns, index=pd.Index(names, name=edition.pack.area_label))
+    if any(str(v).endswith(UNSTABLE_MARK) for v in table.to_numpy().ravel()):
+        table.attrs["note"] = UNSTABLE_NOTE
+    return table
+
+
+UNSTABLE_MARK = "*"
+UNSTABLE_NOTE = "* weniger als 20 Fälle: Der Wert ist statistisch unsicher und kann zufällig stark schwanken."
+
+
+def marked(value: float, indicator, unstable) -> str:
+    """The formatted value, with * when it rests on fewer than 20 cases."""
+    return format_value(value, indicator) + (UNSTABLE_MARK if unstable is True or unstable == 1 else "")
 
 
 def profile(edition: Edition, area_id: str) -> pd.DataFrame:
@@ -52,15 +65,21 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
         if area_id not in frame.index:
             continue
         area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
+        interval = ("–" if pd.isna(area["ci_low"]) else
+                    f"{format_number(area['ci_low'], indicator.decimals)} – {format_number(area['ci_high'], indicator.decimals)}")
         rows.append({
             "Indikator": indicator.title,
             "Jahr": str(int(area["year"])),
-            edition.area_name(area_id): format_value(area["value"], indicator),
+            edition.area_name(area_id): marked(area["value"], indicator, area["unstable"]),
+            "95-%-Intervall": interval,
             "Gesamtstadt": format_value(city["value"], indicator) if city is not None else "–",
             "Rang": f"{int(area['rank'])} von {int(area['rank_of'])}",
             "zum Vorjahr": format_change(area["change_1y"], indicator),
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if table[edition.area_name(area_id)].str.endswith(UNSTABLE_MARK).any():
+        table.attrs["note"] = UNSTABLE_NOTE
+    return table
 
 
 def findings(edition: Edition) -> pd.DataFrame:
@@ -80,4 +99,6 @@ def styled(frame: pd.DataFrame, index: bool = False):
     styler = frame.style
     if not index:
         styler = styler.hide(axis="index")
+    if frame.attrs.get("note"):
+        styler = styler.set_caption(frame.attrs["note"])
     return styler.set_table_attributes('class="table sozialbericht"')

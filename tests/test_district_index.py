@@ -1,0 +1,66 @@
+"""The index and the district types of the Flensburg report, and the class changes between editions."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import changes
+from analysis.district_types import silhouette
+from analysis.edition import Edition
+from scipy.spatial.distance import pdist, squareform
+
+
+@pytest.fixture(scope="module")
+def edition():
+    return Edition.compute("flensburg", 2022)
+
+
+def test_index_uses_the_configured_indicators_of_the_latest_common_year(edition):
+    index = edition.social_index
+    assert index.status == ["arbeitslosenanteil", "sgb2_quote", "kinderarmut_sgb2"]
+    assert (index.year, index.dynamics_from) == (2022, 2020)
+    neustadt = index.table.loc["2"]
+    assert neustadt["sgb2_quote"] == pytest.approx(1014 / (5052 - 370) * 100)
+    assert neustadt["sgb2_quote_change"] == pytest.approx(edition.value("sgb2_quote", "2", 2022)
+                                                          - edition.value("sgb2_quote", "2", 2020))
+    assert neustadt["status_class"] == "sehr niedrig"
+    assert index.table["status_index"].notna().all()  # every Stadtteil has more than 300 residents
+
+
+def test_probabilities_are_shares_of_replicates(edition):
+    probability = edition.social_index.table["probability"]
+    assert ((probability >= 0) & (probability <= 1)).all()
+    replicates = edition.social_index.replicates
+    assert np.allclose(probability * replicates, np.round(probability * replicates))
+
+
+def test_first_edition_has_status_but_no_dynamics(pack_copy):
+    first = Edition.compute("flensburg", 2019, pack_copy("flensburg"))
+    assert first.social_index.dynamics_from is None
+    assert first.social_index.table["dynamic_class"].isna().all()
+    assert first.social_index.table["status_class"].notna().all()
+
+
+def test_silhouette_prefers_the_true_grouping():
+    rng = np.random.default_rng(11)  # synthetic: three well separated groups of five points
+    points = np.vstack([rng.normal(centre, 0.1, size=(5, 2)) for centre in ((0, 0), (3, 0), (0, 3))])
+    distances = squareform(pdist(points))
+    truth = np.repeat([1, 2, 3], 5)
+    wrong = np.array([1] * 10 + [2] * 5)
+    assert silhouette(distances, truth) > 0.8 > silhouette(distances, wrong)
+
+
+def test_types_are_lettered_by_need(edition):
+    types = edition.types
+    assert types.count == 3
+    need = types.profiles[["arbeitslosenanteil", "sgb2_quote", "kinderarmut_sgb2"]].mean(axis=1)
+    assert list(need.sort_values(ascending=False).index) == ["A", "B", "C"]
+
+
+def test_class_changes_against_the_previous_edition(pack_copy):
+    current = Edition.compute("flensburg", 2022, pack_copy("flensburg"))
+    table = changes.class_changes(current)
+    previous = current.social_index.table  # reference: recompute 2021 classes directly
+    before = Edition.compute("flensburg", 2021, current.pack.folder.parents[1], with_previous=False)
+    expected = [current.area_name(a) for a in previous.index
+                if before.social_index.table.at[a, "combined_class"] != previous.at[a, "combined_class"]]
+    assert list(table["Stadtteil"]) == expected
