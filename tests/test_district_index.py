@@ -64,3 +64,20 @@ def test_class_changes_against_the_previous_edition(pack_copy):
     expected = [current.area_name(a) for a in previous.index
                 if before.social_index.table.at[a, "combined_class"] != previous.at[a, "combined_class"]]
     assert list(table["Stadtteil"]) == expected
+
+
+def test_a_pack_without_index_or_types_gets_an_explanation_instead(pack_copy):
+    from analysis import index_views
+    from analysis.config import load_city
+
+    root = pack_copy("flensburg")
+    config = root / "data" / "flensburg" / "city.yml"
+    text = config.read_text(encoding="utf-8")
+    start, end = text.index("social_index:"), text.index("plausibility:")
+    config.write_text(text[:start] + text[end:], encoding="utf-8")
+    load_city.cache_clear()
+    plain = Edition.compute("flensburg", 2022, root)
+    assert plain.social_index is None and plain.types is None
+    assert "kein Sozialindex eingerichtet" in index_views.summary_text(plain)
+    assert "keine Sozialraumtypen eingerichtet" in index_views.types_text(plain)
+    assert index_views.profile_text(plain, "2") == ""

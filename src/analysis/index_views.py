@@ -30,9 +30,17 @@ def _percent(probability: float) -> str:
     return f"{format_number(probability * 100)}\u202f%"
 
 
+NO_INDEX = ("Für {city} ist kein Sozialindex eingerichtet: Das Stadtpaket (city.yml) hat keinen Abschnitt "
+            "`social_index`, oder keiner der dort genannten Indikatoren hat in dieser Ausgabe Werte.")
+NO_TYPES = ("Für {city} sind keine Sozialraumtypen eingerichtet (Abschnitt `district_types` in city.yml), oder "
+            "es gibt zu wenige Gebiete oder Indikatoren mit Werten.")
+
+
 def method_text(edition: Edition) -> str:
     """The method, explained from the pack's configuration (markdown)."""
     index = edition.social_index
+    if index is None:
+        return ""
     label = edition.pack.area_label_plural
     lines = [
         f"Der Sozialindex fasst {format_number(len(index.status))} Indikatoren zu einer Aussage über die soziale "
@@ -74,6 +82,8 @@ def method_text(edition: Edition) -> str:
 
 def summary_text(edition: Edition) -> str:
     index = edition.social_index
+    if index is None:
+        return NO_INDEX.format(city=edition.city_name)
     table = index.table
     label = edition.pack.area_label_plural
     counts = table["status_class"].value_counts()
@@ -125,6 +135,8 @@ def area_table(edition: Edition) -> pd.DataFrame:
 
 def certainty_text(edition: Edition) -> str:
     index = edition.social_index
+    if index is None:
+        return ""
     table = index.table[index.table["status_index"].notna()]
     near = table.index[table["near_threshold"]]
     uncertain = table.index[table["probability"] < NEAR_PROBABILITY]
@@ -237,6 +249,8 @@ def _reason(edition: Edition, area_id: str, method: str) -> str:
 def comparison_text(edition: Edition) -> str:
     """Which areas change class under the alternatives, and why (markdown list)."""
     index = edition.social_index
+    if index is None:
+        return NO_INDEX.format(city=edition.city_name)
     if not index.alternatives:
         return "Im Stadtpaket sind keine alternativen Verfahren eingestellt."
     lines = []
@@ -259,6 +273,8 @@ def comparison_text(edition: Edition) -> str:
 
 def types_text(edition: Edition) -> str:
     types = edition.types
+    if types is None:
+        return NO_TYPES.format(city=edition.city_name)
     silhouettes = ", ".join(f"{k} Typen {format_number(v, 2)}" for k, v in types.silhouettes.items())
     text = (f"Die {format_number(len(edition.pack.areas))} {edition.pack.area_label_plural} wurden nach "
             f"{format_number(len(types.indicators))} Indikatoren zugleich gruppiert "
@@ -276,6 +292,8 @@ def types_text(edition: Edition) -> str:
 
 def type_profiles_text(edition: Edition) -> str:
     types = edition.types
+    if types is None:
+        return ""
     lines = []
     for letter, profile in types.profiles.iterrows():
         members = types.labels.index[types.labels == letter]
