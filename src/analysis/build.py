@@ -136,7 +136,8 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None
                 future.result()
             except Exception as exc:
                 pool.shutdown(wait=True, cancel_futures=True)
-                message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+                lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+                message = " ".join(lines[-2:]) if lines else type(exc).__name__
                 raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
                                  f"{message}\nProtokoll der Kernel: {log}") from None
             step(f"  Notebook {done}/{len(jobs)}: {Path(target).parent.name}/{Path(target).name}")

@@ -22,7 +22,10 @@ def _names(edition: Edition, ids) -> str:
 
 
 def _titles(edition: Edition, ids) -> str:
-    titles = [edition.indicator(i).title for i in ids]
+    """Titles from the full catalogue: an indicator may be named although this edition lacks its data."""
+    from .catalog import load_catalog
+
+    titles = [load_catalog().get(i).title for i in ids]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
 
 

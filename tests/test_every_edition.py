@@ -1,0 +1,29 @@
+"""Every edition the pack declares renders: all prose and tables of every chapter, without notebooks.
+
+Early editions lack indicators (SGB II from 2018, foreigners' share later); this catches chapter code
+that assumes the newest edition's data."""
+import pytest
+
+from analysis import changes, index_views, narrative, tables
+from analysis.config import load_city
+from analysis.edition import Edition
+
+YEARS = load_city("flensburg").editions
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_all_chapter_texts_and_tables_render(year):
+    edition = Edition.compute("flensburg", year)
+    texts = [narrative.key_findings(edition), narrative.social_situation(edition),
+             index_views.summary_text(edition), index_views.method_text(edition),
+             index_views.certainty_text(edition), index_views.unstable_text(edition),
+             index_views.comparison_text(edition), index_views.types_text(edition),
+             index_views.type_profiles_text(edition), *changes.section_texts(edition).values()]
+    assert all(isinstance(t, str) and t for t in texts)
+    frames = [tables.overview(edition), index_views.matrix(edition), index_views.area_table(edition),
+              index_views.comparison_table(edition), index_views.type_profile_table(edition)]
+    frames += [tables.topic(edition, topic) for topic in edition.catalog.by_topic()]
+    assert all(len(f) for f in frames)
+    for area_id in edition.pack.area_ids:
+        assert edition.area_name(area_id) in index_views.profile_text(edition, area_id)
+        assert len(tables.profile(edition, area_id))
