@@ -58,19 +58,21 @@ def _direction(change: float, polarity: str) -> str:
     return "ungünstiger" if worse else "günstiger"
 
 
+def _compared(edition: Edition, row) -> dict[str, str]:
+    """One row of `indicator_changes`, formatted: the value in both editions, the change, its assessment."""
+    indicator = edition.indicator(row.indicator)
+    return {"Indikator": indicator.title,
+            f"Ausgabe {edition.previous.year}": f"{format_value(row.before, indicator)} ({row.year_before})",
+            f"Ausgabe {edition.year}": f"{format_value(row.now, indicator)} ({row.year_now})",
+            "Veränderung": format_change(row.change, indicator),
+            "Bewertung": _direction(row.change, indicator.polarity)}
+
+
 def city_table(edition: Edition) -> pd.DataFrame:
     """The city's value of each indicator in both editions."""
     changes = indicator_changes(edition)
     city = changes[changes["area_id"] == CITY_AREA_ID]
-    rows = []
-    for row in city.itertuples():
-        indicator = edition.indicator(row.indicator)
-        rows.append({"Indikator": indicator.title,
-                     f"Ausgabe {edition.previous.year}": f"{format_value(row.before, indicator)} ({row.year_before})",
-                     f"Ausgabe {edition.year}": f"{format_value(row.now, indicator)} ({row.year_now})",
-                     "Veränderung": format_change(row.change, indicator),
-                     "Bewertung": _direction(row.change, indicator.polarity)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_compared(edition, row) for row in city.itertuples()])
 
 
 def largest_area_changes(edition: Edition, n: int = 10) -> pd.DataFrame:
@@ -78,15 +80,8 @@ def largest_area_changes(edition: Edition, n: int = 10) -> pd.DataFrame:
     changes = indicator_changes(edition)
     changes = changes[(changes["area_id"] != CITY_AREA_ID) & changes["spread_share"].notna()]
     top = changes.sort_values(["spread_share", "indicator", "area_id"], ascending=[False, True, True]).head(n)
-    rows = []
-    for row in top.itertuples():
-        indicator = edition.indicator(row.indicator)
-        rows.append({edition.pack.area_label: edition.area_name(row.area_id), "Indikator": indicator.title,
-                     f"Ausgabe {edition.previous.year}": f"{format_value(row.before, indicator)} ({row.year_before})",
-                     f"Ausgabe {edition.year}": f"{format_value(row.now, indicator)} ({row.year_now})",
-                     "Veränderung": format_change(row.change, indicator),
-                     "Bewertung": _direction(row.change, indicator.polarity)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{edition.pack.area_label: edition.area_name(row.area_id), **_compared(edition, row)}
+                         for row in top.itertuples()])
 
 
 def _as_text(value) -> str:

@@ -16,6 +16,7 @@ from scipy.spatial.distance import pdist, squareform
 from .catalog import Catalog
 from .config import CITY_AREA_ID, CityPack
 from .district_index import check_configured
+from .social_index import standardise
 
 DEFAULT_MIN_TYPES = 3
 DEFAULT_MAX_TYPES = 6
@@ -69,7 +70,7 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     if len(used) < 2 or len(pack.areas) < 4:
         return None
     frame = pd.DataFrame(columns)
-    z = (frame - frame.mean()) / frame.std(ddof=0)
+    z = pd.DataFrame(standardise(frame.to_numpy(float)), index=frame.index, columns=frame.columns)
     tree = linkage(z.to_numpy(), method="ward")
     distances = squareform(pdist(z.to_numpy()))
     limit = min(config.get("max_types", DEFAULT_MAX_TYPES), len(pack.areas) - 1)

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from .edition import Edition
-from .social_index import DYNAMIC_CLASSES, METHOD_NAMES, STATUS_CLASSES
+from .social_index import DYNAMIC_CLASSES, METHOD_NAMES, STATUS_CLASSES, standardise
 from .text import format_number, format_value
 
 NEAR_PROBABILITY = 0.9
@@ -232,7 +232,7 @@ def _reason(edition: Edition, area_id: str, method: str) -> str:
     """Why the area's class differs: where its indicators stand, and how each method weighs that."""
     index = edition.social_index
     values = index.table.loc[index.table["status_index"].notna(), index.status]
-    z = (values - values.mean()) / values.std(ddof=0)
+    z = pd.DataFrame(standardise(values.to_numpy(float)), index=values.index, columns=values.columns)
     ranks = values.rank()
     row_z, row_rank = z.loc[area_id], ranks.loc[area_id]
     extreme = row_z.abs().idxmax()
