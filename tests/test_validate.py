@@ -2,6 +2,7 @@
 import pytest
 
 from analysis.edition import Edition
+from analysis.errors import InputError
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +32,17 @@ def test_implausible_jumps_are_reported_with_their_row(findings):
     assert "32 → 123" in births["message"].iloc[0]
 
 
-def test_numerator_greater_than_denominator_is_reported(pack_copy):
+def test_numerator_greater_than_denominator_is_an_error_naming_file_row_column(pack_copy):
     root = pack_copy()
     path = root / "data/flensburg/raw/fl_beneficiaries_by_district.csv"
     path.write_text(path.read_text().replace("2022,1,408", "2022,1,9999"))
-    findings = Edition.compute("flensburg", 2022, root).findings
-    rows = findings[findings.kind == "numerator_exceeds_denominator"]
-    assert ((rows.area_id == "1") & (rows.year == 2022)).any()
+    with pytest.raises(InputError) as error:
+        Edition.compute("flensburg", 2022, root)
+    message = str(error.value)
+    assert "fl_beneficiaries_by_district.csv" in message and "Zähler größer als Nenner" in message
+    line = path.read_text().splitlines().index(next(l for l in path.read_text().splitlines()
+                                                     if l.startswith("2022,1,9999"))) + 1
+    assert f"Zeile {line}" in message and "9.999" in message
 
 
 def test_the_jump_threshold_is_configurable(pack_copy):

@@ -215,7 +215,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
 
     record = prov.record(root, city, year, correction, force, found)
     step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
-    from .edition import Edition  # heavy imports (pandas, geopandas) only when there is work to do
+    from . import audit, downloads  # heavy imports (pandas, geopandas) only when there is work to do
+    from .edition import Edition
 
     edition = Edition.compute(city, year, root)
     work = root / "_build" / "work" / city / str(year)
@@ -234,6 +235,14 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log")
+    downloads.write(edition, html)
+    step("Geheimhaltung prüfen (sozialbericht audit)")
+    violations = audit.audit_site(html, edition.rules)
+    if violations:
+        listed = "\n".join(f"  {v}" for v in violations[:20])
+        more = f"\n  … und {len(violations) - 20} weitere" if len(violations) > 20 else ""
+        raise BuildError(f"Die Prüfung der Geheimhaltung fand {len(violations)} Verstöße; die Ausgabe wird nicht "
+                         f"veröffentlicht:\n{listed}{more}")
     record["pages"] = _site_pages(html)
     prov.write(record, html / "provenance.json")
     archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record)

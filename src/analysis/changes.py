@@ -12,6 +12,7 @@ import pandas as pd
 from .catalog import parse_catalog
 from .config import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID
 from .edition import Edition
+from .tables import with_count_cells, with_notes
 from .text import dative_plural, format_change, format_number, format_value
 
 COMPARED_FIELDS = {"title": "Titel", "numerator": "Zähler", "denominator": "Nenner", "scale": "Faktor",
@@ -135,13 +136,16 @@ def revisions_table(edition: Edition) -> pd.DataFrame:
         for variable in source.variables:
             titles.setdefault(variable, source.title)
     revised = data_revisions(edition)
-    return pd.DataFrame({
+    count = lambda value: edition.rules.count_text(value, format_number)
+    table = pd.DataFrame({
         "Merkmal": [f"{titles.get(v, v)} (`{v}`)" for v in revised["variable"]],
         edition.pack.area_label: [_place(edition, a) for a in revised["area_id"]],
         "Jahr": revised["year"].astype(str),
-        f"Ausgabe {edition.previous.year if edition.previous else ''}": [format_number(v) for v in revised["before"]],
-        f"Ausgabe {edition.year}": [format_number(v) for v in revised["now"]],
+        f"Ausgabe {edition.previous.year if edition.previous else ''}": [count(v) for v in revised["before"]],
+        f"Ausgabe {edition.year}": [count(v) for v in revised["now"]],
     })
+    columns = [f"Ausgabe {edition.previous.year if edition.previous else ''}", f"Ausgabe {edition.year}"]
+    return with_notes(with_count_cells(table, [True] * len(table), columns))
 
 
 def comparison_intro(edition: Edition) -> str:

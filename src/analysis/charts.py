@@ -72,6 +72,9 @@ def _dot_overlay(ax, shapes) -> None:
     shapes.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch=UNSTABLE_HATCH, linewidth=0)
 
 
+MISSING_LABEL = "keine Angabe oder\naus Datenschutz-\ngründen unterdrückt"
+
+
 def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float], title: str,
                unstable: pd.Series | None = None) -> Figure:
     """Map of one indicator: fixed class bins, legend with unit, missing values hatched, values resting on
@@ -94,7 +97,8 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     handles = [Patch(facecolor=c, edgecolor="#888888", label=l)
                for c, l in zip(colours, bin_labels(edges, indicator.decimals))]
-    handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label="keine Angabe"))
+    handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH,
+                         label=MISSING_LABEL))
     if flagged is not None and flagged.any():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=UNSTABLE_LABEL))
     unit = "Anteil in %" if indicator.unit == "%" else indicator.unit

@@ -64,6 +64,26 @@ def _index(args) -> int:
     return 0
 
 
+def _audit(args) -> int:
+    from pathlib import Path
+
+    from .audit import audit_site
+
+    site = Path(args.site_dir)
+    if not site.is_dir():
+        raise InputError("Ordner nicht gefunden.", file=str(site), hint="Pfad einer gebauten Ausgabe angeben, "
+                                                                        "z. B. _build/site/flensburg/2022.")
+    violations = audit_site(site)
+    pages = len({v.page for v in violations})
+    for violation in violations:
+        print(violation)
+    if violations:
+        print(f"{len(violations)} Verstöße gegen die Geheimhaltung auf {pages} Seiten/Dateien.", file=sys.stderr)
+        return 1
+    print(f"Geheimhaltung geprüft: keine Verstöße in {site}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sozialbericht", description="Kleinräumige Sozialberichterstattung")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     index.add_argument("--weights", help="nur imd: Gewichte als SPALTE=ZAHL,…")
     index.add_argument("-o", "--output", required=True, help="Ergebnis als CSV")
     index.set_defaults(run=_index)
+
+    audit = commands.add_parser("audit", help="gebaute Website und Downloads auf Geheimhaltungsverstöße prüfen")
+    audit.add_argument("site_dir", help="Ordner einer gebauten Ausgabe oder der ganzen Website")
+    audit.set_defaults(run=_audit)
 
     args = parser.parse_args(argv)
     try:

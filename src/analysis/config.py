@@ -82,6 +82,7 @@ class CityPack:
     headline_indicator: str | None = None
     social_index: dict | None = None
     district_types: dict | None = None
+    disclosure: dict = field(default_factory=dict)
 
     @property
     def area_ids(self) -> list[str]:
@@ -186,4 +187,5 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         default_edition=default, max_jump_share=plaus.get("max_jump_share", 0.5),
         min_count_for_jump=plaus.get("min_count_for_jump", 20), sources=tuple(sources),
         attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
-        social_index=raw.get("social_index"), district_types=raw.get("district_types"))
+        social_index=raw.get("social_index"), district_types=raw.get("district_types"),
+        disclosure=raw.get("disclosure", {}))

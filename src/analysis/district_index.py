@@ -13,7 +13,8 @@ import pandas as pd
 from .catalog import Catalog, load_catalog
 from .config import CITY_AREA_ID, CityPack
 from .errors import InputError, did_you_mean
-from .social_index import DEFAULT_MIN_POPULATION, class_probability, compute_index
+from .disclosure import DisclosureRules
+from .social_index import class_probability, compute_index
 
 # An area is "within reach of a threshold" when the 95 % range of its bootstrapped index crosses a
 # class boundary.
@@ -84,7 +85,7 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     if population and population in known:
         frame["population"] = _values(indicators, population, year).reindex(pack.area_ids)
     method = config.get("method", "mss")
-    min_population = config.get("min_population", DEFAULT_MIN_POPULATION)
+    min_population = DisclosureRules.of(pack).index_min_population
     exclude = [str(e) for e in config.get("exclude", [])]
     dynamic_columns = [f"{i}_change" for i in status] if dynamics_from else []
     population_column = "population" if "population" in frame else None
@@ -92,6 +93,9 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     result = compute_index(frame, status, dynamic_columns, population_column, min_population, exclude, method,
                            weights if method == "imd" else None, shown_as=shown)
     table = frame.join(result)
+    withheld = pd.DataFrame({i: _values(indicators, i, year, "suppressed") for i in status}).reindex(table.index)
+    withheld = withheld.fillna(False).astype(bool).any(axis=1) & table["note"].str.startswith("fehlender Wert")
+    table.loc[withheld, "note"] = "Wert aus Datenschutzgründen nicht veröffentlicht, nicht im Index"
 
     included = table["status_index"].notna()
     numerators = np.column_stack([_values(indicators, i, year, "numerator").reindex(table.index[included])

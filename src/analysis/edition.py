@@ -10,11 +10,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import archive, district_index, district_types, geo, indicators as ind, sources, validate
+from . import archive, disclosure, district_index, district_types, geo, indicators as ind, sources, validate
 from .archive import StoredEdition
 from .catalog import Catalog, Indicator, load_catalog, load_catalog_document
 from .config import CITY_AREA_ID, CityPack, load_city
 from .errors import InputError
+from .text import format_number, format_value
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Edition:
     social_index: district_index.DistrictIndex | None = None
     types: district_types.DistrictTypes | None = None
     previous: StoredEdition | None = None
+    withheld_cells: tuple[int, int] = (0, 0)   # cells withheld by the primary and the secondary rule
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
@@ -55,14 +57,20 @@ class Edition:
         with_values = set(indicator_table.loc[indicator_table["value"].notna(), "indicator"])
         catalog = catalog.restricted_to(with_values)
         indicator_table = indicator_table[indicator_table["indicator"].isin(with_values)].reset_index(drop=True)
+        validate.check_shares(pack, catalog, tables, indicator_table)
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(pack, catalog, tables, tidy, indicator_table, wide,
                                                   reconciliation)
         areas = geo.load_areas(pack)
-        edition = cls(pack, year, catalog, tidy, indicator_table, validate.findings_frame(findings),
+        # Everything below, and everything published, sees only the disclosed table.
+        disclosed = disclosure.apply(indicator_table, {i.id: i.kind for i in catalog.indicators},
+                                     disclosure.DisclosureRules.of(pack))
+        published = disclosed.indicators
+        edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas, load_catalog_document(),
-                      district_index.compute(pack, catalog, indicator_table),
-                      district_types.compute(pack, catalog, indicator_table))
+                      district_index.compute(pack, catalog, published),
+                      district_types.compute(pack, catalog, published),
+                      withheld_cells=(disclosed.primary, disclosed.secondary))
         if with_previous:
             edition.previous = edition._previous_edition(root)
         return edition
@@ -100,6 +108,10 @@ class Edition:
     def area_name(self, area_id: str) -> str:
         return self.pack.area_names.get(area_id, self.pack.name if area_id == CITY_AREA_ID else area_id)
 
+    @property
+    def rules(self) -> disclosure.DisclosureRules:
+        return disclosure.DisclosureRules.of(self.pack)
+
     def indicator(self, indicator_id: str) -> Indicator:
         return self.catalog.get(indicator_id)
 
@@ -112,6 +124,18 @@ class Edition:
 
     def table(self, indicator_id: str, year: int | None = None) -> pd.DataFrame:
         return ind.table(self.indicators, indicator_id, year or self.latest_year(indicator_id))
+
+    def value_text(self, indicator_id: str, area_id: str, year: int | None = None, unit: bool = True) -> str:
+        """A value for the prose, formatted (with its unit unless unit=False); "." when withheld."""
+        if self.withheld(indicator_id, area_id, year):
+            return disclosure.SUPPRESSED
+        indicator, value = self.indicator(indicator_id), self.value(indicator_id, area_id, year)
+        return format_value(value, indicator) if unit else format_number(value, indicator.decimals)
+
+    def withheld(self, indicator_id: str, area_id: str, year: int | None = None) -> bool:
+        """Whether disclosure control withholds this cell (published as ".")."""
+        frame = self.table(indicator_id, year)
+        return bool(frame.at[area_id, "suppressed"]) if area_id in frame.index else False
 
     def value(self, indicator_id: str, area_id: str, year: int | None = None) -> float:
         frame = self.table(indicator_id, year)

@@ -7,8 +7,10 @@ import math
 
 import pandas as pd
 
+from .disclosure import SUPPRESSED
 from .edition import Edition
 from .social_index import DYNAMIC_CLASSES, METHOD_NAMES, STATUS_CLASSES, standardise
+from .tables import with_notes
 from .text import format_number, format_value
 
 NEAR_PROBABILITY = 0.9
@@ -123,8 +125,9 @@ def area_table(edition: Edition) -> pd.DataFrame:
     for area_id, row in table.iterrows():
         entry = {edition.pack.area_label: edition.area_name(area_id)}
         for indicator_id in index.status:
-            entry[edition.indicator(indicator_id).short_title] = format_value(row[indicator_id],
-                                                                              edition.indicator(indicator_id))
+            entry[edition.indicator(indicator_id).short_title] = (
+                SUPPRESSED if edition.withheld(indicator_id, area_id, index.year)
+                else format_value(row[indicator_id], edition.indicator(indicator_id)))
         included = not math.isnan(row["status_index"])
         entry["Statusindex"] = format_number(row["status_index"], 2) if included else "–"
         entry["Status"] = row["status_class"] if included else "–"
@@ -133,7 +136,7 @@ def area_table(edition: Edition) -> pd.DataFrame:
         entry["Dynamik"] = row["dynamic_class"] if isinstance(row["dynamic_class"], str) else "–"
         entry["Hinweis"] = row["note"] or ("nahe an einer Klassengrenze" if row["near_threshold"] else "")
         rows.append(entry)
-    return pd.DataFrame(rows)
+    return with_notes(pd.DataFrame(rows))
 
 
 def certainty_text(edition: Edition) -> str:

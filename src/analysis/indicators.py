@@ -71,13 +71,22 @@ def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
                                    "unstable": flagged}))
     result = pd.concat(parts).reset_index()
     result = result.dropna(subset=["value"]).reset_index(drop=True)
+    return with_changes_and_ranks(result)[INDICATOR_COLUMNS]
+
+
+def with_changes_and_ranks(result: pd.DataFrame) -> pd.DataFrame:
+    """Changes against 1 and 5 years earlier and the rank among the areas, from the values present
+    (a missing or withheld value leaves the changes that reach back to it empty)."""
+    result = result.copy()
     result["change_1y"] = result["value"] - _shifted(result, 1)
     result["change_5y"] = result["value"] - _shifted(result, 5)
-    is_area = result["area_id"] != CITY_AREA_ID
+    is_area = (result["area_id"] != CITY_AREA_ID) & result["value"].notna()
     ranks = result[is_area].groupby(["year", "indicator"])["value"]
+    result["rank"] = np.nan
+    result["rank_of"] = np.nan
     result.loc[is_area, "rank"] = ranks.rank(ascending=False, method="min")
     result.loc[is_area, "rank_of"] = ranks.transform("count")
-    return result[INDICATOR_COLUMNS]
+    return result
 
 
 def table(indicators: pd.DataFrame, indicator_id: str, year: int) -> pd.DataFrame:

@@ -1,9 +1,12 @@
 """Report tables: indicator values formatted German-style, ready to display."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from .config import CITY_AREA_ID
+from .disclosure import FOOTNOTE as SUPPRESSED_NOTE, SUPPRESSED, shows_mark
 from .edition import Edition
 from .validate import FINDING_KINDS
 from .text import format_change, format_number, format_value, signed
@@ -23,13 +26,15 @@ def overview(edition: Edition) -> pd.DataFrame:
             "Indikator": indicator.title,
             "Einheit": indicator.unit,
             "Jahr": str(int(city["year"])),
-            edition.city_name: number(city["value"]),
+            edition.city_name: SUPPRESSED if city["suppressed"] else number(city["value"]),
             "zum Vorjahr": signed(city["change_1y"], indicator.decimals),
             "über 5 Jahre": signed(city["change_5y"], indicator.decimals),
             "niedrigster Wert": number(areas.min()),
             "höchster Wert": number(areas.max()),
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    counts = [i.kind == "count" for i in edition.catalog.indicators if CITY_AREA_ID in edition.table(i.id).index]
+    return with_notes(with_count_cells(table, counts, [edition.city_name, "niedrigster Wert", "höchster Wert"]))
 
 
 def topic(edition: Edition, topic_id: str) -> pd.DataFrame:
@@ -39,66 +44,96 @@ def topic(edition: Edition, topic_id: str) -> pd.DataFrame:
         frame = edition.table(indicator.id)
         year = int(frame["year"].iloc[0])
         rows = frame.reindex([*edition.pack.area_ids, CITY_AREA_ID])
-        columns[f"{indicator.short_title} {year}"] = [marked(v, indicator, u) for v, u in zip(rows["value"],
-                                                                                            rows["unstable"])]
+        columns[f"{indicator.short_title} {year}"] = [marked(v, indicator, u, w) for v, u, w in
+                                                      zip(rows["value"], rows["unstable"], rows["suppressed"])]
     names = [*(edition.area_name(a) for a in edition.pack.area_ids), f"Gesamtstadt {edition.city_name}"]
     table = pd.DataFrame(columns, index=pd.Index(names, name=edition.pack.area_label))
-    if any(str(v).endswith(UNSTABLE_MARK) for v in table.to_numpy().ravel()):
-        table.attrs["note"] = UNSTABLE_NOTE
-    return table
+    count_columns = [c for c, i in zip(columns, edition.catalog.by_topic().get(topic_id, [])) if i.kind == "count"]
+    return with_notes(with_count_cells(table, [True] * len(table), count_columns))
 
 
 UNSTABLE_MARK = "*"
 UNSTABLE_NOTE = "* weniger als 20 Fälle: Der Wert ist statistisch unsicher und kann zufällig stark schwanken."
 
 
-def marked(value: float, indicator, unstable) -> str:
-    """The formatted value, with * when it rests on fewer than 20 cases."""
+def marked(value: float, indicator, unstable, suppressed=False) -> str:
+    """The formatted value, with * when it rests on fewer than 20 cases; "." when it is withheld."""
+    if suppressed is True or suppressed == 1:
+        return SUPPRESSED
     return format_value(value, indicator) + (UNSTABLE_MARK if unstable is True or unstable == 1 else "")
+
+
+def with_count_cells(table: pd.DataFrame, rows: list[bool], columns: list[str]) -> pd.DataFrame:
+    """Mark the cells that hold counts (class "anzahl" in the HTML), for the disclosure audit."""
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for column in columns:
+        if column in mask.columns:
+            mask[column] = rows
+    table.attrs["count_cells"] = mask
+    return table
+
+
+def with_notes(table: pd.DataFrame) -> pd.DataFrame:
+    """Footnotes for the marks the table uses: * (unstable) and . (withheld)."""
+    cells = [str(v) for v in table.to_numpy().ravel()]
+    notes = []
+    if any(c.endswith(UNSTABLE_MARK) for c in cells):
+        notes.append(UNSTABLE_NOTE)
+    if any(shows_mark(c) for c in cells):
+        notes.append(SUPPRESSED_NOTE)
+    if notes:
+        table.attrs["note"] = " ".join(notes)
+    return table
 
 
 def profile(edition: Edition, area_id: str) -> pd.DataFrame:
     """One area against the city, indicator by indicator."""
-    rows = []
+    rows, ids = [], []
     for indicator in edition.catalog.indicators:
         frame = edition.table(indicator.id)
         if area_id not in frame.index:
             continue
         area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
-        interval = ("–" if pd.isna(area["ci_low"]) else
+        withheld = bool(area["suppressed"])
+        ids.append(indicator.id)
+        interval = (SUPPRESSED if withheld else "–" if pd.isna(area["ci_low"]) else
                     f"{format_number(area['ci_low'], indicator.decimals)} – {format_number(area['ci_high'], indicator.decimals)}")
         rows.append({
             "Indikator": indicator.title,
             "Jahr": str(int(area["year"])),
-            edition.area_name(area_id): marked(area["value"], indicator, area["unstable"]),
+            edition.area_name(area_id): marked(area["value"], indicator, area["unstable"], withheld),
             "95-%-Intervall": interval,
-            "Gesamtstadt": format_value(city["value"], indicator) if city is not None else "–",
-            "Rang": f"{int(area['rank'])} von {int(area['rank_of'])}",
-            "zum Vorjahr": format_change(area["change_1y"], indicator),
+            "Gesamtstadt": (marked(city["value"], indicator, False, city["suppressed"]) if city is not None
+                            else "–"),
+            "Rang": SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
+            "zum Vorjahr": SUPPRESSED if withheld else format_change(area["change_1y"], indicator),
         })
     table = pd.DataFrame(rows)
-    if table[edition.area_name(area_id)].str.endswith(UNSTABLE_MARK).any():
-        table.attrs["note"] = UNSTABLE_NOTE
-    return table
+    counts = [edition.indicator(indicator_id).kind == "count" for indicator_id in ids]
+    return with_notes(with_count_cells(table, counts, [edition.area_name(area_id), "Gesamtstadt"]))
 
 
 def findings(edition: Edition) -> pd.DataFrame:
     frame = edition.findings
-    return pd.DataFrame({
+    return with_notes(pd.DataFrame({
         "Art": frame["kind"].map(FINDING_KINDS),
         "Datei": frame["file"].str.replace(f"data/{edition.pack.slug}/raw/", "", regex=False),
         "Zeile": [str(int(r)) if r == r and r is not None else "" for r in frame["row"]],
         "Jahr": [str(int(y)) if y == y and y is not None else "" for y in frame["year"]],
         edition.pack.area_label: [edition.area_name(a) if isinstance(a, str) else "" for a in frame["area_id"]],
         "Befund": frame["message"],
-    })
+    }))
 
 
 def styled(frame: pd.DataFrame, index: bool = False):
-    """A plain HTML table in the book's style (the theme styles <table>)."""
-    styler = frame.style
+    """A plain HTML table in the book's style (the theme styles <table>). Every text is HTML-escaped:
+    area names and notes come from data."""
+    styler = frame.style.format(escape="html").format_index(escape="html", axis=0).format_index(
+        escape="html", axis=1)
     if not index:
         styler = styler.hide(axis="index")
+    if "count_cells" in frame.attrs:
+        styler = styler.set_td_classes(frame.attrs["count_cells"].replace({True: "anzahl", False: ""}))
     if frame.attrs.get("note"):
-        styler = styler.set_caption(frame.attrs["note"])
+        styler = styler.set_caption(html.escape(frame.attrs["note"]))
     return styler.set_table_attributes('class="table sozialbericht"')

@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .catalog import Catalog
+from .catalog import Catalog, parse_terms
 from .config import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
+from .disclosure import SUPPRESSED, DisclosureRules
 from .errors import InputError
 from .sources import RawTable
 from .text import format_number
@@ -15,7 +16,6 @@ from .text import format_number
 FINDING_KINDS = {
     "more_rows_than_areas": "Mehr Zeilen als Gebiete",
     "missing_values": "Fehlende Werte in der Quelle",
-    "numerator_exceeds_denominator": "Zähler größer als Nenner",
     "jump": "Sprung zum Vorjahr",
     "sum_differs_from_city_total": "Summe der Gebiete weicht von der Gesamtstadt ab",
     "published_rate_not_reproduced": "Veröffentlichte Quote nicht reproduziert",
@@ -104,7 +104,7 @@ def _missing_value_findings(tables: list[RawTable]) -> list[Finding]:
 
 
 def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
-    findings = []
+    findings, rules = [], DisclosureRules.of(pack)
     for table in tables:
         frame = table.frame[~table.frame["area_id"].isin([UNASSIGNED_AREA_ID])].sort_values(["area_id", "year"])
         for variable, column in table.source.variables.items():
@@ -117,31 +117,49 @@ def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
             for row in flagged.itertuples():
                 before = previous.loc[row.Index]
                 after = getattr(row, column)
+                if rules.is_small_count(before) or rules.is_small_count(after):
+                    # The percentage would reveal the withheld side.
+                    change = f"{SUPPRESSED} → {SUPPRESSED}"
+                else:
+                    change = (f"{format_number(before)} → {format_number(after)} "
+                              f"({'+' if after > before else '−'}"
+                              f"{format_number(abs(after - before) / before * 100)} %)")
                 findings.append(Finding(
                     "jump", table.shown_as, int(row.line), column, int(row.year), row.area_id,
-                    f"{variable}: {format_number(before)} → {format_number(after)} "
-                    f"({'+' if after > before else '−'}{format_number(abs(after - before) / before * 100)} %) "
-                    f"gegenüber {row.year - 1}; Grenze ±{format_number(pack.max_jump_share * 100)} %."))
+                    f"{variable}: {change} gegenüber {row.year - 1}; "
+                    f"Grenze ±{format_number(pack.max_jump_share * 100)} %."))
     return findings
 
 
-def _share_findings(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> list[Finding]:
-    findings = []
+def check_shares(pack: CityPack, catalog: Catalog, tables: list[RawTable], indicators: pd.DataFrame) -> None:
+    """A share's numerator is part of its denominator: a larger numerator means a broken delivery."""
     shares = {i.id: i for i in catalog.indicators if i.kind == "share"}
-    selected = indicators[indicators["indicator"].isin(shares) &
-                          (indicators["numerator"] > indicators["denominator"])]
-    for row in selected.itertuples():
-        indicator = shares[row.indicator]
-        findings.append(Finding(
-            "numerator_exceeds_denominator", f"Indikator {indicator.id}", None, None, int(row.year), row.area_id,
-            f"{indicator.title}: Zähler {format_number(row.numerator)} ({indicator.numerator}) größer als "
-            f"Nenner {format_number(row.denominator)} ({indicator.denominator})."))
-    return findings
+    broken = indicators[indicators["indicator"].isin(shares) &
+                        (indicators["numerator"] > indicators["denominator"])]
+    if broken.empty:
+        return
+    row = broken.iloc[0]
+    indicator = shares[row["indicator"]]
+    variable = parse_terms(indicator.numerator)[0][1]
+    file, line, column = f"data/{pack.slug}/city.yml", None, variable
+    for table in tables:
+        if variable in table.source.variables:
+            file, column = table.shown_as, table.source.variables[variable]
+            match = table.frame[(table.frame["year"] == row["year"]) & (table.frame["area_id"] == row["area_id"])]
+            line = int(match["line"].iloc[0]) if len(match) else None
+    place = "Gesamtstadt" if row["area_id"] == CITY_AREA_ID else f"{pack.area_label} '{row['area_id']}'"
+    raise InputError(
+        f"Zähler größer als Nenner: {indicator.title} {int(row['year'])}, {place}: {indicator.numerator} = "
+        f"{format_number(row['numerator'])}, aber {indicator.denominator} = {format_number(row['denominator'])}"
+        f"{f' (und {len(broken) - 1} weitere Fälle)' if len(broken) > 1 else ''}.",
+        file=file, row=line, column=column,
+        hint="Ein Anteil kann nicht größer als seine Bezugsgröße sein: Spalten vertauscht oder Lieferung "
+             "unvollständig? Beim Datenhalter nachfragen.")
 
 
 def _city_total_findings(pack: CityPack, tidy: pd.DataFrame, wide_city: pd.DataFrame,
                          tables: list[RawTable]) -> list[Finding]:
-    findings = []
+    findings, rules = [], DisclosureRules.of(pack)
     reported = tidy[tidy["area_id"] == REPORTED_CITY_AREA_ID]
     city_files = {v: t.shown_as for t in tables if t.source.level == "city" for v in t.source.variables}
     for row in reported.itertuples():
@@ -150,11 +168,16 @@ def _city_total_findings(pack: CityPack, tidy: pd.DataFrame, wide_city: pd.DataF
             continue
         computed = wide_city.loc[key, row.variable]
         if pd.notna(computed) and pd.notna(row.value) and computed != row.value:
+            difference = abs(row.value - computed)
+            # A small difference is a small count; the sum would reveal it next to the reported total.
+            hidden = rules.is_small_count(difference)
             findings.append(Finding(
                 "sum_differs_from_city_total", city_files.get(row.variable, ""), None, row.variable,
                 int(row.year), None,
-                f"{row.variable}: Summe der {pack.area_label_plural} {format_number(computed)}, gemeldete "
-                f"Gesamtstadt {format_number(row.value)} (Differenz {format_number(row.value - computed)})."))
+                f"{row.variable}: Summe der {pack.area_label_plural} "
+                f"{SUPPRESSED if hidden else format_number(computed)}, gemeldete Gesamtstadt "
+                f"{format_number(row.value)} (Differenz "
+                f"{SUPPRESSED if hidden else format_number(row.value - computed)})."))
     return findings
 
 
@@ -198,8 +221,7 @@ def reconcile_published(pack: CityPack, catalog: Catalog, tables: list[RawTable]
 def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame,
                           indicators: pd.DataFrame, wide: pd.DataFrame,
                           reconciliation: pd.DataFrame) -> list[Finding]:
-    findings = (_row_count_findings(pack, tables) + _missing_value_findings(tables)
-                + _share_findings(pack, catalog, indicators) + _jump_findings(pack, tables)
+    findings = (_row_count_findings(pack, tables) + _missing_value_findings(tables) + _jump_findings(pack, tables)
                 + _city_total_findings(pack, tidy, wide, tables))
     for row in reconciliation.itertuples():
         if row.reproduced < row.compared and not row.note:

@@ -1,0 +1,127 @@
+"""Statistical disclosure control, applied once to everything an edition publishes.
+
+Rules come from the city pack (`disclosure:` in city.yml). Defaults follow § 16 BStatG practice:
+counts of 1 and 2 are never published (0 stays 0), a rate is withheld when its numerator is or its
+denominator is too small, and a second cell is withheld wherever a single withheld cell could be
+recomputed as the city total minus the other areas. The mark for a withheld value is ".".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .config import CITY_AREA_ID, CityPack
+from .indicators import with_changes_and_ranks
+
+SUPPRESSED = "."
+FOOTNOTE = (". = Wert aus Datenschutzgründen nicht veröffentlicht (Geheimhaltung): Fallzahl unter der "
+            "Mindestfallzahl, zu kleine Bezugsgröße oder aus veröffentlichten Summen rückrechenbar.")
+
+_MARK_IN_TEXT = re.compile(r"(?:^|[\s(])\.(?=$|[\s),;])")
+
+
+def shows_mark(text: str) -> bool:
+    """Whether a published text contains the suppression mark as a value (not as a full stop)."""
+    return bool(_MARK_IN_TEXT.search(str(text)))
+
+
+# Columns of the indicator table that would reveal a withheld value.
+REVEALING_COLUMNS = ["value", "numerator", "denominator", "ci_low", "ci_high", "change_1y", "change_5y",
+                     "rank", "rank_of"]
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    min_count: int = 3              # counts 1 .. min_count-1 are withheld; 0 is published
+    min_denominator: int = 30       # a rate on fewer cases in its denominator is withheld
+    secondary: bool = True
+    index_min_population: int = 300
+
+    @classmethod
+    def of(cls, pack: CityPack) -> "DisclosureRules":
+        return cls(**pack.disclosure)
+
+    def is_small_count(self, value: float) -> bool:
+        return value is not None and not math.isnan(value) and 0 < value < self.min_count
+
+    def count_text(self, value: float, formatter) -> str:
+        """A count for publication: formatted, or the suppression mark when it is too small."""
+        return SUPPRESSED if self.is_small_count(value) else formatter(value)
+
+    def describe(self) -> list[str]:
+        """The rules in German, for the methods page."""
+        below = ", ".join(str(n) for n in range(1, self.min_count)) or "keine"
+        lines = [f"Fallzahlen von {below} werden nicht veröffentlicht; 0 bleibt 0.",
+                 f"Eine Quote wird nicht veröffentlicht, wenn ihr Zähler unterdrückt ist oder ihr Nenner "
+                 f"kleiner als {self.min_denominator} ist.",
+                 f"Gebiete mit weniger als {self.index_min_population} Einwohnerinnen und Einwohnern "
+                 "bleiben im Sozialindex unberücksichtigt."]
+        if self.secondary:
+            lines.insert(2, "Sekundäre Geheimhaltung: Wäre ein unterdrückter Wert aus der Gesamtstadt "
+                            "und den übrigen Gebieten rückrechenbar, wird zusätzlich der nächstkleinere "
+                            "Wert desselben Jahres unterdrückt.")
+        return lines
+
+
+def primary_mask(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRules) -> pd.Series:
+    """Cells withheld for their own sake: a small count, or a rate on a small numerator or denominator."""
+    numerator = indicators["numerator"]
+    small_numerator = (numerator > 0) & (numerator < rules.min_count)
+    is_count = indicators["indicator"].map(kinds).eq("count")
+    small_denominator = ~is_count & (indicators["denominator"] < rules.min_denominator)
+    return (small_numerator | small_denominator) & indicators["value"].notna()
+
+
+def secondary_mask(indicators: pd.DataFrame, withheld: pd.Series) -> pd.Series:
+    """Complementary cells: in every (indicator, year) where exactly one area is withheld while the city
+    total is published, the area with the next smallest numerator is withheld too."""
+    extra = pd.Series(False, index=indicators.index)
+    areas = indicators["area_id"] != CITY_AREA_ID
+    for _, group in indicators[areas].groupby(["indicator", "year"], sort=False):
+        hidden = withheld.loc[group.index]
+        if hidden.sum() != 1:
+            continue
+        city = indicators[(indicators["indicator"] == group["indicator"].iloc[0])
+                          & (indicators["year"] == group["year"].iloc[0]) & ~areas]
+        if city.empty or withheld.loc[city.index].all() or city["value"].isna().all():
+            continue
+        candidates = group[~hidden & group["numerator"].notna()]
+        if len(candidates):
+            extra.loc[candidates["numerator"].idxmin()] = True
+    return extra
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    """The published indicator table and what was withheld."""
+    indicators: pd.DataFrame        # with a boolean column `suppressed`; withheld cells blanked
+    primary: int
+    secondary: int
+
+
+def apply(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRules) -> Disclosed:
+    """Withhold cells and blank everything that would reveal them, including changes that reach back to
+    a withheld year; ranks are recomputed among the published values."""
+    primary = primary_mask(indicators, kinds, rules)
+    secondary = secondary_mask(indicators, primary) if rules.secondary else pd.Series(False, index=primary.index)
+    withheld = primary | secondary
+    published = indicators.copy()
+    published.loc[withheld, REVEALING_COLUMNS] = np.nan
+    published["suppressed"] = withheld.to_numpy()
+    published["unstable"] = published["unstable"].where(~withheld, False)
+    published = with_changes_and_ranks(published)
+    return Disclosed(published, int(primary.sum()), int(secondary.sum()))
+
+
+def counts_frame(frame: pd.DataFrame, columns: list[str], rules: DisclosureRules) -> pd.DataFrame:
+    """Raw counts (e.g. input values on the comparison page) with small counts withheld."""
+    published = frame.copy()
+    for column in columns:
+        small = published[column].map(rules.is_small_count)
+        published[column] = published[column].where(~small, np.nan)
+        published[f"{column}_suppressed"] = small
+    return published
