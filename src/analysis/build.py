@@ -4,6 +4,7 @@ Everything is built under _build/work/; the published edition and its archive ar
 swap at the very end, so a failed or killed build leaves the published site as it was."""
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import yaml
 from . import archive, provenance as prov, website
 from .config import load_city, project_root
 from .errors import InputError
+from .text import markdown_literal
 PROFILE_TEMPLATE = "notebooks/profil.ipynb"
 PROFILE_FOLDER = "profiles"
 PROFILE_TITLE_TAG = "profile-title"
@@ -82,7 +84,7 @@ def _finish_notebook(path: Path, title: str | None = None) -> None:
         if cell.cell_type == "code" and not any(t.startswith(("remove", "hide")) for t in tags):
             tags.append("hide-input")
         if title and cell.cell_type == "markdown" and PROFILE_TITLE_TAG in tags:
-            cell.source = f"# {title}"
+            cell.source = f"# {markdown_literal(title)}"
     nbformat.write(notebook, path)
 
 
@@ -99,8 +101,9 @@ def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context}
     correction = record["parameters"]["correction"]
     if correction:
+        # The theme inserts the announcement as HTML; the reason is the planner's text.
         config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {context['built']} neu gebaut. "
-                                          f"Grund: {correction}")
+                                          f"Grund: {html.escape(correction)}")
     (stage / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     shutil.copy2(root / "_toc.yml", stage / "_toc.yml")
     shutil.copytree(root / "book", stage / "book")

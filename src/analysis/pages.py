@@ -4,7 +4,7 @@ from __future__ import annotations
 from .catalog import parse_terms
 from .config import UNASSIGNED_AREA_ID
 from .edition import Edition
-from .text import format_number
+from .text import format_number, markdown_literal as md
 
 SCALE_TEXT = {1: "", 100: " × 100", 1000: " × 1.000"}
 
@@ -96,7 +96,7 @@ def methods_page(edition: Edition) -> str:
         ]
     lines += [
         "## Indikatoren", "",
-        f"Für {pack.name} sind {format_number(len(edition.catalog.indicators))} Indikatoren des Katalogs "
+        f"Für {md(pack.name)} sind {format_number(len(edition.catalog.indicators))} Indikatoren des Katalogs "
         "berechenbar.", "",
     ]
     for topic, indicators in edition.catalog.by_topic().items():
@@ -144,15 +144,15 @@ def sources_page(edition: Edition) -> str:
     pack, attribution = edition.pack, edition.pack.attribution
     lines = [
         "# Datenquellen", "",
-        f"**{attribution['title']}** – {attribution['publisher']}.", "",
+        f"**{md(attribution['title'])}** – {md(attribution['publisher'])}.", "",
     ]
     if "figures_source" in attribution:
-        lines += [f"Herkunft der Zahlen: {attribution['figures_source']}.", ""]
+        lines += [f"Herkunft der Zahlen: {md(attribution['figures_source'])}.", ""]
     if "via" in attribution:
-        lines += [f"Bezogen über: {attribution['via']}.", ""]
-    lines += [f"Lizenz: {attribution['licence']}.", ""]
+        lines += [f"Bezogen über: {md(attribution['via'])}.", ""]
+    lines += [f"Lizenz: {md(attribution['licence'])}.", ""]
     if "geometry" in attribution:
-        lines += [f"Geometrie: {attribution['geometry']}.", ""]
+        lines += [f"Geometrie: {md(attribution['geometry'])}.", ""]
     lines += [
         "Die Rohdateien liegen unverändert im Stadtpaket "
         f"(`data/{pack.slug}/raw/`); der Bericht ändert keinen Rohwert. Verwendet werden:", "",
@@ -160,7 +160,7 @@ def sources_page(edition: Edition) -> str:
     ]
     for source in pack.sources:
         variables = ", ".join(f"`{v}`" for v in source.variables) or "nur zum Abgleich veröffentlichter Quoten"
-        lines.append(f"| `{source.file.split('/')[-1]}` | {source.title} | {variables} |")
+        lines.append(f"| `{source.file.split('/')[-1]}` | {md(source.title)} | {variables} |")
     return "\n".join(lines) + "\n"
 
 
@@ -182,7 +182,7 @@ def provenance_page(edition: Edition, record: dict) -> str:
         '<a href="../provenance.json">provenance.json</a>, dort auch mit den vollständigen SHA-256-Werten '
         "jeder Datei.", "",
         "| Angabe | Wert |", "|---|---|",
-        f"| Ausgabe | Sozialbericht {edition.city_name} {edition.year} |",
+        f"| Ausgabe | Sozialbericht {md(edition.city_name)} {edition.year} |",
         f"| Gebaut am | {built_text(record)} |",
         f"| Code-Version | {code_text} |",
         f"| Daten-Hash | `{record['data_hash']}` |",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from .catalog import Indicator
@@ -43,6 +44,12 @@ def format_change(value: float | None, indicator: Indicator) -> str:
     return text if text == "–" else f"{text} {indicator.change_unit}"
 
 
+def markdown_literal(text: str) -> str:
+    """A string from data (a name, a title) made safe to put into generated markdown: HTML and markdown
+    characters are escaped, so it renders exactly as written."""
+    return re.sub(r"([\\`*_\[\]|<>&#!])", r"\\\1", str(text))
+
+
 def dative_plural(noun: str) -> str:
     """'Stadtteile' → 'Stadtteilen' (in den 13 Stadtteilen); 'Planungsräume' → 'Planungsräumen'."""
     return noun if noun.endswith(("n", "s")) else noun + "n"
@@ -61,7 +68,8 @@ class Prose:
         return repr(self.text)
 
     def _repr_markdown_(self) -> str:
-        return self.text
+        # The prose holds markdown but never HTML: area names and notes come from data and must stay text.
+        return self.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def glue_text(name: str, text: str) -> None:
