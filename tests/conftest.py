@@ -26,3 +26,26 @@ def pack_copy(tmp_path):
         return tmp_path
     yield make
     load_city.cache_clear()
+
+
+COPIED = ["_config.yml", "_toc.yml", "book", "notebooks", "data"]
+
+
+def copy_project(target: Path) -> Path:
+    """The parts of the repository a build reads, copied to target."""
+    for name in COPIED:
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The Flensburg 2022 edition built from raw data in a copy of the project (shared, read-only)."""
+    from analysis.build import build_edition
+
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    load_city.cache_clear()
+    try:
+        yield build_edition("flensburg", 2022, project, report=lambda _: None).site
+    finally:
+        load_city.cache_clear()

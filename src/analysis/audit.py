@@ -83,9 +83,12 @@ def _audit_table(page: str, number: int, table, rules: DisclosureRules) -> list[
             column = header[c] if c < len(header) else str(c + 1)
             is_count = marked or c in count_columns or (
                 count_row and c > 0 and not NOT_A_COUNT_COLUMN.match(column))
+            place = f"{where}, Zeile „{label}“, Spalte „{column}“"
             if is_count and _small(_german_count(text), rules):
-                found.append(Violation(page, f"{where}, Zeile „{label}“, Spalte „{column}“", "kleine Fallzahl",
+                found.append(Violation(page, place, "kleine Fallzahl",
                                        f"„{text}“ liegt unter der Mindestfallzahl {rules.min_count}"))
+            elif not is_count:
+                found += _audit_text(page, place, text, rules)
     if rules.secondary:
         found += _recomputable(page, where, header, rows)
     return found
@@ -105,8 +108,8 @@ def _recomputable(page: str, where: str, header: list[str], rows) -> list[Violat
         if len(withheld) == 1 and total not in (SUPPRESSED, "–", ""):
             column = header[c] if c < len(header) else str(c + 1)
             found.append(Violation(page, f"{where}, Spalte „{column}“, Zeile „{parts[withheld[0]][0][0]}“",
-                                   "rückrechenbar", "einziger unterdrückter Wert der Spalte neben der "
-                                                    f"veröffentlichten Summe „{total}“"))
+                                   "rückrechenbar", "einziger unterdrückter Wert der Spalte neben dem "
+                                                    f"veröffentlichten Wert „{totals[0][0][0]}: {total}“"))
     return found
 
 
@@ -134,8 +137,8 @@ def audit_html(page: str, html: str, rules: DisclosureRules) -> list[Violation]:
     found = []
     for number, table in enumerate(main.find_all("table"), start=1):
         found += _audit_table(page, number, table, rules)
-        for cell in table.find_all(["td", "th", "caption"]):
-            found += _audit_text(page, f"Tabelle {number}", cell.get_text(" ", strip=True), rules)
+        for caption in table.find_all("caption"):
+            found += _audit_text(page, f"Tabelle {number}, Überschrift", caption.get_text(" ", strip=True), rules)
         table.decompose()
     for block in main.find_all(["p", "li", "dd", "dt", "figcaption", "h1", "h2", "h3", "h4", "blockquote"]):
         if block.find(["p", "li"]):

@@ -1,0 +1,137 @@
+"""Disclosure control: the rules on a hand-made table, a property over random tables, and the real pack with
+stricter rules declared in city.yml (the real data hold no counts of 1 or 2: the source withholds below 4)."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analysis import downloads, tables
+from analysis.audit import audit_html
+from analysis.config import load_city
+from analysis.disclosure import FOOTNOTE, SUPPRESSED, DisclosureRules, apply
+from analysis.edition import Edition
+
+KINDS = {"people": "count", "rate": "share"}
+
+
+def frame(rows):
+    """rows: (year, area_id, indicator, numerator, denominator) → an indicator table as compute_indicators makes."""
+    table = pd.DataFrame(rows, columns=["year", "area_id", "indicator", "numerator", "denominator"])
+    is_count = table["indicator"].map(KINDS).eq("count")
+    table["value"] = np.where(is_count, table["numerator"], table["numerator"] / table["denominator"] * 100)
+    table["denominator"] = table["denominator"].where(~is_count)
+    for column in ["ci_low", "ci_high", "change_1y", "change_5y", "rank", "rank_of"]:
+        table[column] = np.nan
+    table["unstable"] = False
+    return table
+
+
+def cell(published, year, area, indicator, column="value"):
+    row = published[(published.year == year) & (published.area_id == area) & (published.indicator == indicator)]
+    return row[column].iloc[0]
+
+
+def test_counts_of_one_and_two_are_withheld_and_zero_stays_zero():
+    table = frame([(2022, "a", "people", 0, None), (2022, "b", "people", 1, None), (2022, "c", "people", 2, None),
+                   (2022, "d", "people", 3, None), (2022, "e", "people", 40, None)])
+    published = apply(table, KINDS, DisclosureRules(secondary=False)).indicators
+    assert published["suppressed"].tolist() == [False, True, True, False, False]
+    assert cell(published, 2022, "a", "people") == 0
+    assert np.isnan(cell(published, 2022, "b", "people")) and np.isnan(cell(published, 2022, "c", "people"))
+
+
+def test_a_rate_is_withheld_for_a_small_numerator_or_a_small_denominator():
+    table = frame([(2022, "a", "rate", 2, 500), (2022, "b", "rate", 5, 20), (2022, "c", "rate", 50, 500)])
+    published = apply(table, KINDS, DisclosureRules(min_denominator=30, secondary=False)).indicators
+    assert published["suppressed"].tolist() == [True, True, False]
+    for column in ["value", "numerator", "denominator", "ci_low", "ci_high", "rank"]:
+        assert np.isnan(cell(published, 2022, "a", "rate", column))
+
+
+def test_a_single_withheld_area_takes_the_next_smallest_with_it_when_the_city_is_published():
+    table = frame([(2022, "a", "people", 2, None), (2022, "b", "people", 9, None), (2022, "c", "people", 7, None),
+                   (2022, "d", "people", 50, None), (2022, "stadt", "people", 68, None)])
+    result = apply(table, KINDS, DisclosureRules())
+    assert (result.primary, result.secondary) == (1, 1)
+    published = result.indicators
+    assert published.loc[published.suppressed, "area_id"].tolist() == ["a", "c"]  # 7 is the next smallest
+    assert cell(published, 2022, "stadt", "people") == 68
+
+
+def test_changes_that_reach_back_to_a_withheld_year_are_blank_and_ranks_skip_withheld_cells():
+    table = frame([(2021, "a", "people", 2, None), (2022, "a", "people", 30, None),
+                   (2021, "b", "people", 40, None), (2022, "b", "people", 45, None)])
+    published = apply(table, KINDS, DisclosureRules(secondary=False)).indicators
+    assert np.isnan(cell(published, 2022, "a", "people", "change_1y"))  # 30 − change would reveal 2
+    assert cell(published, 2022, "b", "people", "change_1y") == 5
+    assert cell(published, 2021, "b", "people", "rank_of") == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=9))
+def test_no_withheld_area_is_ever_alone_next_to_a_published_city_total(counts):
+    """Property over random count columns (hypothesis, fixed by its example database/seed)."""
+    rows = [(2022, f"area{i}", "people", n, None) for i, n in enumerate(counts)]
+    rows.append((2022, "stadt", "people", sum(counts), None))
+    published = apply(frame(rows), KINDS, DisclosureRules()).indicators
+    areas = published[published.area_id != "stadt"]
+    assert not (published["value"].between(1, 2)).any()
+    if not published.loc[published.area_id == "stadt", "suppressed"].iloc[0]:
+        assert areas["suppressed"].sum() != 1
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory):
+    """The real pack declaring min_count 10: the homelessness counts of 4–8 households are then withheld."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("strict")
+    original = Path(__file__).resolve().parents[1]
+    (root / "_toc.yml").write_text((original / "_toc.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(original / "data" / "flensburg", root / "data" / "flensburg")
+    city = root / "data" / "flensburg" / "city.yml"
+    city.write_text(city.read_text(encoding="utf-8").replace("  min_count: 3\n", "  min_count: 10\n"),
+                    encoding="utf-8")
+    load_city.cache_clear()
+    edition = Edition.compute("flensburg", 2022, root, with_previous=False)
+    yield edition
+    load_city.cache_clear()
+
+
+def test_rules_come_from_the_city_pack(strict):
+    assert strict.rules.min_count == 10
+    primary, secondary = strict.withheld_cells
+    assert primary > 0
+    withheld = strict.indicators[strict.indicators["suppressed"]]
+    assert set(withheld["indicator"]) >= {"wohnungslosigkeit_bedroht"}
+    assert withheld["value"].isna().all()
+
+
+def test_secondary_suppression_holds_on_the_real_table(strict):
+    published = strict.indicators
+    for (indicator, year), group in published[published.area_id != "stadt"].groupby(["indicator", "year"]):
+        city = published[(published.indicator == indicator) & (published.year == year) & (published.area_id == "stadt")]
+        if len(city) and city["value"].notna().all():
+            assert group["suppressed"].sum() != 1, (indicator, year)
+
+
+def test_tables_profiles_downloads_and_findings_show_the_mark_and_its_footnote(strict):
+    withheld = strict.indicators[strict.indicators["suppressed"] & (strict.indicators["year"] == 2022)]
+    area = withheld["area_id"].iloc[0]
+    topic = tables.topic(strict, "wohnen")
+    assert SUPPRESSED in topic.to_numpy() and FOOTNOTE in topic.attrs["note"]
+    profile = tables.profile(strict, area)
+    row = profile[profile["Indikator"] == strict.indicator(withheld["indicator"].iloc[0]).title].iloc[0]
+    assert row[strict.area_name(area)] == SUPPRESSED and row["95-%-Intervall"] == SUPPRESSED
+    download = downloads.indicator_table(strict)
+    assert (download["wert"] == SUPPRESSED).sum() == strict.indicators["suppressed"].sum()
+    messages = " ".join(strict.findings["message"])
+    assert "20 → 5" not in messages and ". → ." in messages  # Neustadt 2021: 5 households
+    for table in (topic, profile, tables.findings(strict)):
+        assert audit_html("t.html", tables.styled(table).to_html(), strict.rules) == []
+
+
+def test_value_texts_for_the_prose_use_the_mark(strict):
+    row = strict.indicators[strict.indicators["suppressed"]].iloc[-1]
+    assert strict.value_text(row["indicator"], row["area_id"], int(row["year"])) == SUPPRESSED
