@@ -54,8 +54,10 @@ class DisclosureRules:
 
     def describe(self) -> list[str]:
         """The rules in German, for the methods page."""
-        below = ", ".join(str(n) for n in range(1, self.min_count)) or "keine"
-        lines = [f"Fallzahlen von {below} werden nicht veröffentlicht; 0 bleibt 0.",
+        small = [str(n) for n in range(1, self.min_count)]
+        below = " und ".join([", ".join(small[:-1]), small[-1]] if len(small) > 1 else small)
+        lines = [f"Fallzahlen von {below} werden nicht veröffentlicht; 0 bleibt 0." if small else
+                 "Alle Fallzahlen werden veröffentlicht (keine Mindestfallzahl).",
                  f"Eine Quote wird nicht veröffentlicht, wenn ihr Zähler unterdrückt ist oder ihr Nenner "
                  f"kleiner als {self.min_denominator} ist.",
                  f"Gebiete mit weniger als {self.index_min_population} Einwohnerinnen und Einwohnern "

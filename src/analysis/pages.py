@@ -81,6 +81,7 @@ def methods_page(edition: Edition) -> str:
         "dass Rangplätze und Veränderungen kaum zu deuten sind. Sie ist in Tabellen mit * markiert und in Karten "
         "gepunktet.", "",
     ]
+    lines += disclosure_section(edition)
     if edition.social_index is not None:
         index = edition.social_index
         lines += [
@@ -138,6 +139,29 @@ def methods_page(edition: Edition) -> str:
         lines.append(f"| `{row.file.split('/')[-1]}` | {row.label} | {row.method} | {format_number(row.compared)} "
                      f"| {format_number(row.reproduced)} | {format_number(row.max_difference, 2)} | {row.note} |")
     return "\n".join(lines) + "\n"
+
+
+def disclosure_section(edition: Edition) -> list[str]:
+    """The disclosure rules of the pack and what they withheld in this edition."""
+    primary, secondary = edition.withheld_cells
+    missing = [s for s in edition.pack.sources if s.missing_meaning]
+    lines = [
+        "## Geheimhaltung", "",
+        "Der Bericht veröffentlicht keine Angaben, die Rückschlüsse auf einzelne Menschen erlauben "
+        "(§ 16 Bundesstatistikgesetz). Die Regeln stehen im Stadtpaket "
+        f"(`data/{edition.pack.slug}/city.yml`, Abschnitt `disclosure`) und gelten für alles Veröffentlichte "
+        "zugleich: Tabellen, Zahlen im Text, Grafiken, Profile und Downloads. Ein unterdrückter Wert erscheint "
+        "als **.** (Punkt).", "",
+        *(f"- {rule}" for rule in edition.rules.describe()), "",
+        f"In dieser Ausgabe sind {format_number(primary)} Werte wegen kleiner Fallzahlen oder Bezugsgrößen "
+        f"unterdrückt und {format_number(secondary)} weitere, damit sie nicht aus Summen rückrechenbar sind. "
+        "Vor jeder Veröffentlichung prüft `sozialbericht audit` alle Seiten und Downloads auf Verstöße; eine "
+        "Ausgabe mit Verstoß wird nicht veröffentlicht.",
+    ]
+    for source in missing:
+        lines += ["", f"Schon in der Quelle `{source.file.split('/')[-1]}` geheim gehalten: "
+                      f"{md(source.missing_meaning)}"]
+    return lines + [""]
 
 
 def sources_page(edition: Edition) -> str:
