@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import disclosure
 from analysis.build import BuildError, EditionFrozen, build_edition
 from analysis.config import load_city
 from analysis.errors import InputError
@@ -238,6 +239,24 @@ def test_notebook_error_fails_and_publishes_nothing(project, second):
             project.build(2022)
     finally:
         notebook.write_text(original, encoding="utf-8")
+    assert project.digests() == before
+
+
+def test_a_disclosure_leak_fails_the_audit_and_publishes_nothing(project, second, monkeypatch):
+    before = project.digests()
+    original = project.city_yml()
+    project.set_city_yml(original.replace("  min_count: 3\n", "  min_count: 1000000\n"))
+    # A bug that skips the central step: the raw table would go out unchanged.
+    monkeypatch.setattr(disclosure, "apply", lambda table, kinds, rules: disclosure.Disclosed(
+        table.assign(suppressed=False), 0, 0))
+    try:
+        with pytest.raises(BuildError, match="Geheimhaltung") as error:
+            project.build(2022, force=True)
+    finally:
+        project.set_city_yml(original)
+    message = str(error.value)
+    assert "notebooks/bevoelkerung.html" in message and "daten/indikatoren.csv" in message
+    assert "kleine Fallzahl" in message and "Einwohner" in message
     assert project.digests() == before
 
 

@@ -254,3 +254,17 @@ def audit_site(site: Path, rules: DisclosureRules | None = None) -> list[Violati
         elif suffix in (".csv", ".xlsx", ".json", ".geojson"):
             found += audit_download(str(relative), path, rules)
     return found
+
+
+def summary(violations: list[Violation], shown: int = 3) -> str:
+    """Violations per page or file, with the first few of each."""
+    pages: dict[str, list[Violation]] = {}
+    for violation in violations:
+        pages.setdefault(violation.page, []).append(violation)
+    lines = [f"Die Prüfung der Geheimhaltung fand {len(violations)} Verstöße auf {len(pages)} Seiten/Dateien:"]
+    for page, found in pages.items():
+        lines.append(f"  {page}: {len(found)}")
+        lines += [f"    {v.place}: {v.kind} – {v.detail}" for v in found[:shown]]
+        if len(found) > shown:
+            lines.append(f"    … und {len(found) - shown} weitere")
+    return "\n".join(lines)

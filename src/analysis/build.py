@@ -242,10 +242,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step("Geheimhaltung prüfen (sozialbericht audit)")
     violations = audit.audit_site(html, edition.rules)
     if violations:
-        listed = "\n".join(f"  {v}" for v in violations[:20])
-        more = f"\n  … und {len(violations) - 20} weitere" if len(violations) > 20 else ""
-        raise BuildError(f"Die Prüfung der Geheimhaltung fand {len(violations)} Verstöße; die Ausgabe wird nicht "
-                         f"veröffentlicht:\n{listed}{more}")
+        raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
     record["pages"] = _site_pages(html)
     prov.write(record, html / "provenance.json")
     archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record)

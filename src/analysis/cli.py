@@ -74,10 +74,10 @@ def _audit(args) -> int:
         raise InputError("Ordner nicht gefunden.", file=str(site), hint="Pfad einer gebauten Ausgabe angeben, "
                                                                         "z. B. _build/site/flensburg/2022.")
     violations = audit_site(site)
-    pages = len({v.page for v in violations})
     for violation in violations:
         print(violation)
     if violations:
+        pages = len({v.page for v in violations})
         print(f"{len(violations)} Verstöße gegen die Geheimhaltung auf {pages} Seiten/Dateien.", file=sys.stderr)
         return 1
     print(f"Geheimhaltung geprüft: keine Verstöße in {site}.")
