@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from analysis.config import load_city
+from projects import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,16 +27,6 @@ def pack_copy(tmp_path):
         return tmp_path
     yield make
     load_city.cache_clear()
-
-
-COPIED = ["_config.yml", "_toc.yml", "book", "notebooks", "data"]
-
-
-def copy_project(target: Path) -> Path:
-    """The parts of the repository a build reads, copied to target."""
-    for name in COPIED:
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, target / name)
-    return target
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,7 @@ page has a real revision to find."""
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
-import http.server
 import io
 import json
 import os
@@ -18,11 +16,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 import pytest
+from browser import needs_chromium, rendered_dom, served
+from projects import copy_project
 
 from analysis import disclosure
 from analysis.build import BuildError, EditionFrozen, build_edition
@@ -31,7 +29,6 @@ from analysis.errors import InputError
 
 pytestmark = pytest.mark.integration
 
-COPIED = ["_config.yml", "_toc.yml", "book", "notebooks", "data"]
 REVISED_FILE = "raw/fl_residents_by_district.csv"
 REVISED_ROW = ("2020", "1")  # year, district_id: Altstadt 2020, 3739 residents in the source
 REVISED_VALUE = "3749"
@@ -111,8 +108,7 @@ class Project:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, root):
     folder = tmp_path_factory.mktemp("editions")
-    for name in COPIED:
-        (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, folder / name)
+    copy_project(folder)
     project = Project(folder, root)
     project.remove_year(2022)
     yield project
@@ -293,23 +289,12 @@ def test_forced_correction_says_when_and_why_and_leaves_the_newer_edition_alone(
     assert versions["editions"][1]["correction"] == reason
 
 
-def rendered_dom(url: str) -> str:
-    """The page's DOM after its scripts ran, from headless Chromium."""
-    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tempfile.mkdtemp()}", "--virtual-time-budget=5000", "--dump-dom", url]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
-
-
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed (make system-deps)")
+@needs_chromium
 def test_switcher_in_an_old_edition_leads_to_the_newer_one_from_disk_and_over_http(project, second):
     site = project.root / "_build" / "site"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     page = "flensburg/2021/profiles/02-neustadt.html"
-    try:
-        for base in (site.as_uri() + "/", f"http://127.0.0.1:{server.server_address[1]}/"):
+    with served(site) as origin:
+        for base in (site.as_uri() + "/", f"{origin}/"):
             dom = rendered_dom(base + page)
             switcher = re.search(r'<nav class="sb-editions".*?</nav>', dom, re.S)
             assert switcher, dom[:300]
@@ -317,5 +302,3 @@ def test_switcher_in_an_old_edition_leads_to_the_newer_one_from_disk_and_over_ht
             assert links.get(base + "flensburg/2022/profiles/02-neustadt.html") == "Zur neuesten Ausgabe 2022"
             assert "Ausgabe 2021</summary>" in switcher.group(0)
             assert f'href="{base}flensburg/2021/profiles/02-neustadt.html" aria-current="page"' in switcher.group(0)
-    finally:
-        server.shutdown()
