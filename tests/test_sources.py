@@ -96,3 +96,85 @@ def test_wrong_declared_crs_is_an_error(pack_copy):
     _break(root, "city.yml", lambda b: b.replace(b"crs: EPSG:25832", b"crs: EPSG:4326"))
     with pytest.raises(InputError, match="Koordinatensystem"):
         Edition.compute("flensburg", 2022, root)
+
+
+def test_utf8_file_declared_as_cp1252_is_an_error_with_its_row(pack_copy):
+    root = pack_copy()
+    _break(root, "city.yml", lambda b: b.replace(b"    title: Einwohnerinnen und Einwohner in den Stadtteilen\n",
+                                                 b"    title: Einwohnerinnen und Einwohner in den Stadtteilen\n"
+                                                 b"    encoding: cp1252\n"))
+    _break(root, RESIDENTS, lambda b: b.replace(b"2022,13,5675", "2022,13,5675 Jürgensby".encode("utf-8")))
+    with pytest.raises(InputError) as error:
+        Edition.compute("flensburg", 2022, root)
+    message = str(error.value)
+    for part in ["fl_residents_by_district.csv", "Zeile 92", "doppelt kodiert", "encoding: utf-8"]:
+        assert part in message, message
+
+
+def _geometry_variant(root, change):
+    """The pack's polygons, changed, written as a GeoPackage the pack then declares."""
+    import geopandas as gpd
+
+    pack = root / "data" / "flensburg"
+    frame = gpd.read_file(f"zip://{pack / 'raw/flensburg_stadtteile.zip'}!Stadtteile.shp")
+    change(frame)
+    frame.to_file(pack / "raw" / "stadtteile.gpkg", driver="GPKG")
+    _break(root, "city.yml", lambda b: b.replace(b"  file: raw/flensburg_stadtteile.zip\n  layer: Stadtteile.shp\n",
+                                                 b"  file: raw/stadtteile.gpkg\n"))
+
+
+def test_duplicated_geometry_id_is_an_error_with_its_row(pack_copy):
+    root = pack_copy()
+
+    def duplicate(frame):
+        frame.loc[frame["AREA_ID"] == "STGT12", "AREA_ID"] = "STGT13"
+    _geometry_variant(root, duplicate)
+    with pytest.raises(InputError, match=r"stadtteile.gpkg.*Zeile \d+.*Spalte 'AREA_ID'.*'STGT13' kommt mehrfach vor"):
+        Edition.compute("flensburg", 2022, root)
+
+
+def test_invalid_geometry_is_an_error_naming_the_area_and_why(pack_copy):
+    from shapely.geometry import Polygon
+
+    root = pack_copy()
+
+    def bowtie(frame):
+        x, y = frame.geometry.iloc[0].centroid.coords[0]
+        frame.loc[frame.index[0], "geometry"] = Polygon([(x, y), (x + 100, y + 100), (x + 100, y), (x, y + 100)])
+    _geometry_variant(root, bowtie)
+    with pytest.raises(InputError) as error:
+        Edition.compute("flensburg", 2022, root)
+    message = str(error.value)
+    for part in ["stadtteile.gpkg", "Zeile 1", "Ungültige Geometrie", "Self-intersection"]:
+        assert part in message, message
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda b: b.replace(b"headline_indicator: sgb2_quote", b"headline_indicator: sgb2_qoute"),
+     ["headline_indicator 'sgb2_qoute'", "Meinten Sie 'sgb2_quote'"]),
+    (lambda b: b.replace(b"status: [arbeitslosenanteil,", b"status: [arbeitslosenanteill,"),
+     ["'arbeitslosenanteill' steht nicht im Katalog", "social_index/status/0", "Meinten Sie 'arbeitslosenanteil'"]),
+    (lambda b: b + b"derived_variables:\n  residents_adult: residents_totl - residents_under_18\n",
+     ["unbekannte Variable 'residents_totl'", "derived_variables/residents_adult", "Meinten Sie 'residents_total'"]),
+    (lambda b: b + b"derived_variables:\n  a_part: b_part + residents_total\n  b_part: a_part - births\n",
+     ["Zirkulärer Bezug: a_part → b_part → a_part"]),
+    (lambda b: b.replace(b"disclosure:\n  min_count: 3", b"disclosure:\n  min_cuont: 3"),
+     ["unbekannter Schlüssel 'min_cuont'", "Meinten Sie 'min_count'"]),
+])
+def test_unknown_or_circular_references_in_city_yml_are_errors(pack_copy, change, expected):
+    root = pack_copy()
+    _break(root, "city.yml", change)
+    with pytest.raises(InputError) as error:
+        Edition.compute("flensburg", 2022, root)
+    message = str(error.value)
+    assert "data/flensburg/city.yml" in message
+    for part in expected:
+        assert part in message, message
+
+
+def test_derived_variables_are_computed_per_year_and_area(pack_copy):
+    root = pack_copy()
+    _break(root, "city.yml", lambda b: b + b"derived_variables:\n  residents_18_plus: residents_total - residents_under_18\n")
+    tidy = Edition.compute("flensburg", 2022, root, with_previous=False).tidy
+    value = lambda v: tidy[(tidy.variable == v) & (tidy.year == 2022) & (tidy.area_id == "1")]["value"].iloc[0]
+    assert value("residents_18_plus") == value("residents_total") - value("residents_under_18")

@@ -83,6 +83,7 @@ class CityPack:
     social_index: dict | None = None
     district_types: dict | None = None
     disclosure: dict = field(default_factory=dict)
+    derived_variables: dict = field(default_factory=dict)
 
     @property
     def area_ids(self) -> list[str]:
@@ -188,4 +189,4 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         min_count_for_jump=plaus.get("min_count_for_jump", 20), sources=tuple(sources),
         attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
         social_index=raw.get("social_index"), district_types=raw.get("district_types"),
-        disclosure=raw.get("disclosure", {}))
+        disclosure=raw.get("disclosure", {}), derived_variables=raw.get("derived_variables", {}))

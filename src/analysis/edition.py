@@ -48,8 +48,9 @@ class Edition:
         validate.check_declared_years(pack, tables)
         for table in tables:
             table.frame = table.frame[table.frame["year"] <= year].reset_index(drop=True)
-        tidy = sources.tidy_variables(tables)
+        tidy = sources.with_derived_variables(sources.tidy_variables(tables), pack)
         validate.check_variables_known(pack, load_catalog())
+        validate.check_headline(pack, load_catalog())
         catalog = load_catalog().computable(set(tidy["variable"]))
         wide = ind.wide_with_city(tidy, pack)
         indicator_table = ind.compute_indicators(wide, catalog)

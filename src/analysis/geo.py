@@ -33,6 +33,7 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
         raise InputError(f"Geometrie-ID '{duplicated.iloc[0]}' kommt mehrfach vor.", file=shown,
                          row=int(duplicated.index[0]) + 1, column=spec["id_field"])
     by_geometry_id = dict(zip(ids, frame.geometry))
+    feature_number = {geometry_id: number for number, geometry_id in enumerate(ids, start=1)}
     rows = []
     for area in pack.areas:
         geometry_id = area.geometry_id or area.id
@@ -43,6 +44,12 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
     areas = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs).set_index("area_id")
     invalid = areas[~areas.is_valid]
     if len(invalid):
-        raise InputError(f"Ungültige Geometrie für {pack.area_label} {invalid.index[0]}.", file=shown,
-                         hint="Geometrie reparieren (z. B. mit 'make valid' in QGIS).")
+        from shapely.validation import explain_validity
+
+        area = pack.areas[pack.area_ids.index(invalid.index[0])]
+        raise InputError(f"Ungültige Geometrie für {pack.area_label} {area.id} ({area.name}): "
+                         f"{explain_validity(invalid.geometry.iloc[0])}.", file=shown,
+                         row=feature_number[area.geometry_id or area.id], column="geometry",
+                         hint="Geometrie reparieren (z. B. mit 'Geometrien reparieren' in QGIS); die Zeile ist "
+                              "die Nummer des Objekts in der Datei.")
     return areas

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -39,9 +40,14 @@ def _decode(data: bytes, source: Source, shown_as: str) -> str:
                          file=shown_as, row=row,
                          hint=f"Die Datei ist vermutlich {other}-kodiert: 'encoding: {other}' in city.yml "
                               "angeben oder die Datei als UTF-8 speichern.") from None
-    if source.encoding.lower().replace("-", "") == "cp1252" and ("Ã¤" in text or "Ã¶" in text or "Ã¼" in text):
-        raise InputError("Umlaute erscheinen doppelt kodiert ('Ã¤' statt 'ä').", file=shown_as,
-                         hint="Die Datei ist UTF-8-kodiert: 'encoding: utf-8' in city.yml angeben.")
+    # UTF-8 umlauts read as cp1252/latin-1 become 'Ã' plus a second character ('ü' → 'Ã¼').
+    garbled = re.search("Ã[¤¶¼„–œŸ]", text) \
+        if source.encoding.lower().replace("-", "").replace("_", "") in ("cp1252", "latin1", "iso88591") else None
+    if garbled:
+        raise InputError(f"Umlaute erscheinen doppelt kodiert ('{garbled.group(0)}'): Die Datei ist UTF-8, "
+                         f"deklariert ist {source.encoding}.", file=shown_as,
+                         row=text[:garbled.start()].count("\n") + 1,
+                         hint="'encoding: utf-8' in city.yml angeben (oder die Zeile entfernen).")
     return text.lstrip("\ufeff")
 
 
@@ -176,3 +182,62 @@ def tidy_published(tables: list[RawTable]) -> pd.DataFrame:
             parts.append(part)
     columns = ["year", "area_id", "value", "file", "column"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def derivation_order(pack: CityPack) -> list[str]:
+    """The derived variables in an order where each comes after those it uses.
+
+    Raises for a reference to a variable nobody declares and for a circular reference."""
+    from .catalog import parse_terms
+
+    shown = f"data/{pack.slug}/city.yml"
+    delivered = {v for source in pack.sources for v in source.variables}
+    derived = pack.derived_variables
+    for name, expression in derived.items():
+        if name in delivered:
+            raise InputError(f"Variable '{name}' wird geliefert und zugleich abgeleitet.", file=shown,
+                             column=f"derived_variables/{name}")
+        for _, used in parse_terms(expression):
+            if used not in delivered and used not in derived:
+                raise InputError(f"'{name}' verweist auf die unbekannte Variable '{used}'.", file=shown,
+                                 column=f"derived_variables/{name}",
+                                 hint=did_you_mean(used, delivered | set(derived))
+                                 or "Nur Variablen aus sources oder derived_variables verwenden.")
+    order, state = [], {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = path[path.index(name):] + [name]
+            raise InputError(f"Zirkulärer Bezug: {' → '.join(cycle)}.", file=shown,
+                             column=f"derived_variables/{name}",
+                             hint="Eine abgeleitete Variable darf nicht (über andere) auf sich selbst verweisen.")
+        state[name] = "visiting"
+        for _, used in parse_terms(derived[name]):
+            if used in derived:
+                visit(used, path + [name])
+        state[name] = "done"
+        order.append(name)
+
+    for name in derived:
+        visit(name, [])
+    return order
+
+
+def with_derived_variables(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
+    """The tidy table plus the pack's derived variables (missing wherever one of their parts is missing)."""
+    from .catalog import parse_terms
+
+    order = derivation_order(pack)
+    if not order:
+        return tidy
+    wide = tidy.pivot_table(index=["year", "area_id"], columns="variable", values="value", aggfunc="first",
+                            dropna=False)
+    for name in order:
+        total = pd.Series(0.0, index=wide.index)
+        for sign, used in parse_terms(pack.derived_variables[name]):
+            total = total + sign * wide[used]
+        wide[name] = total
+    derived = wide[order].stack(future_stack=True).rename("value").reset_index()
+    return pd.concat([tidy, derived[TIDY_COLUMNS]], ignore_index=True)

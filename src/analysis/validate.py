@@ -9,7 +9,7 @@ import pandas as pd
 from .catalog import Catalog, parse_terms
 from .config import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 from .disclosure import SUPPRESSED, DisclosureRules
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .sources import RawTable
 from .text import format_number
 
@@ -61,7 +61,7 @@ def check_declared_years(pack: CityPack, tables: list[RawTable]) -> None:
 def check_variables_known(pack: CityPack, catalog: Catalog) -> None:
     """Every published comparison must point to an indicator or a variable the pack declares."""
     ids = {i.id for i in catalog.indicators}
-    variables = {v for source in pack.sources for v in source.variables}
+    variables = {v for source in pack.sources for v in source.variables} | set(pack.derived_variables)
     for source in pack.sources:
         for published in source.published:
             if published.indicator and published.indicator not in ids:
@@ -71,6 +71,13 @@ def check_variables_known(pack: CityPack, catalog: Catalog) -> None:
             if published.share_of_city_total and published.share_of_city_total not in variables:
                 raise InputError(f"Vergleich mit unbekannter Variable '{published.share_of_city_total}'.",
                                  file=f"data/{pack.slug}/city.yml", column=f"{source.file}/published")
+
+
+def check_headline(pack: CityPack, catalog: Catalog) -> None:
+    if pack.headline_indicator and pack.headline_indicator not in {i.id for i in catalog.indicators}:
+        raise InputError(f"headline_indicator '{pack.headline_indicator}' steht nicht im Indikatorenkatalog.",
+                         file=f"data/{pack.slug}/city.yml", column="headline_indicator",
+                         hint=did_you_mean(pack.headline_indicator, [i.id for i in catalog.indicators]))
 
 
 def _row_count_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
