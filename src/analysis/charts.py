@@ -15,6 +15,7 @@ import matplotlib.patheffects as path_effects
 
 from .catalog import Indicator
 from .config import CITY_AREA_ID
+from .disclosure import SUPPRESSED
 from .text import format_number
 
 N_CLASSES = 5
@@ -23,7 +24,8 @@ NEED_PALETTE = "YlOrBr"      # darker = more need
 NEUTRAL_PALETTE = "Blues"    # darker = more, no judgement
 MISSING_HATCH = "////"
 UNSTABLE_HATCH = "..."
-UNSTABLE_LABEL = "unsicher: weniger als 20 Fälle"
+WITHHELD_LABEL = f"{SUPPRESSED} (aus Datenschutzgründen nicht veröffentlicht)"
+UNSTABLE_LABEL = "unsicher: weniger\nals 20 Fälle"
 HIGHLIGHT = "#b2182b"
 CITY_COLOUR = "#4d4d4d"
 AREA_COLOUR = "#2166ac"
@@ -146,8 +148,13 @@ def locator_map(areas, area_id: str) -> Figure:
     return fig
 
 
+def tick_text(value: float) -> str:
+    """An axis tick in German format, with a decimal only where the tick needs one (0,5 – 1 – 1,5)."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
 def german_axis(ax, decimals: int) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, max(decimals - 1, 0))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
     ax.spines[["top", "right"]].set_visible(False)
@@ -155,9 +162,12 @@ def german_axis(ax, decimals: int) -> None:
 
 
 def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
-            title: str, highlight: str | None = None) -> Figure:
-    """Horizontal bars of all areas, sorted, with the city value as a reference line."""
-    ordered = values.dropna().sort_values()
+            title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
+    """Horizontal bars of all areas, sorted, with the city value as a reference line; withheld areas are
+    listed below the others with the suppression mark and no bar."""
+    ordered = pd.concat([pd.Series(0.0, index=[a for a in withheld if a in values.index]),
+                         values.dropna().sort_values()])
+    hidden = set(withheld)
     fig = Figure(figsize=(7.2, 0.32 * len(ordered) + 1.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     colours = [HIGHLIGHT if a == highlight else AREA_COLOUR for a in ordered.index]
@@ -166,12 +176,13 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
         ax.axvline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2, zorder=0)
         ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (city_value, len(ordered) - 0.4),
                     xytext=(4, 0), textcoords="offset points", fontsize=8.5, color=CITY_COLOUR, va="bottom")
-    for y, v in enumerate(ordered.to_numpy()):
-        ax.annotate(format_number(v, indicator.decimals), (v, y), xytext=(3, 0), textcoords="offset points",
+    for y, (area, v) in enumerate(ordered.items()):
+        ax.annotate(WITHHELD_LABEL if area in hidden else format_number(v, indicator.decimals), (v, y),
+                    xytext=(3, 0), textcoords="offset points", color=CITY_COLOUR if area in hidden else "black",
                     va="center", fontsize=8,
                     path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     ax.set_xlabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, ordered.max() * 1.15 if len(ordered) else 1)

@@ -81,9 +81,10 @@ def topic_maps(edition: Edition, topic: str) -> list[Figure]:
 def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -> Figure:
     indicator = edition.indicator(indicator_id)
     year = edition.latest_year(indicator_id)
+    withheld = [a for a in edition.pack.area_ids if edition.withheld(indicator_id, a)]
     return charts.ranking(edition.area_values(indicator_id), edition.pack.area_names,
                           edition.value(indicator_id, CITY_AREA_ID), indicator,
-                          f"{indicator.title} {year}", highlight)
+                          f"{indicator.title} {year}", highlight, withheld)
 
 
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
