@@ -112,9 +112,10 @@ def apply(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRule
     secondary = secondary_mask(indicators, primary) if rules.secondary else pd.Series(False, index=primary.index)
     withheld = primary | secondary
     published = indicators.copy()
-    published.loc[withheld, REVEALING_COLUMNS] = np.nan
+    published.loc[withheld, [c for c in REVEALING_COLUMNS if c in published.columns]] = np.nan
     published["suppressed"] = withheld.to_numpy()
-    published["unstable"] = published["unstable"].where(~withheld, False)
+    if "unstable" in published.columns:  # archived tables of early builds lack it
+        published["unstable"] = published["unstable"].where(~withheld, False)
     published = with_changes_and_ranks(published)
     return Disclosed(published, int(primary.sum()), int(secondary.sum()))
 
