@@ -115,7 +115,7 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
 
 def findings(edition: Edition) -> pd.DataFrame:
     frame = edition.findings
-    return with_notes(pd.DataFrame({
+    table = with_notes(pd.DataFrame({
         "Art": frame["kind"].map(FINDING_KINDS),
         "Datei": frame["file"].str.replace(f"data/{edition.pack.slug}/raw/", "", regex=False),
         "Zeile": [str(int(r)) if r == r and r is not None else "" for r in frame["row"]],
@@ -123,6 +123,8 @@ def findings(edition: Edition) -> pd.DataFrame:
         edition.pack.area_label: [edition.area_name(a) if isinstance(a, str) else "" for a in frame["area_id"]],
         "Befund": frame["message"],
     }))
+    table.attrs["css_class"] = "befunde"
+    return table
 
 
 def styled(frame: pd.DataFrame, index: bool = False):
@@ -136,4 +138,5 @@ def styled(frame: pd.DataFrame, index: bool = False):
         styler = styler.set_td_classes(frame.attrs["count_cells"].replace({True: "anzahl", False: ""}))
     if frame.attrs.get("note"):
         styler = styler.set_caption(html.escape(frame.attrs["note"]))
-    return styler.set_table_attributes('class="table sozialbericht"')
+    classes = " ".join(["table", "sozialbericht", *filter(None, [frame.attrs.get("css_class")])])
+    return styler.set_table_attributes(f'class="{classes}"')
