@@ -176,15 +176,17 @@ def _city_total_findings(pack: CityPack, tidy: pd.DataFrame, wide_city: pd.DataF
         computed = wide_city.loc[key, row.variable]
         if pd.notna(computed) and pd.notna(row.value) and computed != row.value:
             difference = abs(row.value - computed)
-            # A small difference is a small count; the sum would reveal it next to the reported total.
-            hidden = rules.is_small_count(difference)
+            # A small difference is a small count. The areas' sum can be rebuilt from the published
+            # area values, so the reported total is withheld with it.
+            if rules.is_small_count(difference):
+                numbers = (SUPPRESSED, SUPPRESSED, SUPPRESSED)
+            else:
+                numbers = (format_number(computed), format_number(row.value), format_number(row.value - computed))
             findings.append(Finding(
                 "sum_differs_from_city_total", city_files.get(row.variable, ""), None, row.variable,
                 int(row.year), None,
-                f"{row.variable}: Summe der {pack.area_label_plural} "
-                f"{SUPPRESSED if hidden else format_number(computed)}, gemeldete Gesamtstadt "
-                f"{format_number(row.value)} (Differenz "
-                f"{SUPPRESSED if hidden else format_number(row.value - computed)})."))
+                f"{row.variable}: Summe der {pack.area_label_plural} {numbers[0]}, gemeldete Gesamtstadt "
+                f"{numbers[1]} (Differenz {numbers[2]})."))
     return findings
 
 
