@@ -39,6 +39,7 @@ def indicator_table(edition: Edition) -> pd.DataFrame:
     """All published values: indicators × areas and the city × years, withheld values as "."."""
     frame = edition.indicators
     indicators = {i.id: i for i in edition.catalog.indicators}
+    # Two digits more than the report shows, so users can round exactly as the report does.
     values = [SUPPRESSED if withheld else round(value, indicators[indicator].decimals + 2)
               for value, withheld, indicator in zip(frame["value"], frame["suppressed"], frame["indicator"])]
     table = pd.DataFrame({
