@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .disclosure import SUPPRESSED, DisclosureRules
-from .downloads import COLUMNS, FORMULA_STARTS
+from .downloads import COLUMNS, is_formula, plain_number
 
 SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_sources", "_images", ".doctrees"}
 SKIPPED_FILES = {"versions.json", "provenance.json", "searchindex.js", "objects.inv"}
@@ -177,22 +177,12 @@ def _rows_of(path: Path) -> list[dict[str, str]]:
     return []
 
 
-def _plain_number(text: str) -> float | None:
-    text = text.strip().replace("\u202f", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violation]:
     found = []
     rows = _rows_of(path)
     for number, row in enumerate(rows, start=2):
         for column, text in row.items():
-            if isinstance(text, str) and text.startswith(FORMULA_STARTS) and _plain_number(text) is None:
+            if is_formula(text):
                 found.append(Violation(page, f"Zeile {number}, Spalte „{column}“", "Formel",
                                        f"Zelle beginnt mit „{text[:1]}“ und würde als Formel ausgeführt"))
     value, kind = COLUMNS["value"], COLUMNS["kind"]
@@ -200,12 +190,12 @@ def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violat
         return found
     groups: dict[tuple, list[tuple[int, dict]]] = {}
     for number, row in enumerate(rows, start=2):
-        number_value = _plain_number(row.get(value, ""))
+        number_value = plain_number(row.get(value, ""))
         if row.get(kind) == "count" and _small(number_value, rules):
             found.append(Violation(page, f"Zeile {number}, Spalte „{value}“", "kleine Fallzahl",
                                    f"{row.get(COLUMNS['indicator'])} {row.get(COLUMNS['area'])}: {row[value]}"))
         for numerator in ("zaehler", "numerator"):
-            if numerator in row and (row[numerator] == SUPPRESSED or _small(_plain_number(row[numerator]), rules)) \
+            if numerator in row and (row[numerator] == SUPPRESSED or _small(plain_number(row[numerator]), rules)) \
                     and row.get(value) not in (SUPPRESSED, ""):
                 found.append(Violation(page, f"Zeile {number}, Spalte „{value}“", "Zähler unterdrückt",
                                        f"Quote veröffentlicht, obwohl ihr Zähler „{row[numerator]}“ unterdrückt ist"))

@@ -119,12 +119,3 @@ def apply(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRule
     published = with_changes_and_ranks(published)
     return Disclosed(published, int(primary.sum()), int(secondary.sum()))
 
-
-def counts_frame(frame: pd.DataFrame, columns: list[str], rules: DisclosureRules) -> pd.DataFrame:
-    """Raw counts (e.g. input values on the comparison page) with small counts withheld."""
-    published = frame.copy()
-    for column in columns:
-        small = published[column].map(rules.is_small_count)
-        published[column] = published[column].where(~small, np.nan)
-        published[f"{column}_suppressed"] = small
-    return published

@@ -20,19 +20,26 @@ COLUMNS = {"year": "jahr", "area_id": "gebiet_id", "area": "gebiet", "indicator"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_formula(cell) -> bool:
+    """Text a spreadsheet would evaluate: starts with = + - @ (or tab/CR) and is not a plain number,
+    with decimal point or German decimal comma."""
+    return isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and plain_number(cell) is None
+
+
+def plain_number(text: str) -> float | None:
+    """'1.5', '-1,5', '3' → the number; anything else → None."""
+    text = text.strip().replace("\u202f", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def neutralised(cell):
     """A text cell a spreadsheet would evaluate gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return "'" + cell if is_formula(cell) else cell
 
 
 def indicator_table(edition: Edition) -> pd.DataFrame:

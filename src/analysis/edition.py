@@ -132,9 +132,12 @@ class Edition:
 
     def value_text(self, indicator_id: str, area_id: str, year: int | None = None, unit: bool = True) -> str:
         """A value for the prose, formatted (with its unit unless unit=False); "." when withheld."""
-        if self.withheld(indicator_id, area_id, year):
+        frame, indicator = self.table(indicator_id, year), self.indicator(indicator_id)
+        if area_id not in frame.index:
+            return format_number(None)
+        if frame.at[area_id, "suppressed"]:
             return disclosure.SUPPRESSED
-        indicator, value = self.indicator(indicator_id), self.value(indicator_id, area_id, year)
+        value = frame.at[area_id, "value"]
         return format_value(value, indicator) if unit else format_number(value, indicator.decimals)
 
     def withheld(self, indicator_id: str, area_id: str, year: int | None = None) -> bool:

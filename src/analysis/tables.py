@@ -14,11 +14,12 @@ from .text import format_change, format_number, format_value, signed
 
 def overview(edition: Edition) -> pd.DataFrame:
     """City value, changes and the range across areas for every indicator, in its latest year."""
-    rows = []
+    rows, counts = [], []
     for indicator in edition.catalog.indicators:
         frame = edition.table(indicator.id)
         if CITY_AREA_ID not in frame.index:
             continue
+        counts.append(indicator.kind == "count")
         city = frame.loc[CITY_AREA_ID]
         areas = frame.drop(index=CITY_AREA_ID)["value"]
         number = lambda v: format_number(v, indicator.decimals)
@@ -33,7 +34,6 @@ def overview(edition: Edition) -> pd.DataFrame:
             "höchster Wert": number(areas.max()),
         })
     table = pd.DataFrame(rows)
-    counts = [i.kind == "count" for i in edition.catalog.indicators if CITY_AREA_ID in edition.table(i.id).index]
     return with_notes(with_count_cells(table, counts, [edition.city_name, "niedrigster Wert", "höchster Wert"]))
 
 
@@ -88,14 +88,14 @@ def with_notes(table: pd.DataFrame) -> pd.DataFrame:
 
 def profile(edition: Edition, area_id: str) -> pd.DataFrame:
     """One area against the city, indicator by indicator."""
-    rows, ids = [], []
+    rows, counts = [], []
     for indicator in edition.catalog.indicators:
         frame = edition.table(indicator.id)
         if area_id not in frame.index:
             continue
         area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
         withheld = bool(area["suppressed"])
-        ids.append(indicator.id)
+        counts.append(indicator.kind == "count")
         interval = (SUPPRESSED if withheld else "–" if pd.isna(area["ci_low"]) else
                     f"{format_number(area['ci_low'], indicator.decimals)} – {format_number(area['ci_high'], indicator.decimals)}")
         rows.append({
@@ -109,7 +109,6 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
             "zum Vorjahr": SUPPRESSED if withheld else format_change(area["change_1y"], indicator),
         })
     table = pd.DataFrame(rows)
-    counts = [edition.indicator(indicator_id).kind == "count" for indicator_id in ids]
     return with_notes(with_count_cells(table, counts, [edition.area_name(area_id), "Gesamtstadt"]))
 
 
