@@ -12,3 +12,25 @@ def copy_project(target: Path) -> Path:
     for name in COPIED:
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, target / name)
     return target
+
+
+def reduce_berlin_to_bezirk(project: Path, bezirk: str = "01") -> Path:
+    """Test data derived from the real pack: every Berlin table and geometry of the copied project cut
+    down to the Planungsräume of one Bezirk (ids starting with `bezirk`). The city totals stay as
+    published (the build reports the difference as a finding)."""
+    import csv
+    import io
+    import json
+
+    pack = project / "data" / "berlin"
+    for path in [*(pack / "raw" / "population").glob("*planning-areas.csv"), *(pack / "mss").glob("*.csv")]:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        kept = [rows[0], *(r for r in rows[1:] if r and r[0].startswith(bezirk))]
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer, lineterminator="\n").writerows(kept)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    for path in (pack / "raw" / "geo").glob("*.geojson"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["features"] = [f for f in document["features"] if str(f["properties"]["id"]).startswith(bezirk)]
+        path.write_text(json.dumps(document), encoding="utf-8")
+    return project

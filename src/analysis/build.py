@@ -5,14 +5,11 @@ swap at the very end, so a failed or killed build leaves the published site as i
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
 import sys
 import time
-import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +21,6 @@ from .config import load_city, project_root
 from .errors import InputError
 from .text import markdown_literal
 PROFILE_TEMPLATE = "notebooks/profil.ipynb"
-PROFILE_FOLDER = "profiles"
 PROFILE_TITLE_TAG = "profile-title"
 
 
@@ -43,40 +39,59 @@ class BuildResult:
     seconds: float
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+# Chapters that only make sense for some packs say so in their notebook metadata
+# ("sozialbericht": {"requires": …}); the edition's table of contents leaves them out elsewhere.
+CHAPTER_REQUIREMENTS = {
+    "official_classes": lambda pack: bool((pack.social_index or {}).get("official_classes")),
+    "levels": lambda pack: bool(pack.levels) and pack.level != pack.levels[-1],
+}
 
 
-def profile_filename(area_id: str, name: str, width: int) -> str:
-    return f"{area_id.zfill(width)}-{slugify(name)}"
+def _chapter_applies(path: Path, pack) -> bool:
+    if not path.is_file():
+        return True
+    requires = nbformat.read(path, as_version=4).metadata.get("sozialbericht", {}).get("requires")
+    return requires is None or CHAPTER_REQUIREMENTS[requires](pack)
 
 
-def _quiet_worker(log: str) -> None:
-    """Kernel chatter goes to the build's log, not the planner's terminal."""
-    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    os.dup2(handle, 2)
+def _edition_toc(root: Path, pack) -> dict:
+    """The book's table of contents for this pack: chapters it cannot fill dropped, and profiles in the
+    sidebar only for packs with few areas (otherwise the profiles page links them)."""
+    def keep(entry: dict) -> bool:
+        if "glob" in entry and entry["glob"].startswith(website.PROFILE_FOLDER):
+            return website.profiles_in_sidebar(pack)
+        return "file" not in entry or _chapter_applies(root / f"{entry['file']}.ipynb", pack)
 
+    def prune(entries: list) -> list:
+        kept = []
+        for entry in entries:
+            if keep(entry):
+                entry = dict(entry)
+                for key in ("sections", "chapters"):
+                    if key in entry:
+                        entry[key] = prune(entry[key])
+                        if not entry[key]:
+                            del entry[key]
+                kept.append(entry)
+        return kept
 
-def _execute_notebook(cwd: str, job: tuple[str, str, dict]) -> str:
-    import papermill
-
-    source, target, parameters = job
-    papermill.execute_notebook(source, target, parameters=parameters, kernel_name="python3", cwd=cwd,
-                               progress_bar=False, log_output=False)
-    return target
-
-
-def _chapter_notebooks(root: Path) -> list[Path]:
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc["parts"] = [dict(part, chapters=prune(part["chapters"])) for part in toc["parts"]]
+    return toc
+
+
+def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
     files = re.findall(r"file:\s*(notebooks/[\w-]+)", yaml.safe_dump(toc))
     files.append(toc["root"])
     return sorted({root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").is_file()})
 
 
-def _finish_notebook(path: Path, title: str | None = None) -> None:
-    """Hide code behind toggles (reviewers can open it) and set a profile's page title."""
+def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False) -> None:
+    """Hide code behind toggles (reviewers can open it), set a profile's page title, and mark a page that
+    is linked but not in the table of contents."""
     notebook = nbformat.read(path, as_version=4)
+    if orphan:
+        notebook.metadata["orphan"] = True
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "parameters" in tags:  # superseded by papermill's injected-parameters cell
@@ -95,7 +110,7 @@ def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
     from . import pages
 
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config["title"] = f"Sozialbericht {edition.city_name} {edition.year}"
+    config["title"] = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
     context = {"edition": edition.year, "built": prov.built_text(record),
                "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context}
@@ -105,7 +120,8 @@ def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
         config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {context['built']} neu gebaut. "
                                           f"Grund: {html.escape(correction)}")
     (stage / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    shutil.copy2(root / "_toc.yml", stage / "_toc.yml")
+    toc = _edition_toc(root, edition.pack)
+    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), "utf-8")
     shutil.copytree(root / "book", stage / "book")
     generated = stage / "generated"
     generated.mkdir()
@@ -130,33 +146,33 @@ def _run_jupyter_book(stage: Path, log: Path) -> Path:
 
 
 def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None:
-    """Execute all notebooks, reporting each; the first failure cancels the rest."""
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker, initargs=(str(log),)) as pool:
-        futures = {pool.submit(_execute_notebook, str(cwd), job): job for job in jobs}
-        for done, future in enumerate(as_completed(futures), start=1):
-            source, target, _ = futures[future]
-            try:
-                future.result()
-            except Exception as exc:
-                pool.shutdown(wait=True, cancel_futures=True)
-                lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-                message = " ".join(lines[-2:]) if lines else type(exc).__name__
-                raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
-                                 f"{message}\nProtokoll der Kernel: {log}") from None
-            step(f"  Notebook {done}/{len(jobs)}: {Path(target).parent.name}/{Path(target).name}")
+    """Execute all notebooks in kernels kept per worker, reporting progress; the first failure stops."""
+    from . import runner
+
+    every = max(1, len(jobs) // 10)
+
+    def progress(done: int, job) -> None:
+        if done % every == 0 or done == len(jobs):
+            step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).parent.name}/{Path(job[1]).name}")
+
+    try:
+        runner.run(jobs, cwd, log, workers, progress)
+    except runner.NotebookFailed as failure:
+        source, target, _ = failure.job
+        raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
+                         f"{failure}\nProtokoll der Kernel: {log}") from None
 
 
 def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path) -> tuple[list, dict]:
     jobs = []
-    for notebook in _chapter_notebooks(root):
+    for notebook in _chapter_notebooks(root, _edition_toc(root, pack)):
         target = stage / notebook.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": str(cache)}))
-    width = max(len(a.id) for a in pack.areas)
     titles = {}
-    (stage / PROFILE_FOLDER).mkdir()
+    (stage / website.PROFILE_FOLDER).mkdir()
     for area in pack.areas:
-        target = stage / PROFILE_FOLDER / f"{profile_filename(area.id, area.name, width)}.ipynb"
+        target = stage / website.PROFILE_FOLDER / f"{website.profile_stem(pack, area.id)}.ipynb"
         titles[str(target)] = area.name
         jobs.append((str(root / PROFILE_TEMPLATE), str(target),
                      {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
@@ -175,11 +191,17 @@ def _print_now(text: str) -> None:
 
 
 def build_edition(city: str | None = None, year: int | None = None, root: Path | None = None,
-                  workers: int = 2, report=_print_now, force: bool = False) -> BuildResult:
-    """Build one edition into _build/site/<city>/<year>/, or do nothing if nothing changed."""
+                  workers: int = 2, report=_print_now, force: bool = False, level: str | None = None) -> BuildResult:
+    """Build one edition into _build/site/<city>/<year>/ (at a higher level: <city>-<level>/<year>/),
+    or do nothing if nothing changed."""
     root = Path(root) if root else project_root()
     city = city or default_city(root)
     pack = load_city(city, root)
+    if level:
+        from .levels import level_pack
+
+        pack = level_pack(pack, level)
+    key = f"{city}-{level}" if level else city
     year = pack.default_edition if year is None else int(year)
     started = time.monotonic()
 
@@ -191,18 +213,18 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
                          f"(deklariert: {', '.join(map(str, pack.editions))}).",
                          file=f"data/{city}/city.yml", column="editions",
                          hint=f"Unter editions einen Eintrag '- year: {year}' ergänzen.")
-    site_city = website.city_folder(root, city)
+    site_city = website.city_folder(root, key)
     target = site_city / str(year)
-    stored = archive.folder(root, city, year)
+    stored = archive.folder(root, key, year)
     website.recover(target)
     website.recover(stored)
     correction = pack.corrections.get(year)
-    found = prov.fingerprint(root, city, year, correction)
+    found = prov.fingerprint(root, city, year, correction, level)
     published = website.published_editions(site_city)
     archived = prov.read(stored / "provenance.json")
     if (not force and year in published and archived
             and published[year]["fingerprint"] == archived["fingerprint"] == found["fingerprint"]):
-        website.write_city_files(site_city, pack.name)
+        website.write_city_files(site_city, edition_name(pack))
         step(f"{pack.name} {year}: unverändert (gleiche Daten, gleicher Code, gleiche Parameter) – nichts zu tun")
         return BuildResult(target, "unchanged", time.monotonic() - started)
     newer = [y for y in published if y > year]
@@ -221,8 +243,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     from . import audit, downloads  # heavy imports (pandas, geopandas) only when there is work to do
     from .edition import Edition
 
-    edition = Edition.compute(city, year, root)
-    work = root / "_build" / "work" / city / str(year)
+    edition = Edition.compute(city, year, root, level=level)
+    work = root / "_build" / "work" / key / str(year)
     shutil.rmtree(work, ignore_errors=True)
     stage = work / "book"
     stage.mkdir(parents=True)
@@ -233,8 +255,9 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
     _run_notebooks(jobs, root / "notebooks", work / "notebooks.log", workers, step)
+    orphans = not website.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
-        _finish_notebook(Path(notebook), titles.get(notebook))
+        _finish_notebook(Path(notebook), titles.get(notebook), orphan=orphans and notebook in titles)
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log")
@@ -250,21 +273,26 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step(f"Veröffentlichen nach {target.relative_to(root)}")
     website.swap_in(html, target)
     website.swap_in(work / "archive", stored)
-    website.write_city_files(site_city, pack.name)
+    website.write_city_files(site_city, edition_name(pack))
     shutil.rmtree(work, ignore_errors=True)
     step("fertig")
     return BuildResult(target, "built", time.monotonic() - started)
 
 
+def edition_name(pack) -> str:
+    """'Berlin', or 'Berlin (Bezirke)' for an edition built at a higher level."""
+    return f"{pack.name} ({pack.area_label_plural})" if pack.level else pack.name
+
+
 def build_all_editions(city: str | None = None, root: Path | None = None, workers: int = 2, report=_print_now,
-                       force: bool = False) -> list[BuildResult]:
+                       force: bool = False, level: str | None = None) -> list[BuildResult]:
     """Every edition the pack declares, oldest first; published older editions stay as they are."""
     root = Path(root) if root else project_root()
     city = city or default_city(root)
     results = []
     for year in load_city(city, root).editions:
         try:
-            results.append(build_edition(city, year, root, workers, report, force))
+            results.append(build_edition(city, year, root, workers, report, force, level))
         except EditionFrozen:
             report(f"Ausgabe {year}: veröffentlicht und eingefroren – übersprungen (Korrektur: --force mit "
                    "Grund in city.yml)")

@@ -63,7 +63,18 @@ def _polarity_note(indicator: Indicator) -> str:
             "neutral": "dunkler = höherer Wert"}[indicator.polarity]
 
 
+# Above this many areas, maps carry no name labels (they would cover the map) and rankings show the
+# distribution with the highlighted area instead of one labelled bar per area.
+MANY_AREAS = 40
+
+
+def _edge_width(areas) -> float:
+    return 0.8 if len(areas) <= MANY_AREAS else 0.2
+
+
 def _label_areas(ax, areas, size: float = 7.5) -> None:
+    if len(areas) > MANY_AREAS:
+        return
     for _, row in areas.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(row["name"], (point.x, point.y), ha="center", va="center", fontsize=size, color="#1a1a1a",
@@ -88,7 +99,7 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     classes = np.clip(np.searchsorted(edges, data["value"], side="right") - 1, 0, len(edges) - 2)
     has_value = data["value"].notna()
     data.loc[has_value].plot(ax=ax, color=[colours[c] for c in classes[has_value.to_numpy()]],
-                             edgecolor="white", linewidth=0.8)
+                             edgecolor="white", linewidth=_edge_width(areas))
     if (~has_value).any():
         data.loc[~has_value].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
     flagged = unstable.reindex(areas.index).fillna(False).astype(bool) if unstable is not None else None
@@ -119,7 +130,7 @@ def category_map(areas, labels: pd.Series, order: list[str], colours: list, titl
     palette = dict(zip(order, colours))
     has_label = data["label"].isin(order)
     data.loc[has_label].plot(ax=ax, color=[palette[v] for v in data.loc[has_label, "label"]], edgecolor="white",
-                             linewidth=0.8)
+                             linewidth=_edge_width(areas))
     if (~has_label).any():
         data.loc[~has_label].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
     flagged = dotted.reindex(areas.index).fillna(False).astype(bool) if dotted is not None else None
@@ -142,8 +153,8 @@ def locator_map(areas, area_id: str) -> Figure:
     """Small map: where the area lies in the city."""
     fig = Figure(figsize=(3.6, 3.0), dpi=100, layout="constrained")
     ax = fig.add_subplot()
-    areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=0.8)
-    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor="white", linewidth=0.8)
+    areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=_edge_width(areas))
+    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.8)
     ax.set_axis_off()
     return fig
 
@@ -165,6 +176,8 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
             title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
     """Horizontal bars of all areas, sorted, with the city value as a reference line; withheld areas are
     listed below the others with the suppression mark and no bar."""
+    if len(values) > MANY_AREAS:
+        return distribution(values, names, city_value, indicator, title, highlight, withheld)
     ordered = pd.concat([pd.Series(0.0, index=[a for a in withheld if a in values.index]),
                          values.dropna().sort_values()])
     hidden = set(withheld)
@@ -186,4 +199,36 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
     ax.set_xlabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, ordered.max() * 1.15 if len(ordered) else 1)
+    return fig
+
+
+def distribution(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
+                 title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
+    """All areas as sorted columns (too many to name), the highlighted one named with its value and rank,
+    the city as a reference line; the number of withheld areas is stated below."""
+    ordered = values.drop([a for a in withheld if a in values.index], errors="ignore").dropna().sort_values(
+        ascending=False)
+    fig = Figure(figsize=(7.2, 3.0), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    # One filled step outline for all columns: hundreds of separate bars would take seconds to draw.
+    ax.stairs(ordered.to_numpy(), np.arange(len(ordered) + 1) + 0.5, fill=True, color="#c9c9c9", linewidth=0)
+    if highlight in ordered.index:
+        rank = ordered.index.get_loc(highlight) + 1
+        value = ordered[highlight]
+        ax.bar([rank], [value], width=max(1.0, len(ordered) / 150), color=HIGHLIGHT, linewidth=0)
+        ax.annotate(f"{names.get(highlight, highlight)}: {format_number(value, indicator.decimals)} (Rang {rank})",
+                    (rank, value), xytext=(6 if rank < len(ordered) * 0.6 else -6, 6), textcoords="offset points",
+                    ha="left" if rank < len(ordered) * 0.6 else "right", fontsize=9, fontweight="bold",
+                    color=HIGHLIGHT, path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
+    if not math.isnan(city_value):
+        ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2)
+        ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (len(ordered), city_value),
+                    xytext=(0, 4), textcoords="offset points", ha="right", fontsize=8.5, color=CITY_COLOUR)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
+    ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
+    ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet (Rang 1 = höchster Wert)"
+                  + (f";\n{len(withheld)} aus Datenschutzgründen nicht veröffentlicht" if len(withheld) else ""))
+    ax.set_xlim(0, len(ordered) + 1)
+    ax.spines[["top", "right"]].set_visible(False)
     return fig

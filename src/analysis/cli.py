@@ -37,9 +37,9 @@ def _build(args) -> int:
     if args.all_editions:
         if args.year is not None:
             raise SystemExit("--year und --all-editions schließen sich aus.")
-        results = build_all_editions(args.city, workers=args.workers, force=args.force)
+        results = build_all_editions(args.city, workers=args.workers, force=args.force, level=args.level)
     else:
-        results = [build_edition(args.city, args.year, workers=args.workers, force=args.force)]
+        results = [build_edition(args.city, args.year, workers=args.workers, force=args.force, level=args.level)]
     for result in results:
         print(f"Ausgabe {result.site.name}: {STATUS_TEXT[result.status]} ({result.seconds:.1f} s)")
     print(f"Bericht: {results[-1].site.parent / 'index.html'}")
@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--city", help="Stadtpaket unter data/<city>/ (Standard: data/DEFAULT_CITY)")
     build.add_argument("--year", type=int, help="Berichtsjahr der Ausgabe (Standard: neueste Ausgabe)")
     build.add_argument("--all-editions", action="store_true", help="alle im Stadtpaket deklarierten Ausgaben")
+    build.add_argument("--level", help="auf einer höheren Gebietsebene des Pakets bauen (z. B. bezirk); "
+                                       "Anzahlen werden summiert, Quoten neu berechnet")
     build.add_argument("--force", action="store_true",
                        help="auch bauen, wenn sich nichts geändert hat; ältere Ausgaben nur mit Korrekturgrund")
     build.add_argument("--workers", type=int, default=2, help="parallel ausgeführte Notebooks")

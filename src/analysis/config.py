@@ -35,6 +35,17 @@ class Area:
     id: str
     name: str
     geometry_id: str | None
+    first_year: int | None = None   # earlier years: the area is not expected in the tables
+
+
+@dataclass(frozen=True)
+class Level:
+    """A higher spatial level: a parent's id is the first `id_length` characters of its areas' ids."""
+    id: str
+    label: str
+    label_plural: str
+    id_length: int
+    geometry: dict
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,7 @@ class PublishedRate:
 class Source:
     file: str
     title: str
-    year_column: str
+    year_column: str | None
     area_column: str | None
     level: str
     delimiter: str
@@ -61,6 +72,15 @@ class Source:
     missing_meaning: str | None
     variables: dict
     published: tuple[PublishedRate, ...]
+    years: tuple[int, ...] = ()          # one file per year: `file` holds {year}
+    all_zero_means_missing: bool = False
+    counts: bool = True                  # False: values (e.g. published shares) are never summed
+
+    def files(self) -> list[tuple[str, int | None]]:
+        """(file, year) per file: one per declared year, or the single file with a year column."""
+        if self.years:
+            return [(self.file.replace("{year}", str(year)), year) for year in self.years]
+        return [(self.file, None)]
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,21 @@ class CityPack:
     district_types: dict | None = None
     disclosure: dict = field(default_factory=dict)
     derived_variables: dict = field(default_factory=dict)
+    levels: tuple[Level, ...] = ()
+    level: Level | None = None          # set on a pack aggregated to a higher level (see levels.py)
+    base: "CityPack | None" = None      # the pack at its own level, for an aggregated pack
+
+    @property
+    def non_count_variables(self) -> set[str]:
+        return {v for s in self.sources if not s.counts for v in s.variables}
+
+    def get_level(self, level_id: str) -> Level:
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise InputError(f"Ebene '{level_id}' ist nicht deklariert.", file=f"data/{self.slug}/city.yml",
+                         column="levels", hint=did_you_mean(level_id, [lv.id for lv in self.levels])
+                         or f"Deklarierte Ebenen: {', '.join(lv.id for lv in self.levels) or 'keine'}")
 
     @property
     def area_ids(self) -> list[str]:
@@ -141,6 +176,15 @@ def check_schema(document, schema: dict, shown_as: str) -> None:
         raise _located_schema_error(errors[0], shown_as)
 
 
+def _distinct_names(areas: tuple[Area, ...]) -> tuple[Area, ...]:
+    """Names must tell areas apart in tables and lists: a name used twice gets the id added."""
+    from collections import Counter
+
+    counts = Counter(a.name for a in areas)
+    return tuple(Area(a.id, f"{a.name} ({a.id})", a.geometry_id, a.first_year) if counts[a.name] > 1 else a
+                 for a in areas)
+
+
 @lru_cache(maxsize=16)
 def load_city(slug: str, root: Path | None = None) -> CityPack:
     root = Path(root) if root else project_root()
@@ -153,7 +197,19 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
     raw = load_yaml(folder / "city.yml", shown)
     check_schema(raw, _schema("city.schema.json"), shown)
 
-    areas = tuple(Area(a["id"], a["name"], a.get("geometry_id")) for a in raw["areas"])
+    if isinstance(raw["areas"], dict):
+        from .geo import areas_from_geometry
+
+        first_year = raw["areas"].get("first_year", {})
+        areas = tuple(Area(area_id, name, area_id, first_year.get(area_id))
+                      for area_id, name in areas_from_geometry(folder, slug, raw["geometry"]))
+        for area_id in first_year:
+            if area_id not in {a.id for a in areas}:
+                raise InputError(f"Gebiets-ID '{area_id}' unter areas/first_year ist unbekannt.", file=shown,
+                                 column="areas/first_year")
+    else:
+        areas = tuple(Area(a["id"], a["name"], a.get("geometry_id"), a.get("first_year")) for a in raw["areas"])
+    areas = _distinct_names(areas)
     seen = set()
     for index, area in enumerate(areas):
         if area.id in seen:
@@ -165,8 +221,13 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         raise InputError(f"default_edition {default} ist keine deklarierte Ausgabe ({editions}).",
                          file=shown, column="default_edition")
     sources = []
-    for s in raw["sources"]:
+    for index, s in enumerate(raw["sources"]):
         level = s.get("level", "area")
+        per_year = "{year}" in s["file"]
+        if per_year != ("years" in s) or per_year == ("year_column" in s):
+            raise InputError(f"Quelle {s['file']}: entweder eine Datei je Jahr ('{{year}}' im Dateinamen und "
+                             "years: [...]) oder eine Datei mit year_column.", file=shown,
+                             column=f"sources/{index}")
         if level == "area" and "area_column" not in s:
             raise InputError(f"Quelle {s['file']}: area_column fehlt (oder level: city angeben).",
                              file=shown, column="sources")
@@ -174,12 +235,13 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
                                         p["compare_with"].get("share_of_city_total"), p.get("note"))
                           for p in s.get("published", []))
         sources.append(Source(
-            file=s["file"], title=s.get("title", s["file"]), year_column=s["year_column"],
+            file=s["file"], title=s.get("title", s["file"]), year_column=s.get("year_column"),
             area_column=s.get("area_column"), level=level, delimiter=s.get("delimiter", ","),
             decimal=s.get("decimal", "."), encoding=s.get("encoding", "utf-8"),
             unassigned_value=s.get("unassigned_value"),
             missing_values=tuple(s.get("missing_values", [])), missing_meaning=s.get("missing_meaning"),
-            variables=dict(s["variables"]), published=published))
+            variables=dict(s["variables"]), published=published, years=tuple(s.get("years", ())),
+            all_zero_means_missing=s.get("all_zero_means_missing", False), counts=s.get("counts", True)))
     plaus = raw.get("plausibility", {})
     return CityPack(
         slug=slug, folder=folder, name=raw["name"], area_label=raw.get("area_label", "Gebiet"),
@@ -189,4 +251,6 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         min_count_for_jump=plaus.get("min_count_for_jump", 20), sources=tuple(sources),
         attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
         social_index=raw.get("social_index"), district_types=raw.get("district_types"),
-        disclosure=raw.get("disclosure", {}), derived_variables=raw.get("derived_variables", {}))
+        disclosure=raw.get("disclosure", {}), derived_variables=raw.get("derived_variables", {}),
+        levels=tuple(Level(lv["id"], lv["label"], lv["label_plural"], lv["id_length"], lv["geometry"])
+                     for lv in raw.get("levels", [])))

@@ -34,6 +34,7 @@ class DistrictIndex:
     seed: int
     table: pd.DataFrame                 # per area: values, index, classes, probability, interval, note
     alternatives: dict[str, pd.DataFrame] = field(default_factory=dict)
+    from_counts: bool = True            # False: supplied shares without counts, so no bootstrap
 
     @property
     def dynamic_columns(self) -> list[str]:
@@ -93,10 +94,33 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     result = compute_index(frame, status, dynamic_columns, population_column, min_population, exclude, method,
                            weights if method == "imd" else None, shown_as=shown)
     table = frame.join(result)
+    replicates, seed = config.get("replicates", 1000), config.get("seed", 20240101)
     withheld = pd.DataFrame({i: _values(indicators, i, year, "suppressed") for i in status}).reindex(table.index)
     withheld = withheld.fillna(False).astype(bool).any(axis=1) & table["note"].str.startswith("fehlender Wert")
     table.loc[withheld, "note"] = "Wert aus Datenschutzgründen nicht veröffentlicht, nicht im Index"
 
+    table["probability"] = np.nan
+    table["index_low"] = np.nan
+    table["index_high"] = np.nan
+    table["near_threshold"] = False
+    alternatives = {}
+    for other in config.get("alternatives", []):
+        if other != method:
+            alternatives[other] = compute_index(frame, status, dynamic_columns, population_column, min_population,
+                                                exclude, other, weights if other == "imd" else None,
+                                                shown_as=shown)
+    from_counts = all(catalog.get(i).kind != "external" for i in status)
+    result = DistrictIndex(method, year, dynamics_from, status, unavailable, min_population, exclude, replicates,
+                           seed, table, alternatives, from_counts)
+    if from_counts:
+        _add_class_certainty(result, catalog, indicators, method, weights)
+    return result
+
+
+def _add_class_certainty(index: DistrictIndex, catalog: Catalog, indicators: pd.DataFrame, method: str,
+                         weights: dict | None) -> None:
+    """Probability of staying in the status class and the index's 95 % range, from a Poisson bootstrap."""
+    table, status, year = index.table, index.status, index.year
     included = table["status_index"].notna()
     numerators = np.column_stack([_values(indicators, i, year, "numerator").reindex(table.index[included])
                                   for i in status])
@@ -104,24 +128,13 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
                                     for i in status])
     scales = np.array([catalog.get(i).scale for i in status], dtype=float)
     weight_array = np.array([float(weights.get(i, 1.0)) for i in status]) if weights and method == "imd" else None
-    replicates, seed = config.get("replicates", 1000), config.get("seed", 20240101)
     probability, interval = class_probability(numerators, denominators, scales,
                                               table.loc[included, "status_index"].to_numpy(float), method,
-                                              weight_array, replicates, seed)
+                                              weight_array, index.replicates, index.seed)
     table.loc[included, "probability"] = probability
     table.loc[included, "index_low"] = interval[:, 0]
     table.loc[included, "index_high"] = interval[:, 1]
     crosses = np.zeros(included.sum(), dtype=bool)
     for threshold in STATUS_THRESHOLDS:
         crosses |= (interval[:, 0] < threshold) & (interval[:, 1] > threshold)
-    table["near_threshold"] = False
     table.loc[included, "near_threshold"] = crosses
-
-    alternatives = {}
-    for other in config.get("alternatives", []):
-        if other != method:
-            alternatives[other] = compute_index(frame, status, dynamic_columns, population_column, min_population,
-                                                exclude, other, weights if other == "imd" else None,
-                                                shown_as=shown)
-    return DistrictIndex(method, year, dynamics_from, status, unavailable, min_population, exclude, replicates,
-                         seed, table, alternatives)

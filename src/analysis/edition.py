@@ -4,18 +4,26 @@ Notebooks call `Edition.load(city, year)`; the build computes it once and hands 
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from . import archive, disclosure, district_index, district_types, geo, indicators as ind, sources, validate
+from . import archive, disclosure, district_index, district_types, geo, indicators as ind, levels, sources, validate
 from .archive import StoredEdition
 from .catalog import Catalog, Indicator, load_catalog, load_catalog_document
 from .config import CITY_AREA_ID, CityPack, load_city
 from .errors import InputError
 from .text import format_number, format_value
+
+
+_LOADED: dict[tuple[str, int], "Edition"] = {}
+
+
+def site_key(city: str, level: str | None) -> str:
+    """Folder name of an edition's site and archive: the city, plus the level where one is chosen."""
+    return f"{city}-{level}" if level else city
 
 
 @dataclass
@@ -33,26 +41,34 @@ class Edition:
     types: district_types.DistrictTypes | None = None
     previous: StoredEdition | None = None
     withheld_cells: tuple[int, int] = (0, 0)   # cells withheld by the primary and the secondary rule
+    hierarchy: levels.Hierarchy | None = None   # parents on the levels above, where the pack declares levels
+    _tables: dict = field(default_factory=dict, repr=False, compare=False)
+    _latest: dict | None = field(default=None, repr=False, compare=False)
+    _memo_of: object = field(default=None, repr=False, compare=False)
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
     def compute(cls, city: str, year: int | None = None, root: Path | None = None,
-                with_previous: bool = True) -> "Edition":
-        pack = load_city(city, Path(root) if root else None)
+                with_previous: bool = True, level: str | None = None) -> "Edition":
+        """One edition at the pack's own level, or at a declared higher `level` (counts summed up)."""
+        base = load_city(city, Path(root) if root else None)
+        pack = levels.level_pack(base, level) if level else base
         year = pack.default_edition if year is None else int(year)
         if year not in pack.editions:
             raise InputError(f"Ausgabe {year} ist für {pack.name} nicht deklariert "
                              f"(deklariert: {', '.join(map(str, pack.editions))}).",
                              file=f"data/{pack.slug}/city.yml", column="editions")
-        tables = sources.read_all(pack)
-        validate.check_declared_years(pack, tables)
+        tables = sources.read_all(base)
+        validate.check_declared_years(base, tables)
         for table in tables:
             table.frame = table.frame[table.frame["year"] <= year].reset_index(drop=True)
-        tidy = sources.with_derived_variables(sources.tidy_variables(tables), pack)
-        validate.check_variables_known(pack, load_catalog())
-        validate.check_headline(pack, load_catalog())
+        base_tidy = sources.with_derived_variables(sources.tidy_variables(tables), base)
+        validate.check_variables_known(base, load_catalog())
+        validate.check_headline(base, load_catalog())
+        base_wide = ind.wide_with_city(base_tidy, base)
+        tidy = levels.aggregate(base_tidy, base, pack.level) if level else base_tidy
+        wide = ind.wide_with_city(tidy, pack) if level else base_wide
         catalog = load_catalog().computable(set(tidy["variable"]))
-        wide = ind.wide_with_city(tidy, pack)
         indicator_table = ind.compute_indicators(wide, catalog)
         # An early edition may have a variable only where no indicator can use it (e.g. city level only).
         with_values = set(indicator_table.loc[indicator_table["value"].notna(), "indicator"])
@@ -60,45 +76,74 @@ class Edition:
         indicator_table = indicator_table[indicator_table["indicator"].isin(with_values)].reset_index(drop=True)
         validate.check_shares(pack, catalog, tables, indicator_table)
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
-        findings = validate.plausibility_findings(pack, catalog, tables, tidy, indicator_table, wide,
+        findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
                                                   reconciliation)
-        areas = geo.load_areas(pack)
+        base_areas = geo.load_areas(base)
+        findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []))
+        levels.check_against_polygons(base, base_areas)
+        areas = geo.load_areas(pack) if level else base_areas
         # Everything below, and everything published, sees only the disclosed table.
-        disclosed = disclosure.apply(indicator_table, {i.id: i.kind for i in catalog.indicators},
-                                     disclosure.DisclosureRules.of(pack))
+        rules = disclosure.DisclosureRules.of(pack)
+        kinds = {i.id: i.kind for i in catalog.indicators}
+        disclosed = disclosure.apply(indicator_table, kinds, rules)
         published = disclosed.indicators
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas, load_catalog_document(),
                       district_index.compute(pack, catalog, published),
                       district_types.compute(pack, catalog, published),
-                      withheld_cells=(disclosed.primary, disclosed.secondary))
+                      withheld_cells=(disclosed.primary, disclosed.secondary),
+                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules))
         if with_previous:
-            edition.previous = edition._previous_edition(root)
+            edition.previous = edition._previous_edition(root, level)
         return edition
 
-    def _previous_edition(self, root: Path | None) -> StoredEdition | None:
+    @staticmethod
+    def _hierarchy(base_tidy: pd.DataFrame, base: CityPack, pack: CityPack, catalog: Catalog,
+                   rules: disclosure.DisclosureRules) -> levels.Hierarchy | None:
+        """The parents of this edition's areas on the levels above it, with their published values."""
+        above = base.levels[base.levels.index(pack.level) + 1:] if pack.level else base.levels
+        if not above:
+            return None
+        parents, names, tables = {}, {}, {}
+        counted = catalog.restricted_to({i.id for i in catalog.indicators if i.kind != "external"})
+        for level in above:
+            level_pack = levels.level_pack(base, level.id)
+            wide = ind.wide_with_city(levels.aggregate(base_tidy, base, level), level_pack)
+            values = ind.compute_indicators(wide, counted)
+            tables[level.id] = disclosure.apply(values, {i.id: i.kind for i in counted.indicators}, rules).indicators
+            parents[level.id] = {a: levels.parent_id(a, level) for a in pack.area_ids}
+            names[level.id] = level_pack.area_names
+        return levels.Hierarchy(above, pd.DataFrame(parents), names, tables)
+
+    def _previous_edition(self, root: Path | None, level: str | None = None) -> StoredEdition | None:
         """The edition declared before this one: as archived when it was built, else recomputed."""
         earlier = [y for y in self.pack.editions if y < self.year]
         if not earlier:
             return None
         year = earlier[-1]
-        stored = archive.read(self.pack.folder.parents[1], self.pack.slug, year)
+        stored = archive.read(self.pack.folder.parents[1], site_key(self.pack.slug, level), year)
         if stored is not None:
             if "suppressed" not in stored.indicators.columns:
                 # Archived before disclosure control existed: withhold by today's rules before comparing.
                 kinds = {i.id: i.kind for i in load_catalog().indicators}
                 stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules).indicators
             return stored
-        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False)
+        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level)
         return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,
                              None, from_archive=False)
 
     @classmethod
     def load(cls, city: str, year: int | None = None, cache: str | Path | None = None) -> "Edition":
-        """From the build's pickle when given (compute once, render many), else computed now."""
+        """From the build's pickle when given (compute once, render many), else computed now.
+
+        A kernel that renders many pages of one edition unpickles it once."""
         if cache and Path(cache).is_file():
-            with open(cache, "rb") as handle:
-                return pickle.load(handle)
+            key = (str(Path(cache).resolve()), Path(cache).stat().st_mtime_ns)
+            if key not in _LOADED:
+                _LOADED.clear()
+                with open(cache, "rb") as handle:
+                    _LOADED[key] = pickle.load(handle)
+            return _LOADED[key]
         return cls.compute(city, year)
 
     def save(self, path: Path) -> None:
@@ -123,12 +168,29 @@ class Edition:
     def has(self, indicator_id: str) -> bool:
         return any(i.id == indicator_id for i in self.catalog.indicators)
 
+    def _forget_if_replaced(self) -> None:
+        """Lookups are remembered for the indicator table they came from (tests may swap it)."""
+        if self._memo_of is not self.indicators:
+            self._tables.clear()
+            self._latest = None
+            self._memo_of = self.indicators
+
     def latest_year(self, indicator_id: str) -> int | None:
-        years = self.indicators.loc[self.indicators["indicator"] == indicator_id, "year"]
-        return int(years.max()) if len(years) else None
+        self._forget_if_replaced()
+        if self._latest is None:
+            self._latest = self.indicators.groupby("indicator")["year"].max().to_dict()
+        year = self._latest.get(indicator_id)
+        return int(year) if year is not None else None
 
     def table(self, indicator_id: str, year: int | None = None) -> pd.DataFrame:
-        return ind.table(self.indicators, indicator_id, year or self.latest_year(indicator_id))
+        """One indicator in one year, a row per area and the city (looked up once, then from memory:
+        a profile asks for the same tables hundreds of times)."""
+        year = year or self.latest_year(indicator_id)
+        self._forget_if_replaced()
+        key = (indicator_id, year)
+        if key not in self._tables:
+            self._tables[key] = ind.table(self.indicators, indicator_id, year)
+        return self._tables[key]
 
     def value_text(self, indicator_id: str, area_id: str, year: int | None = None, unit: bool = True) -> str:
         """A value for the prose, formatted (with its unit unless unit=False); "." when withheld."""

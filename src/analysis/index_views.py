@@ -131,7 +131,7 @@ def area_table(edition: Edition) -> pd.DataFrame:
         included = not math.isnan(row["status_index"])
         entry["Statusindex"] = format_number(row["status_index"], 2) if included else "–"
         entry["Status"] = row["status_class"] if included else "–"
-        entry["Sicherheit der Klasse"] = _percent(row["probability"]) if included else "–"
+        entry["Sicherheit der Klasse"] = _percent(row["probability"]) if included and index.from_counts else "–"
         entry["Dynamikindex"] = format_number(row["dynamic_index"], 2) if isinstance(row["dynamic_class"], str) else "–"
         entry["Dynamik"] = row["dynamic_class"] if isinstance(row["dynamic_class"], str) else "–"
         entry["Hinweis"] = row["note"] or ("nahe an einer Klassengrenze" if row["near_threshold"] else "")
@@ -143,6 +143,10 @@ def certainty_text(edition: Edition) -> str:
     index = edition.social_index
     if index is None:
         return ""
+    if not index.from_counts:
+        return ("Die Statusindikatoren sind veröffentlichte Anteile ohne die Fallzahlen dahinter. Wie fest eine "
+                "Einstufung gegenüber zufälligen Schwankungen der Fallzahlen ist, lässt sich deshalb nicht "
+                "nachrechnen; die Spalte „Sicherheit der Klasse“ bleibt leer.")
     table = index.table[index.table["status_index"].notna()]
     near = table.index[table["near_threshold"]]
     uncertain = table.index[table["probability"] < NEAR_PROBABILITY]
@@ -199,10 +203,13 @@ def profile_text(edition: Edition, area_id: str) -> str:
     text = f"Im Sozialindex {index.year} hat {name} den Status „{row['status_class']}“"
     if isinstance(row["dynamic_class"], str):
         text += f" und die Dynamik „{row['dynamic_class']}“ ({index.dynamics_from}–{index.year})"
-    kept = round(row["probability"] * 100)
-    text += (f". Wie sicher ist diese Einstufung? Würden die zugrunde liegenden Fallzahlen zufällig etwas anders "
-             f"ausfallen, bliebe {name} in {format_number(kept)} von 100 Neuberechnungen in dieser Statusklasse")
-    text += (" – die Einstufung liegt nahe an einer Klassengrenze." if row["near_threshold"] else ".")
+    if not index.from_counts:
+        text += "."
+    else:
+        kept = round(row["probability"] * 100)
+        text += (f". Wie sicher ist diese Einstufung? Würden die zugrunde liegenden Fallzahlen zufällig etwas anders "
+                 f"ausfallen, bliebe {name} in {format_number(kept)} von 100 Neuberechnungen in dieser Statusklasse")
+        text += (" – die Einstufung liegt nahe an einer Klassengrenze." if row["near_threshold"] else ".")
     if edition.types is not None and area_id in edition.types.labels.index:
         text += f" Nach seinem gesamten Profil gehört {name} zum Sozialraumtyp {edition.types.labels[area_id]}."
     return text

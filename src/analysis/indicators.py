@@ -16,18 +16,22 @@ def wide_with_city(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
     """Variables as columns, one row per (year, area_id): the areas, plus a computed city total.
 
     The city total is the sum of all areas plus the rows no area could be assigned to. It is
-    missing where any area's value is missing: a partial sum would understate the city."""
+    missing where any area's value is missing: a partial sum would understate the city. Areas the pack
+    declares with a `first_year` are not expected before it."""
     wide = tidy.pivot_table(index=["year", "area_id"], columns="variable", values="value",
                             aggfunc="first", dropna=False)
     years = sorted(tidy["year"].unique())
     full_index = pd.MultiIndex.from_product([years, pack.area_ids], names=["year", "area_id"])
     areas = wide.reindex(full_index)
-    complete = areas.notna().groupby(level="year").sum() == len(pack.area_ids)
+    expected = pd.Series({year: sum(1 for a in pack.areas if (a.first_year or 0) <= year) for year in years})
+    complete = (areas.notna().groupby(level="year").sum()).eq(expected, axis=0)
     city = areas.groupby(level="year").sum(min_count=1)
     if UNASSIGNED_AREA_ID in wide.index.get_level_values("area_id"):
         unassigned = wide.xs(UNASSIGNED_AREA_ID, level="area_id").reindex(city.index)
         city = city.add(unassigned.fillna(0), fill_value=0)
     city = city.where(complete)
+    not_counts = [v for v in pack.non_count_variables if v in city.columns]
+    city[not_counts] = np.nan  # shares and other supplied values do not add up to a city value
     city.index = pd.MultiIndex.from_product([city.index, [CITY_AREA_ID]], names=["year", "area_id"])
     return pd.concat([areas, city]).sort_index()
 
@@ -55,7 +59,12 @@ def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     parts = []
     for indicator in catalog.indicators:
         numerator = _evaluate(wide, indicator.numerator)
-        if indicator.denominator is None:
+        if indicator.kind == "external":  # a value as supplied: no counts behind it
+            value = numerator
+            numerator = denominator = pd.Series(np.nan, index=wide.index)
+            low = high = pd.Series(np.nan, index=wide.index)
+            flagged = pd.Series(False, index=wide.index)
+        elif indicator.denominator is None:
             denominator = pd.Series(np.nan, index=wide.index)
             value = numerator
             low = high = pd.Series(np.nan, index=wide.index)

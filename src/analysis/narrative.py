@@ -73,6 +73,9 @@ def social_situation(edition: Edition) -> str:
     if old_age := facts("grundsicherung_alter_quote"):
         second.append(f"Grundsicherung im Alter bezogen {old_age['year']} {old_age['city']} der Menschen ab 65 "
                       f"Jahren, in {old_age['high_area']} {old_age['high']}.")
+    if not first and not second:  # a pack without these indicators: one sentence per indicator of need
+        first = [indicator_sentence(edition, i.id) for i in edition.catalog.indicators
+                 if i.polarity == "higher_is_worse"]
     return "\n\n".join(" ".join(p) for p in (first, second) if p)
 
 
@@ -112,3 +115,47 @@ def findings_summary(edition: Edition) -> str:
     counts = edition.findings["kind"].value_counts()
     return "\n".join(f"- {FINDING_KINDS[kind]}: {format_number(counts[kind])}"
                      for kind in FINDING_KINDS if kind in counts) or "- keine"
+
+
+def profile_links(edition: Edition) -> str:
+    """Markdown links to every profile page, grouped by the top level above the areas where there is one."""
+    from .text import markdown_literal
+    from .website import PROFILE_FOLDER, profile_stem
+
+    def link(area_id: str) -> str:
+        return f"[{markdown_literal(edition.area_name(area_id))}](../{PROFILE_FOLDER}/{profile_stem(edition.pack, area_id)}.ipynb)"
+
+    hierarchy = edition.hierarchy
+    if hierarchy is None:
+        return " · ".join(link(a) for a in edition.pack.area_ids)
+    top = hierarchy.levels[-1]
+    paragraphs = []
+    for parent, members in hierarchy.parents.groupby(top.id, sort=True):
+        name = markdown_literal(hierarchy.names[top.id][parent])
+        links = " · ".join(link(a) for a in sorted(members.index, key=edition.area_name))
+        paragraphs.append(f"**{top.label} {name}** ({format_number(len(members))}): {links}")
+    return "\n\n".join(paragraphs)
+
+
+def rank_clause(edition: Edition, indicator_id: str, area_id: str) -> str:
+    """'; das ist Rang 3 von 13 (Rang 1 = höchster Wert)', or nothing where the value is withheld or missing."""
+    row = edition.table(indicator_id).loc[area_id] if area_id in edition.table(indicator_id).index else None
+    if row is None or math.isnan(row["rank"]):
+        return ""
+    return f"; das ist Rang {format_number(row['rank'])} von {format_number(row['rank_of'])} (Rang 1 = höchster Wert)"
+
+
+def parents_sentence(edition: Edition, area_id: str) -> str:
+    """'Es gehört zur Bezirksregion …, zum Prognoseraum … und zum Bezirk ….', where the pack has levels."""
+    from .text import markdown_literal
+
+    hierarchy = edition.hierarchy
+    if hierarchy is None:
+        return ""
+    parts = []
+    for level in hierarchy.levels:
+        _, name = hierarchy.parent(area_id, level.id)
+        article = "zur" if level.label.endswith(("region", "ion", "e", "ung", "heit", "keit")) else "zum"
+        parts.append(f"{article} {level.label} {markdown_literal(name)}")
+    listed = ", ".join(parts[:-1]) + f" und {parts[-1]}" if len(parts) > 1 else parts[0]
+    return f"Es gehört {listed}."

@@ -16,6 +16,11 @@ def _expression_text(expression: str) -> str:
     return " ".join(parts)
 
 
+KIND_TEXT = {"count": "Anzahl", "share": "Anteil", "ratio": "Verhältnis", "rate": "Rate",
+             "external": "übernommener Wert (veröffentlicht ohne Fallzahlen; keine Gesamtstadt, keine Summen "
+                         "auf höhere Ebenen)"}
+
+
 def formula_text(indicator) -> str:
     """'`a` ÷ (`b` − `c`) × 100' with the variable names of the city pack."""
     numerator = _expression_text(indicator.numerator)
@@ -81,6 +86,7 @@ def methods_page(edition: Edition) -> str:
         "dass Rangplätze und Veränderungen kaum zu deuten sind. Sie ist in Tabellen mit * markiert und in Karten "
         "gepunktet.", "",
     ]
+    lines += levels_section(edition)
     lines += disclosure_section(edition)
     if edition.social_index is not None:
         index = edition.social_index
@@ -110,7 +116,7 @@ def methods_page(edition: Edition) -> str:
                 f"| Formel | {formula_text(indicator)} |",
                 f"| Einheit | {indicator.unit} |",
                 f"| Wertung | {indicator.polarity_text} |",
-                f"| Art | {dict(count='Anzahl', share='Anteil', ratio='Verhältnis', rate='Rate')[indicator.kind]} |",
+                f"| Art | {KIND_TEXT[indicator.kind]} |",
                 f"| Quelle | {indicator.source} |",
                 f"| Nachkommastellen | {indicator.decimals} |",
                 f"| Jahre | {_years_text(edition, indicator.id)} |",
@@ -139,6 +145,32 @@ def methods_page(edition: Edition) -> str:
         lines.append(f"| `{row.file.split('/')[-1]}` | {row.label} | {row.method} | {format_number(row.compared)} "
                      f"| {format_number(row.reproduced)} | {format_number(row.max_difference, 2)} | {row.note} |")
     return "\n".join(lines) + "\n"
+
+
+def levels_section(edition: Edition) -> list[str]:
+    """How the spatial levels are derived and how values get from one level to the next."""
+    pack = edition.pack
+    base = pack.base or pack
+    if not base.levels:
+        return []
+    chain = " → ".join([base.area_label, *(level.label for level in base.levels), "Gesamtstadt"])
+    lines = [
+        "## Gebietsebenen", "",
+        f"Die Gebiete bilden eine Hierarchie: {chain}. Zu welcher übergeordneten Einheit ein Gebiet gehört, "
+        "steht in seiner ID (die ersten Stellen); beim Bau wird für jedes Gebiet geprüft, dass es auch "
+        "räumlich in dieser Einheit liegt.", "",
+        "| Ebene | Kennung | Stellen der ID | Geometrie |", "|---|---|---|---|",
+        *(f"| {md(level.label)} | `{level.id}` | {level.id_length} | `{level.geometry['file'].split('/')[-1]}` |"
+          for level in base.levels), "",
+        "Auf eine höhere Ebene werden nur **Anzahlen** summiert; jede Quote wird danach aus den summierten "
+        "Zählern und Nennern neu berechnet und nie aus den Quoten der Teilgebiete gemittelt. Fehlt für ein "
+        "Teilgebiet ein Wert, bleibt die übergeordnete Einheit in diesem Jahr leer. Übernommene Werte ohne "
+        "Fallzahlen (etwa die Anteile des MSS) gibt es nur auf der Ebene, für die sie veröffentlicht sind.", "",
+    ]
+    if pack.level:
+        lines += [f"Diese Ausgabe zeigt die Ebene **{md(pack.level.label_plural)}** "
+                  f"(`--level {pack.level.id}`).", ""]
+    return lines
 
 
 def disclosure_section(edition: Edition) -> list[str]:
@@ -184,7 +216,10 @@ def sources_page(edition: Edition) -> str:
     ]
     for source in pack.sources:
         variables = ", ".join(f"`{v}`" for v in source.variables) or "nur zum Abgleich veröffentlichter Quoten"
-        lines.append(f"| `{source.file.split('/')[-1]}` | {md(source.title)} | {variables} |")
+        title = md(source.title)
+        if source.years:
+            title += f" (eine Datei je Jahr: {', '.join(str(y) for y in source.years)})"
+        lines.append(f"| `{source.file.split('/')[-1]}` | {title} | {variables} |")
     return "\n".join(lines) + "\n"
 
 

@@ -86,11 +86,11 @@ def code_version(root: Path) -> dict:
     return {"commit": commit, "dirty": dirty, "label": UNCOMMITTED if dirty else commit[:12]}
 
 
-def fingerprint(root: Path, city: str, year: int, correction: str | None) -> dict:
+def fingerprint(root: Path, city: str, year: int, correction: str | None, level: str | None = None) -> dict:
     """Everything that determines an edition's pages except the build date. Equal fingerprint = same site."""
     inputs = input_files(root, city)
     code = code_files(root)
-    parameters = {"city": city, "year": year, "correction": correction}
+    parameters = {"city": city, "year": year, "correction": correction, **({"level": level} if level else {})}
     versions = package_versions()
     summary = json.dumps({"inputs": combined_digest(inputs), "code": combined_digest(code),
                           "parameters": parameters, "versions": versions}, sort_keys=True)

@@ -19,7 +19,9 @@ TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
 
 @dataclass
 class RawTable:
-    """One raw file, parsed: a `line` column (line number in the file), year, area_id, value columns."""
+    """One source, parsed: `line` and `file` (where each row stands), year, area_id, value columns.
+
+    `shown_as` is the declared file name (with {year} for a source of one file per year)."""
     source: Source
     shown_as: str
     frame: pd.DataFrame
@@ -77,11 +79,14 @@ def _parse_number(cell: str, source: Source, shown_as: str, row: int, column: st
     return value
 
 
-def read_source(pack: CityPack, source: Source) -> RawTable:
-    shown_as = pack.display_path(source.file)
-    path = pack.path(source.file)
+def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | None) -> list[dict]:
+    """The records of one file: line, file, year, area_id and one entry per value column."""
+    shown_as = pack.display_path(relative)
+    path = pack.path(relative)
     if not path.is_file():
-        raise InputError("Datei fehlt.", file=shown_as, hint="Datei in den Ordner raw/ des Stadtpakets legen.")
+        hint = (f"Für jedes Jahr unter years wird eine Datei erwartet ({source.file})." if fixed_year
+                else "Datei in den Ordner raw/ des Stadtpakets legen.")
+        raise InputError("Datei fehlt.", file=shown_as, hint=hint)
     text = _decode(path.read_bytes(), source, shown_as)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter)
     try:
@@ -96,12 +101,13 @@ def read_source(pack: CityPack, source: Source) -> RawTable:
         raise InputError("keine Tabelle mit mehreren Spalten erkannt.", file=shown_as, row=1, hint=hint)
 
     value_columns = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
-    needed = [source.year_column, *([source.area_column] if source.level == "area" else []), *value_columns]
-    for column in needed:
+    key_columns = [*([source.year_column] if fixed_year is None else []),
+                   *([source.area_column] if source.level == "area" else [])]
+    for column in [*key_columns, *value_columns]:
         if column not in header:
             raise InputError(f"Spalte '{column}' fehlt.", file=shown_as, row=1, column=column,
                              hint=did_you_mean(column, header) or f"Vorhandene Spalten: {', '.join(header)}")
-    position = {name: header.index(name) for name in needed}
+    position = {name: header.index(name) for name in [*key_columns, *value_columns]}
 
     known = set(pack.area_ids)
     records, seen = [], {}
@@ -111,10 +117,14 @@ def read_source(pack: CityPack, source: Source) -> RawTable:
         if len(cells) != len(header):
             raise InputError(f"{len(cells)} Felder statt {len(header)} wie in der Kopfzeile.",
                              file=shown_as, row=line, hint="Trennzeichen und Anführungszeichen prüfen.")
-        year_text = cells[position[source.year_column]].strip()
-        if not year_text.isdigit() or len(year_text) != 4:
-            raise InputError(f"'{year_text}' ist keine Jahreszahl.", file=shown_as, row=line,
-                             column=source.year_column)
+        if fixed_year is None:
+            year_text = cells[position[source.year_column]].strip()
+            if not year_text.isdigit() or len(year_text) != 4:
+                raise InputError(f"'{year_text}' ist keine Jahreszahl.", file=shown_as, row=line,
+                                 column=source.year_column)
+            year = int(year_text)
+        else:
+            year = fixed_year
         if source.level == "city":
             area_id = REPORTED_CITY_AREA_ID
         else:
@@ -131,19 +141,28 @@ def read_source(pack: CityPack, source: Source) -> RawTable:
                                        + (" …" if len(known) > 20 else "")
                                        + ("; Zeilen ohne Gebiet mit 'unassigned_value' deklarieren"
                                           if source.unassigned_value is None else "")))
-        key = (int(year_text), area_id)
+        key = (year, area_id)
         if key in seen:
             raise InputError(f"doppelte Zeile für Jahr {key[0]} und {pack.area_label} '{area_id}' "
                              f"(schon in Zeile {seen[key]}).", file=shown_as, row=line,
                              column=source.area_column or source.year_column)
         seen[key] = line
-        record = {"line": line, "year": key[0], "area_id": area_id}
+        record = {"line": line, "file": shown_as, "year": year, "area_id": area_id}
         for column in value_columns:
             record[column] = _parse_number(cells[position[column]], source, shown_as, line, column)
+        if source.all_zero_means_missing and all(record[c] == 0 for c in value_columns):
+            for column in value_columns:
+                record[column] = math.nan
         records.append(record)
     if not records:
         raise InputError("Datei enthält keine Datenzeilen.", file=shown_as)
-    return RawTable(source, shown_as, pd.DataFrame.from_records(records))
+    return records
+
+
+def read_source(pack: CityPack, source: Source) -> RawTable:
+    """All files of one source (one, or one per declared year) as one table."""
+    records = [record for relative, year in source.files() for record in _read_file(pack, source, relative, year)]
+    return RawTable(source, pack.display_path(source.file), pd.DataFrame.from_records(records))
 
 
 def read_all(pack: CityPack) -> list[RawTable]:

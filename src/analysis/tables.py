@@ -86,9 +86,23 @@ def with_notes(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _parent_columns(edition: Edition, area_id: str) -> list[tuple[str, pd.DataFrame, str]]:
+    """(column title, published table, parent id) for the first and the top level above the area."""
+    hierarchy = edition.hierarchy
+    if hierarchy is None:
+        return []
+    shown = [hierarchy.levels[0], hierarchy.levels[-1]] if len(hierarchy.levels) > 1 else list(hierarchy.levels)
+    columns = []
+    for level in shown:
+        parent, name = hierarchy.parent(area_id, level.id)
+        columns.append((f"{level.label} {name}", hierarchy.indicators[level.id], parent))
+    return columns
+
+
 def profile(edition: Edition, area_id: str) -> pd.DataFrame:
-    """One area against the city, indicator by indicator."""
+    """One area against its parents on the levels above (where the pack has levels) and the city."""
     rows, counts = [], []
+    parents = _parent_columns(edition, area_id)
     for indicator in edition.catalog.indicators:
         frame = edition.table(indicator.id)
         if area_id not in frame.index:
@@ -103,13 +117,22 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
             "Jahr": str(int(area["year"])),
             edition.area_name(area_id): marked(area["value"], indicator, area["unstable"], withheld),
             "95-%-Intervall": interval,
+            **{title: _parent_value(values, parent, indicator, int(area["year"])) for title, values, parent in parents},
             "Gesamtstadt": (marked(city["value"], indicator, False, city["suppressed"]) if city is not None
                             else "–"),
             "Rang": SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
             "zum Vorjahr": SUPPRESSED if withheld else format_change(area["change_1y"], indicator),
         })
     table = pd.DataFrame(rows)
-    return with_notes(with_count_cells(table, counts, [edition.area_name(area_id), "Gesamtstadt"]))
+    value_columns = [edition.area_name(area_id), *(title for title, _, _ in parents), "Gesamtstadt"]
+    return with_notes(with_count_cells(table, counts, value_columns))
+
+
+def _parent_value(values: pd.DataFrame, parent: str, indicator, year: int) -> str:
+    row = values[(values["indicator"] == indicator.id) & (values["year"] == year) & (values["area_id"] == parent)]
+    if row.empty:
+        return "–"  # e.g. supplied shares, which exist only on the level they were published for
+    return marked(row["value"].iloc[0], indicator, bool(row["unstable"].iloc[0]), bool(row["suppressed"].iloc[0]))
 
 
 def findings(edition: Edition) -> pd.DataFrame:

@@ -19,6 +19,7 @@ FINDING_KINDS = {
     "jump": "Sprung zum Vorjahr",
     "sum_differs_from_city_total": "Summe der Gebiete weicht von der Gesamtstadt ab",
     "published_rate_not_reproduced": "Veröffentlichte Quote nicht reproduziert",
+    "geometry_corrected": "Geometrie korrigiert (in city.yml deklariert)",
 }
 
 
@@ -105,7 +106,7 @@ def _missing_value_findings(tables: list[RawTable]) -> list[Finding]:
             if len(missing):
                 meaning = table.source.missing_meaning or "Der Wert fehlt in der Quelle."
                 places = ", ".join(f"{r.year}/{r.area_id}" for r in missing.itertuples())
-                findings.append(Finding("missing_values", table.shown_as, int(missing["line"].iloc[0]), column,
+                findings.append(Finding("missing_values", missing["file"].iloc[0], int(missing["line"].iloc[0]), column,
                                         None, None, f"{len(missing)} fehlende Werte ({places}). {meaning}"))
     return findings
 
@@ -132,7 +133,7 @@ def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
                               f"({'+' if after > before else '−'}"
                               f"{format_number(abs(after - before) / before * 100)} %)")
                 findings.append(Finding(
-                    "jump", table.shown_as, int(row.line), column, int(row.year), row.area_id,
+                    "jump", row.file, int(row.line), column, int(row.year), row.area_id,
                     f"{variable}: {change} gegenüber {row.year - 1}; "
                     f"Grenze ±{format_number(pack.max_jump_share * 100)} %."))
     return findings
@@ -153,7 +154,8 @@ def check_shares(pack: CityPack, catalog: Catalog, tables: list[RawTable], indic
         if variable in table.source.variables:
             file, column = table.shown_as, table.source.variables[variable]
             match = table.frame[(table.frame["year"] == row["year"]) & (table.frame["area_id"] == row["area_id"])]
-            line = int(match["line"].iloc[0]) if len(match) else None
+            if len(match):
+                file, line = match["file"].iloc[0], int(match["line"].iloc[0])
     place = "Gesamtstadt" if row["area_id"] == CITY_AREA_ID else f"{pack.area_label} '{row['area_id']}'"
     raise InputError(
         f"Zähler größer als Nenner: {indicator.title} {int(row['year'])}, {place}: {indicator.numerator} = "
@@ -225,6 +227,13 @@ def reconcile_published(pack: CityPack, catalog: Catalog, tables: list[RawTable]
                 "note": published.note or ""})
     return pd.DataFrame(rows, columns=["file", "column", "label", "method", "compared", "reproduced",
                                        "max_difference", "mean_difference", "note"])
+
+
+def correction_findings(pack: CityPack, corrections) -> list[Finding]:
+    """The geometry corrections the pack declares, reported with the feature they changed."""
+    return [Finding("geometry_corrected", pack.display_path(pack.geometry["file"]), c.feature,
+                    pack.geometry["id_field"], None, c.new_id,
+                    f"Objekt {c.feature}: ID {c.old_id} → {c.new_id}. {c.reason}") for c in corrections]
 
 
 def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame,

@@ -8,7 +8,9 @@ import ctypes
 import html
 import json
 import os
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from . import provenance as prov
@@ -17,6 +19,25 @@ PROVENANCE = "provenance.json"
 VERSIONS_JSON = "versions.json"
 VERSIONS_JS = "versions.js"
 EDITIONS_PAGE = "ausgaben.html"
+PROFILE_FOLDER = "profiles"
+# Above this many areas the profiles are listed on the profiles page only, not in every page's sidebar:
+# Sphinx renders the sidebar into each page, so listing n profiles there costs n² (and helps no reader).
+SIDEBAR_PROFILES_MAX = 60
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def profile_stem(pack, area_id: str) -> str:
+    """File name (without suffix) of an area's profile page: sortable id, then the name."""
+    width = max(len(a.id) for a in pack.areas)
+    return f"{area_id.zfill(width)}-{slugify(pack.area_names[area_id])}"
+
+
+def profiles_in_sidebar(pack) -> bool:
+    return len(pack.areas) <= SIDEBAR_PROFILES_MAX
 
 
 def city_folder(root: Path, city: str) -> Path:

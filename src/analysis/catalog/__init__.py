@@ -103,9 +103,12 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
         if entry["topic"] not in topics:
             raise InputError(f"Thema '{entry['topic']}' ist nicht deklariert.", file=shown_as,
                              column=f"indicators/{index}/topic", hint=did_you_mean(entry["topic"], topics))
-        if entry["denominator"] is None and entry["kind"] != "count":
-            raise InputError("Nur Indikatoren der Art 'count' haben keinen Nenner.", file=shown_as,
-                             column=f"indicators/{index}/denominator")
+        if entry["denominator"] is None and entry["kind"] not in ("count", "external"):
+            raise InputError("Nur Indikatoren der Art 'count' oder 'external' haben keinen Nenner.",
+                             file=shown_as, column=f"indicators/{index}/denominator")
+        if entry["kind"] == "external" and (entry["denominator"] is not None or " " in entry["numerator"]):
+            raise InputError("Ein externer Indikator übernimmt genau eine gelieferte Variable (numerator) "
+                             "und hat keinen Nenner.", file=shown_as, column=f"indicators/{index}/numerator")
         indicators.append(Indicator(**entry))
     return Catalog(topics, tuple(indicators))
 
