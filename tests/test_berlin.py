@@ -79,7 +79,7 @@ def test_hierarchy_is_derived_from_the_ids(berlin):
 def test_an_area_outside_the_polygon_its_id_names_is_an_error(berlin):
     base = berlin.pack
     swapped = berlin.areas.copy()
-    swapped.loc["01011101", "geometry"] = berlin.areas.loc["12103015", "geometry"]  # a Reinickendorf polygon
+    swapped.loc["01011101", "geometry"] = berlin.areas.loc["12103115", "geometry"]  # a Reinickendorf polygon
     with pytest.raises(InputError, match=r"01011101 .* gehört nach seiner ID zu Bezirksregion 010111, liegt aber in"):
         levels.check_against_polygons(base, swapped)
 
@@ -97,7 +97,7 @@ def test_counts_are_summed_and_rates_recomputed_for_a_bezirk(berlin_bezirke):
     # Not the mean of the Planungsräume's shares:
     mean_of_shares = sum(float(r["inhabitants_age_below_6_percentage"]) + float(r["inhabitants_age_6_15_percentage"])
                          + float(r["inhabitants_age_15_18_percentage"]) for r in mitte) / len(mitte)
-    assert abs(berlin_bezirke.value("anteil_unter_18", "01") - mean_of_shares) > 0.5
+    assert abs(berlin_bezirke.value("anteil_unter_18", "01") - mean_of_shares) > 0.3
     assert berlin_bezirke.table("einwohner").loc["stadt", "value"] == 3769962
 
 

@@ -114,6 +114,9 @@ def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
     context = {"edition": edition.year, "built": prov.built_text(record),
                "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context}
+    if not website.profiles_in_sidebar(edition.pack):
+        # Profiles are then outside the table of contents (linked from the profiles page): build every page.
+        config["only_build_toc_files"] = False
     correction = record["parameters"]["correction"]
     if correction:
         # The theme inserts the announcement as HTML; the reason is the planner's text.
