@@ -33,4 +33,14 @@ def reduce_berlin_to_bezirk(project: Path, bezirk: str = "01") -> Path:
         document = json.loads(path.read_text(encoding="utf-8"))
         document["features"] = [f for f in document["features"] if str(f["properties"]["id"]).startswith(bezirk)]
         path.write_text(json.dumps(document), encoding="utf-8")
+    # Declarations about areas outside the Bezirk no longer apply to the cut-down files.
+    import yaml
+
+    city_yml = pack / "city.yml"
+    config = yaml.safe_load(city_yml.read_text(encoding="utf-8"))
+    config["geometry"]["corrections"] = [c for c in config["geometry"].get("corrections", [])
+                                         if c["id"].startswith(bezirk)]
+    config["areas"]["first_year"] = {a: y for a, y in config["areas"].get("first_year", {}).items()
+                                     if a.startswith(bezirk)}
+    city_yml.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return project
