@@ -43,7 +43,6 @@ class BuildResult:
 # ("sozialbericht": {"requires": …}); the edition's table of contents leaves them out elsewhere.
 CHAPTER_REQUIREMENTS = {
     "official_classes": lambda pack: bool((pack.social_index or {}).get("official_classes")),
-    "levels": lambda pack: bool(pack.levels) and pack.level != pack.levels[-1],
 }
 
 
@@ -103,7 +102,7 @@ def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False)
     nbformat.write(notebook, path)
 
 
-def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
+def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict) -> None:
     """Copy the book's configuration and hand-written pages; write the pages rendered from data.
 
     The edition's provenance goes into the Sphinx context, where the footer and switcher templates read it."""
@@ -123,7 +122,6 @@ def _stage_book(root: Path, stage: Path, edition, record: dict) -> None:
         config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {context['built']} neu gebaut. "
                                           f"Grund: {html.escape(correction)}")
     (stage / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    toc = _edition_toc(root, edition.pack)
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), "utf-8")
     shutil.copytree(root / "book", stage / "book")
     generated = stage / "generated"
@@ -166,9 +164,9 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None
                          f"{failure}\nProtokoll der Kernel: {log}") from None
 
 
-def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path) -> tuple[list, dict]:
+def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: dict) -> tuple[list, dict]:
     jobs = []
-    for notebook in _chapter_notebooks(root, _edition_toc(root, pack)):
+    for notebook in _chapter_notebooks(root, toc):
         target = stage / notebook.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": str(cache)}))
@@ -204,7 +202,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         from .levels import level_pack
 
         pack = level_pack(pack, level)
-    key = f"{city}-{level}" if level else city
+    key = website.site_key(city, level)
     year = pack.default_edition if year is None else int(year)
     started = time.monotonic()
 
@@ -253,8 +251,9 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     stage.mkdir(parents=True)
     cache = work / "edition.pkl"
     edition.save(cache)
-    _stage_book(root, stage, edition, record)
-    jobs, titles = _notebook_jobs(root, stage, pack, year, cache)
+    toc = _edition_toc(root, pack)
+    _stage_book(root, stage, edition, record, toc)
+    jobs, titles = _notebook_jobs(root, stage, pack, year, cache, toc)
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
     _run_notebooks(jobs, root / "notebooks", work / "notebooks.log", workers, step)

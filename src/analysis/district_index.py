@@ -41,7 +41,7 @@ class DistrictIndex:
         return [f"{i}_change" for i in self.status] if self.dynamics_from else []
 
 
-def _values(indicators: pd.DataFrame, indicator_id: str, year: int, column: str = "value") -> pd.Series:
+def area_values(indicators: pd.DataFrame, indicator_id: str, year: int, column: str = "value") -> pd.Series:
     rows = indicators[(indicators["indicator"] == indicator_id) & (indicators["year"] == year)
                       & (indicators["area_id"] != CITY_AREA_ID)]
     return rows.set_index("area_id")[column]
@@ -76,15 +76,15 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     if not common:
         return None
     year = max(common)
-    frame = pd.DataFrame({i: _values(indicators, i, year) for i in status}).reindex(pack.area_ids)
+    frame = pd.DataFrame({i: area_values(indicators, i, year) for i in status}).reindex(pack.area_ids)
     span = config.get("dynamics_years", 2)
     dynamics_from = year - span if all((year - span) in y for y in years) else None
     if dynamics_from:
         for i in status:
-            frame[f"{i}_change"] = frame[i] - _values(indicators, i, dynamics_from).reindex(pack.area_ids)
+            frame[f"{i}_change"] = frame[i] - area_values(indicators, i, dynamics_from).reindex(pack.area_ids)
     population = config.get("population_indicator")
     if population and population in known:
-        frame["population"] = _values(indicators, population, year).reindex(pack.area_ids)
+        frame["population"] = area_values(indicators, population, year).reindex(pack.area_ids)
     method = config.get("method", "mss")
     min_population = DisclosureRules.of(pack).index_min_population
     exclude = [str(e) for e in config.get("exclude", [])]
@@ -95,7 +95,7 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
                            weights if method == "imd" else None, shown_as=shown)
     table = frame.join(result)
     replicates, seed = config.get("replicates", 1000), config.get("seed", 20240101)
-    withheld = pd.DataFrame({i: _values(indicators, i, year, "suppressed") for i in status}).reindex(table.index)
+    withheld = pd.DataFrame({i: area_values(indicators, i, year, "suppressed") for i in status}).reindex(table.index)
     withheld = withheld.fillna(False).astype(bool).any(axis=1) & table["note"].str.startswith("fehlender Wert")
     table.loc[withheld, "note"] = "Wert aus Datenschutzgründen nicht veröffentlicht, nicht im Index"
 
@@ -122,9 +122,9 @@ def _add_class_certainty(index: DistrictIndex, catalog: Catalog, indicators: pd.
     """Probability of staying in the status class and the index's 95 % range, from a Poisson bootstrap."""
     table, status, year = index.table, index.status, index.year
     included = table["status_index"].notna()
-    numerators = np.column_stack([_values(indicators, i, year, "numerator").reindex(table.index[included])
+    numerators = np.column_stack([area_values(indicators, i, year, "numerator").reindex(table.index[included])
                                   for i in status])
-    denominators = np.column_stack([_values(indicators, i, year, "denominator").reindex(table.index[included])
+    denominators = np.column_stack([area_values(indicators, i, year, "denominator").reindex(table.index[included])
                                     for i in status])
     scales = np.array([catalog.get(i).scale for i in status], dtype=float)
     weight_array = np.array([float(weights.get(i, 1.0)) for i in status]) if weights and method == "imd" else None

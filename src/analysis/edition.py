@@ -10,7 +10,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import archive, disclosure, district_index, district_types, geo, indicators as ind, levels, sources, validate
+from . import (archive, disclosure, district_index, district_types, geo, indicators as ind, levels, sources,
+               validate, website)
 from .archive import StoredEdition
 from .catalog import Catalog, Indicator, load_catalog, load_catalog_document
 from .config import CITY_AREA_ID, CityPack, load_city
@@ -19,11 +20,6 @@ from .text import format_number, format_value
 
 
 _LOADED: dict[tuple[str, int], "Edition"] = {}
-
-
-def site_key(city: str, level: str | None) -> str:
-    """Folder name of an edition's site and archive: the city, plus the level where one is chosen."""
-    return f"{city}-{level}" if level else city
 
 
 @dataclass
@@ -121,7 +117,7 @@ class Edition:
         if not earlier:
             return None
         year = earlier[-1]
-        stored = archive.read(self.pack.folder.parents[1], site_key(self.pack.slug, level), year)
+        stored = archive.read(self.pack.folder.parents[1], website.site_key(self.pack.slug, level), year)
         if stored is not None:
             if "suppressed" not in stored.indicators.columns:
                 # Archived before disclosure control existed: withhold by today's rules before comparing.

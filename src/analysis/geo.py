@@ -86,10 +86,6 @@ def areas_from_geometry(folder: Path, slug: str, spec: dict) -> list[tuple[str, 
     return list(zip(frame[spec["id_field"]], frame[spec["name_field"]].astype(str)))
 
 
-def corrections_applied(pack: CityPack) -> list[AppliedCorrection]:
-    return read_features(pack.folder, pack.display_path(pack.geometry["file"]), pack.geometry)[1]
-
-
 def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
     """A GeoDataFrame indexed by area_id with name and geometry, in the pack's declared CRS."""
     spec = pack.geometry

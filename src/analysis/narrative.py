@@ -139,9 +139,10 @@ def profile_links(edition: Edition) -> str:
 
 def rank_clause(edition: Edition, indicator_id: str, area_id: str) -> str:
     """'; das ist Rang 3 von 13 (Rang 1 = höchster Wert)', or nothing where the value is withheld or missing."""
-    row = edition.table(indicator_id).loc[area_id] if area_id in edition.table(indicator_id).index else None
-    if row is None or math.isnan(row["rank"]):
+    frame = edition.table(indicator_id)
+    if area_id not in frame.index or math.isnan(frame.at[area_id, "rank"]):
         return ""
+    row = frame.loc[area_id]
     return f"; das ist Rang {format_number(row['rank'])} von {format_number(row['rank_of'])} (Rang 1 = höchster Wert)"
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .config import CITY_AREA_ID
+from .district_index import area_values
 from .edition import Edition
 from .errors import InputError, did_you_mean
 from .social_index import DYNAMIC_CLASSES, STATUS_CLASSES, compute_index
@@ -62,12 +62,6 @@ def read_official(edition: Edition) -> dict[int, pd.DataFrame]:
     return result
 
 
-def _values(edition: Edition, indicator_id: str, year: int) -> pd.Series:
-    rows = edition.indicators[(edition.indicators["indicator"] == indicator_id) & (edition.indicators["year"] == year)
-                              & (edition.indicators["area_id"] != CITY_AREA_ID)]
-    return rows.set_index("area_id")["value"].reindex(edition.pack.area_ids)
-
-
 def compare(edition: Edition) -> list[YearComparison]:
     """For each official year the edition reaches: both classifications side by side."""
     index = edition.social_index
@@ -80,13 +74,15 @@ def compare(edition: Edition) -> list[YearComparison]:
     for year, official in read_official(edition).items():
         if year > edition.year or year not in years_with_data:
             continue
-        frame = pd.DataFrame({i: _values(edition, i, year) for i in index.status})
+        frame = pd.DataFrame({i: area_values(edition.indicators, i, year) for i in index.status}).reindex(
+            edition.pack.area_ids)
         if frame.isna().all().any():
             continue
         dynamic = []
         if year - span in years_with_data:
             for i in index.status:
-                frame[f"{i}_change"] = frame[i] - _values(edition, i, year - span)
+                frame[f"{i}_change"] = frame[i] - area_values(edition.indicators, i, year - span).reindex(
+                    edition.pack.area_ids)
             dynamic = [f"{i}_change" for i in index.status]
         ours = compute_index(frame, index.status, dynamic, None, 0, index.excluded, index.method,
                              shown_as=f"data/{edition.pack.slug}/city.yml")

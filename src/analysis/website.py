@@ -25,6 +25,11 @@ PROFILE_FOLDER = "profiles"
 SIDEBAR_PROFILES_MAX = 60
 
 
+def site_key(city: str, level: str | None) -> str:
+    """Folder name of an edition's site and archive: the city, plus the level where one is chosen."""
+    return f"{city}-{level}" if level else city
+
+
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
