@@ -46,6 +46,14 @@ def naive_profile_runs(project: Path, area_ids: list[str]) -> list[float]:
     return times
 
 
+def profile_weight(page: Path) -> int:
+    """A page's bytes plus the images it embeds from _images (not scripts and styles shared by all pages)."""
+    html = page.read_text(encoding="utf-8")
+    images = {m for m in re.findall(r'src="([^"]*_images/[^"]+)"', html)}
+    return len(html.encode()) + sum((page.parent / src).stat().st_size for src in images
+                                    if (page.parent / src).is_file())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sample", type=int, default=4, help="areas run the naive way")
@@ -60,16 +68,21 @@ def main() -> None:
         wall, steps = build(project)
         site = project / "_build" / "site" / "berlin" / "2020"
         pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size, reverse=True)
+        largest = pages[0].relative_to(site), pages[0].stat().st_size
         profiles = sorted((site / "profiles").glob("*.html"))
+        largest_profile = max(profiles, key=profile_weight)
+        profile_kb = profile_weight(largest_profile) / 1024
         pack = load_city("berlin", project)
         step = len(pack.areas) // args.sample
         sample = [pack.areas[i * step].id for i in range(args.sample)]
         naive = naive_profile_runs(project, sample)
 
+    markers = ["Daten lesen", "Notebooks ausführen", "Jupyter Book bauen", "Geheimhaltung prüfen",
+               "Veröffentlichen", "fertig"]
+    starts = {m: next((t for t, text in steps if m in text), float("nan")) for m in markers}
+
     def step_time(marker: str) -> float:
-        starts = [t for t, text in steps if marker in text]
-        following = [t for t, _ in steps if starts and t > starts[0]]
-        return (min(following) - starts[0]) if starts and following else float("nan")
+        return starts[markers[markers.index(marker) + 1]] - starts[marker]
 
     jupyter_book = step_time("Jupyter Book bauen")
     per_run = sum(naive) / len(naive)
@@ -78,16 +91,16 @@ def main() -> None:
     print(f"full build, raw data to published site: {wall:6.1f} s (goal: 60 s)")
     for label, marker in [("read, check, compute once", "Daten lesen"),
                           ("notebooks (chapters + profiles, kept kernels)", "Notebooks ausführen"),
-                          ("Jupyter Book (Sphinx)", "Jupyter Book bauen"),
-                          ("disclosure audit", "Geheimhaltung prüfen"), ("publish", "Veröffentlichen")]:
+                          ("Jupyter Book (Sphinx, parallel)", "Jupyter Book bauen"),
+                          ("disclosure audit (parallel)", "Geheimhaltung prüfen"), ("publish", "Veröffentlichen")]:
         print(f"  {label:47s} {step_time(marker):6.1f} s")
     print(f"naive path: papermill per area, sample of {len(naive)}: "
           f"{', '.join(f'{t:.1f}' for t in naive)} s → {per_run:.1f} s per area")
     print(f"naive estimate: {per_run:.1f} s × {len(pack.areas)} areas + Jupyter Book {jupyter_book:.0f} s "
           f"= {naive_total:6.0f} s ({naive_total / 60:.1f} min)")
     print(f"ratio naive / project build: {naive_total / wall:.1f}×")
-    largest = pages[0]
-    print(f"largest page: {largest.relative_to(site)} ({largest.stat().st_size / 1024:.0f} KB)")
+    print(f"largest page: {largest[0]} ({largest[1] / 1024:.0f} KB)")
+    print(f"largest profile page with its figures: {largest_profile.name} ({profile_kb:.0f} KB; limit 500 KB)")
 
 
 if __name__ == "__main__":

@@ -130,10 +130,8 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict) -> No
         (generated / f"{name}.md").write_text(text, encoding="utf-8")
 
 
-def _run_jupyter_book(stage: Path, log: Path) -> Path:
-    executable = Path(sys.executable).with_name("jupyter-book")
-    command = [str(executable) if executable.exists() else "jupyter-book", "build", str(stage),
-               "--builder", "html", "--keep-going"]
+def _run_jupyter_book(stage: Path, log: Path, workers: int) -> Path:
+    command = [sys.executable, "-m", "analysis.book_build", str(stage), str(workers)]
     with open(log, "w", encoding="utf-8") as handle:
         result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=stage)
     html = stage / "_build" / "html"
@@ -262,10 +260,10 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         _finish_notebook(Path(notebook), titles.get(notebook), orphan=orphans and notebook in titles)
 
     step("Jupyter Book bauen")
-    html = _run_jupyter_book(stage, work / "jupyter-book.log")
+    html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
     downloads.write(edition, html)
     step("Geheimhaltung prüfen (sozialbericht audit)")
-    violations = audit.audit_site(html, edition.rules)
+    violations = audit.audit_site(html, edition.rules, workers)
     if violations:
         raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
     record["pages"] = _site_pages(html)

@@ -149,19 +149,62 @@ def category_map(areas, labels: pd.Series, order: list[str], colours: list, titl
     return fig
 
 
+LOCATOR_SIZE = (3.6, 3.0)
+LOCATOR_BOX = (0.02, 0.02, 0.96, 0.96)
+_locator_backgrounds: dict[int, tuple] = {}
+
+
+def _locator_background(areas) -> tuple:
+    """All areas in grey, drawn once per set of areas and reused as an image: redrawing hundreds of
+    polygons for every profile would be most of a profile's drawing time."""
+    key = id(areas)
+    if key not in _locator_backgrounds:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
+        ax = fig.add_axes(LOCATOR_BOX)
+        areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=_edge_width(areas))
+        ax.set_axis_off()
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        # the areas' box after geopandas fixed the aspect ratio, in figure coordinates
+        box = ax.get_position().bounds
+        _locator_backgrounds[key] = (np.asarray(canvas.buffer_rgba()).copy(), box, ax.get_xlim(), ax.get_ylim(),
+                                     areas)  # keeps `areas` alive, so its id is not reused
+    return _locator_backgrounds[key][:4]
+
+
 def locator_map(areas, area_id: str) -> Figure:
-    """Small map: where the area lies in the city."""
-    fig = Figure(figsize=(3.6, 3.0), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=_edge_width(areas))
-    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.8)
+    """Small map: where the area lies in the city (the area drawn on the cached image of all areas)."""
+    image, box, xlim, ylim = _locator_background(areas)
+    fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
+    background = fig.add_axes((0, 0, 1, 1))
+    background.imshow(image, aspect="auto", interpolation="none")
+    background.set_axis_off()
+    ax = fig.add_axes(box)
+    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.8, aspect=None)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
     ax.set_axis_off()
+    return fig
+
+
+def panel_figure(width: float, row_height: float, rows: int, legend: bool) -> Figure:
+    """A figure for small multiples with margins fixed in inches: a layout engine would measure every label
+    and make a profile's trend chart half again as slow to draw."""
+    height = row_height * rows + (0.35 if legend else 0)
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=0.6 / width, right=1 - 0.2 / width, top=1 - 0.3 / height,
+                        bottom=(0.75 if legend else 0.4) / height, wspace=0.22,
+                        hspace=0.75 / (row_height - 0.75))
     return fig
 
 
 def tick_text(value: float) -> str:
     """An axis tick in German format, with a decimal only where the tick needs one (0,5 – 1 – 1,5)."""
-    return format_number(value, 0 if float(value).is_integer() else 1)
+    value = float(value)
+    decimals = 0 if value.is_integer() else 1 if round(value, 1) == round(value, 6) else 2
+    return format_number(value, decimals)
 
 
 def german_axis(ax, decimals: int) -> None:
@@ -208,7 +251,8 @@ def distribution(values: pd.Series, names: dict[str, str], city_value: float, in
     the city as a reference line; the number of withheld areas is stated below."""
     ordered = values.drop([a for a in withheld if a in values.index], errors="ignore").dropna().sort_values(
         ascending=False)
-    fig = Figure(figsize=(7.2, 3.0), dpi=100, layout="constrained")
+    fig = Figure(figsize=(7.2, 3.0), dpi=100)
+    fig.subplots_adjust(left=0.7 / 7.2, right=1 - 0.15 / 7.2, top=1 - 0.35 / 3.0, bottom=0.75 / 3.0)
     ax = fig.add_subplot()
     # One filled step outline for all columns: hundreds of separate bars would take seconds to draw.
     ax.stairs(ordered.to_numpy(), np.arange(len(ordered) + 1) + 0.5, fill=True, color="#c9c9c9", linewidth=0)
@@ -221,9 +265,10 @@ def distribution(values: pd.Series, names: dict[str, str], city_value: float, in
                     ha="left" if rank < len(ordered) * 0.6 else "right", fontsize=9, fontweight="bold",
                     color=HIGHLIGHT, path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
     if not math.isnan(city_value):
-        ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2)
-        ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (len(ordered), city_value),
-                    xytext=(0, 4), textcoords="offset points", ha="right", fontsize=8.5, color=CITY_COLOUR)
+        # named in a legend in the empty upper right corner, where no area's label can cover it
+        ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2,
+                   label=f"Gesamtstadt {format_number(city_value, indicator.decimals)}")
+        ax.legend(loc="upper right", frameon=False, fontsize=8.5, labelcolor=CITY_COLOUR)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)

@@ -65,6 +65,7 @@ def _index(args) -> int:
 
 
 def _audit(args) -> int:
+    import os
     from pathlib import Path
 
     from .audit import audit_site
@@ -73,7 +74,7 @@ def _audit(args) -> int:
     if not site.is_dir():
         raise InputError("Ordner nicht gefunden.", file=str(site), hint="Pfad einer gebauten Ausgabe angeben, "
                                                                         "z. B. _build/site/flensburg/2022.")
-    violations = audit_site(site)
+    violations = audit_site(site, workers=os.cpu_count() or 1)
     for violation in violations:
         print(violation)
     if violations:

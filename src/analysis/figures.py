@@ -94,7 +94,7 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     ids = [i for i in (indicator_ids or [i.id for i in edition.catalog.indicators if i.polarity != "neutral"])
            if edition.has(i) and len(edition.series(i, area_id or CITY_AREA_ID)) > 1]
     rows = max(1, math.ceil(len(ids) / columns))
-    fig = Figure(figsize=(9.2, 2.6 * rows), dpi=100, layout="constrained")
+    fig = charts.panel_figure(9.2, 2.6, rows, legend=bool(ids))
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax, indicator_id in zip(axes, ids):
         indicator = edition.indicator(indicator_id)
@@ -114,7 +114,7 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         ax.set_visible(False)
     if ids:
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+        fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False, fontsize=9)
     return fig
 
 

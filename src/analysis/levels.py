@@ -87,6 +87,18 @@ class Hierarchy:
     names: dict[str, dict[str, str]]      # level id → parent id → name
     indicators: dict[str, pd.DataFrame]   # level id → published indicator table of the parents
 
+    _published: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
     def parent(self, area_id: str, level_id: str) -> tuple[str, str]:
         parent = self.parents.at[area_id, level_id]
         return parent, self.names[level_id][parent]
+
+    def published(self, level_id: str, indicator_id: str, year: int, parent: str) -> dict | None:
+        """A parent's published row (value, unstable, suppressed), or None; looked up in an index built
+        once per level, since every one of hundreds of profiles asks for each indicator."""
+        if level_id not in self._published:
+            frame = self.indicators[level_id]
+            keys = zip(frame["indicator"], frame["year"].astype(int), frame["area_id"])
+            rows = frame[["value", "unstable", "suppressed"]].to_dict("records")
+            self._published[level_id] = dict(zip(keys, rows))
+        return self._published[level_id].get((indicator_id, int(year), parent))

@@ -86,8 +86,8 @@ def with_notes(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _parent_columns(edition: Edition, area_id: str) -> list[tuple[str, pd.DataFrame, str]]:
-    """(column title, published table, parent id) for the first and the top level above the area."""
+def _parent_columns(edition: Edition, area_id: str) -> list[tuple[str, str, str]]:
+    """(column title, level id, parent id) for the first and the top level above the area."""
     hierarchy = edition.hierarchy
     if hierarchy is None:
         return []
@@ -95,7 +95,7 @@ def _parent_columns(edition: Edition, area_id: str) -> list[tuple[str, pd.DataFr
     columns = []
     for level in shown:
         parent, name = hierarchy.parent(area_id, level.id)
-        columns.append((f"{level.label} {name}", hierarchy.indicators[level.id], parent))
+        columns.append((f"{level.label} {name}", level.id, parent))
     return columns
 
 
@@ -117,7 +117,8 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
             "Jahr": str(int(area["year"])),
             edition.area_name(area_id): marked(area["value"], indicator, area["unstable"], withheld),
             "95-%-Intervall": interval,
-            **{title: _parent_value(values, parent, indicator, int(area["year"])) for title, values, parent in parents},
+            **{title: _parent_value(edition.hierarchy, level_id, parent, indicator, int(area["year"]))
+               for title, level_id, parent in parents},
             "Gesamtstadt": (marked(city["value"], indicator, False, city["suppressed"]) if city is not None
                             else "–"),
             "Rang": SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
@@ -128,11 +129,11 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
     return with_notes(with_count_cells(table, counts, value_columns))
 
 
-def _parent_value(values: pd.DataFrame, parent: str, indicator, year: int) -> str:
-    row = values[(values["indicator"] == indicator.id) & (values["year"] == year) & (values["area_id"] == parent)]
-    if row.empty:
+def _parent_value(hierarchy, level_id: str, parent: str, indicator, year: int) -> str:
+    row = hierarchy.published(level_id, indicator.id, year, parent)
+    if row is None:
         return "–"  # e.g. supplied shares, which exist only on the level they were published for
-    return marked(row["value"].iloc[0], indicator, bool(row["unstable"].iloc[0]), bool(row["suppressed"].iloc[0]))
+    return marked(row["value"], indicator, bool(row["unstable"]), bool(row["suppressed"]))
 
 
 def findings(edition: Edition) -> pd.DataFrame:
