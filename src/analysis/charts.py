@@ -47,6 +47,11 @@ def class_bins(values: pd.Series, decimals: int, n_classes: int = N_CLASSES) -> 
     return unique if len(unique) >= 2 else [low, high]
 
 
+def class_of(value: float, edges: list[float]) -> int:
+    """The class (0 … len(edges) − 2) a value falls into; the top edge belongs to the last class."""
+    return int(np.clip(np.searchsorted(edges, value, side="right") - 1, 0, len(edges) - 2))
+
+
 def bin_labels(edges: list[float], decimals: int) -> list[str]:
     return [f"{format_number(a, decimals)} bis {'unter ' if i < len(edges) - 2 else ''}{format_number(b, decimals)}"
             for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
@@ -96,7 +101,7 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     ax = fig.add_subplot()
     data = areas.assign(value=values.reindex(areas.index))
     colours = _colours(indicator, len(edges) - 1)
-    classes = np.clip(np.searchsorted(edges, data["value"], side="right") - 1, 0, len(edges) - 2)
+    classes = np.array([class_of(v, edges) for v in data["value"]])
     has_value = data["value"].notna()
     data.loc[has_value].plot(ax=ax, color=[colours[c] for c in classes[has_value.to_numpy()]],
                              edgecolor="white", linewidth=_edge_width(areas))

@@ -1,14 +1,20 @@
-"""Figures for one edition: picks the data, then draws with the house style in charts.py."""
+"""Figures for one edition: picks the data, draws with the house style in charts.py, and describes each
+figure in words (alt text) and as a data table (chart_display.Chart)."""
 from __future__ import annotations
 
 import math
 
-from matplotlib.figure import Figure
+import pandas as pd
 
 from . import charts
+from .chart_display import Chart
 from .config import CITY_AREA_ID
+from .disclosure import SUPPRESSED
 from .edition import Edition
-from .text import format_number
+from .text import dative_plural, format_number, format_value
+
+# Above this many rows, a figure's data table shows an excerpt and points to the downloads.
+TABLE_ROWS_MAX = 60
 
 
 def lead_indicator(edition: Edition) -> str:
@@ -28,12 +34,55 @@ def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
     return charts.class_bins(rows["value"], edition.indicator(indicator_id).decimals)
 
 
-def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) -> Figure:
+def _published(edition: Edition, indicator_id: str, area_id: str, value: float) -> str:
+    frame = edition.table(indicator_id)
+    if area_id in frame.index and bool(frame.at[area_id, "suppressed"]):
+        return SUPPRESSED
+    return format_value(value, edition.indicator(indicator_id)) if not pd.isna(value) else "–"
+
+
+def extremes_text(edition: Edition, values: pd.Series, indicator_id: str) -> str:
+    """'höchster Wert Neustadt 23,8 %, niedrigster Tarup 5,6 %' over the published values."""
+    clean = values.dropna()
+    if clean.empty:
+        return "keine veröffentlichten Werte"
+    indicator = edition.indicator(indicator_id)
+    high, low = clean.idxmax(), clean.idxmin()
+    return (f"höchster Wert {edition.area_name(high)} {format_value(clean[high], indicator)}, "
+            f"niedrigster {edition.area_name(low)} {format_value(clean[low], indicator)}")
+
+
+def _excerpt_note(edition: Edition, indicator_id: str, shown: int, total: int) -> str:
+    from .downloads import FOLDER, indicator_file
+
+    return (f"Auszug: {shown} von {total} Gebieten. Alle Werte stehen in der Datei {FOLDER}/"
+            f"{indicator_file(indicator_id)} (Seite „Daten“).")
+
+
+def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) -> Chart:
     indicator = edition.indicator(indicator_id)
     year = year or edition.latest_year(indicator_id)
     unstable = edition.table(indicator_id, year)["unstable"].astype(bool)
-    return charts.choropleth(edition.areas, edition.area_values(indicator_id, year), indicator,
-                             fixed_bins(edition, indicator_id), f"{indicator.title} {year}", unstable)
+    values = edition.area_values(indicator_id, year)
+    edges = fixed_bins(edition, indicator_id)
+    figure = charts.choropleth(edition.areas, values, indicator, edges, f"{indicator.title} {year}", unstable)
+    city = edition.value(indicator_id, CITY_AREA_ID, year)
+    alt = (f"Karte: {indicator.title} {year} nach {dative_plural(edition.pack.area_label_plural)}; "
+           f"{extremes_text(edition, values, indicator_id)}"
+           + (f"; Gesamtstadt {format_value(city, indicator)}" if not math.isnan(city) else "") + ".")
+    labels = charts.bin_labels(edges, indicator.decimals)
+    ordered = values.sort_values(ascending=False, na_position="last")
+    rows = [{edition.pack.area_label: edition.area_name(a),
+             f"{indicator.short_title} {year}": _published(edition, indicator_id, a, v),
+             "Farbklasse": labels[charts.class_of(v, edges)] if not pd.isna(v) else "–",
+             "unsicher (< 20 Fälle)": "ja" if bool(unstable.get(a, False)) else ""}
+            for a, v in ordered.items()]
+    table = pd.DataFrame(rows)
+    note = ""
+    if len(table) > TABLE_ROWS_MAX:
+        note = _excerpt_note(edition, indicator_id, TABLE_ROWS_MAX, len(table)) + " Geordnet nach Wert."
+        table = table.head(TABLE_ROWS_MAX)
+    return Chart(figure, alt, table, note)
 
 
 # Status: light = favourable, dark = need (YlOrBr, as the indicator maps); dynamics: diverging blue/red;
@@ -43,59 +92,115 @@ DYNAMIC_COLOURS = ["#4393c3", "#e0e0e0", "#d6604d"]
 TYPE_COLOURS = ["#fc8d62", "#66c2a5", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f"]
 
 
-def status_map(edition: Edition) -> Figure:
+def _category_chart(edition: Edition, figure, labels: pd.Series, order: list[str], what: str,
+                    title: str, extra: dict[str, pd.Series] | None = None) -> Chart:
+    labels = labels.reindex(edition.pack.area_ids)
+    counts = [f"{label}: {int((labels == label).sum())}" for label in order]
+    missing = int(labels.isna().sum())
+    alt = (f"Karte: {title} nach {dative_plural(edition.pack.area_label_plural)}; Zahl der Gebiete je {what}: "
+           + ", ".join(counts) + (f", ohne Klasse: {missing}" if missing else "") + ".")
+    rank = {label: i for i, label in enumerate(order)}
+    ordered = sorted(labels.index, key=lambda a: (rank.get(labels[a], len(order)), edition.area_name(a)))
+    rows = []
+    for area_id in ordered:
+        row = {edition.pack.area_label: edition.area_name(area_id),
+               what: labels[area_id] if isinstance(labels[area_id], str) else "–"}
+        for column, series in (extra or {}).items():
+            row[column] = "ja" if bool(series.get(area_id, False)) else ""
+        rows.append(row)
+    return Chart(figure, alt, pd.DataFrame(rows), "Geordnet nach Klasse, dann nach Name.")
+
+
+def status_map(edition: Edition) -> Chart:
     from .social_index import STATUS_CLASSES
 
     index = edition.social_index
-    return charts.category_map(edition.areas, index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
-                               f"Statusklassen {index.year}", "Status (dunkler = ungünstiger)",
-                               missing_label="nicht im Index", dotted=index.table["near_threshold"],
-                               dotted_label="nahe an einer Klassengrenze")
+    figure = charts.category_map(edition.areas, index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
+                                 f"Statusklassen {index.year}", "Status (dunkler = ungünstiger)",
+                                 missing_label="nicht im Index", dotted=index.table["near_threshold"],
+                                 dotted_label="nahe an einer Klassengrenze")
+    return _category_chart(edition, figure, index.table["status_class"], list(STATUS_CLASSES), "Statusklasse",
+                           f"Statusklassen {index.year}",
+                           {"nahe an einer Klassengrenze": index.table["near_threshold"].fillna(False)})
 
 
-def dynamics_map(edition: Edition) -> Figure | None:
+def dynamics_map(edition: Edition) -> Chart | None:
     from .social_index import DYNAMIC_CLASSES
 
     index = edition.social_index
     if not index.dynamics_from:
         return None
-    return charts.category_map(edition.areas, index.table["dynamic_class"], list(DYNAMIC_CLASSES),
-                               DYNAMIC_COLOURS, f"Dynamikklassen {index.dynamics_from}–{index.year}",
-                               "Dynamik (rot = Lage verschlechtert\nsich schneller als im Schnitt)",
-                               missing_label="nicht im Index")
+    title = f"Dynamikklassen {index.dynamics_from}–{index.year}"
+    figure = charts.category_map(edition.areas, index.table["dynamic_class"], list(DYNAMIC_CLASSES),
+                                 DYNAMIC_COLOURS, title,
+                                 "Dynamik (rot = Lage verschlechtert\nsich schneller als im Schnitt)",
+                                 missing_label="nicht im Index")
+    return _category_chart(edition, figure, index.table["dynamic_class"], list(DYNAMIC_CLASSES), "Dynamikklasse",
+                           title)
 
 
-def types_map(edition: Edition) -> Figure:
+def types_map(edition: Edition) -> Chart:
     types = edition.types
-    order = list(types.profiles.index)
+    order = [f"Typ {t}" for t in types.profiles.index]
     labels = types.labels.map(lambda letter: f"Typ {letter}")
-    return charts.category_map(edition.areas, labels, [f"Typ {t}" for t in order], TYPE_COLOURS[:len(order)],
-                               "Sozialraumtypen", "Typ (A = größter Bedarf)")
+    figure = charts.category_map(edition.areas, labels, order, TYPE_COLOURS[:len(order)],
+                                 "Sozialraumtypen", "Typ (A = größter Bedarf)")
+    return _category_chart(edition, figure, labels, order, "Typ", "Sozialraumtypen")
 
 
-def topic_maps(edition: Edition, topic: str) -> list[Figure]:
+def topic_maps(edition: Edition, topic: str) -> list[Chart]:
     return [indicator_map(edition, i.id) for i in edition.catalog.by_topic().get(topic, [])
             if i.kind != "count"]
 
 
-def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -> Figure:
+def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -> Chart:
     indicator = edition.indicator(indicator_id)
     year = edition.latest_year(indicator_id)
     frame = edition.table(indicator_id, year)
     withheld = list(frame.index[frame["suppressed"].astype(bool) & (frame.index != CITY_AREA_ID)])
-    return charts.ranking(edition.area_values(indicator_id), edition.pack.area_names,
-                          edition.value(indicator_id, CITY_AREA_ID), indicator,
-                          f"{indicator.title} {year}", highlight, withheld)
+    values = edition.area_values(indicator_id)
+    city = edition.value(indicator_id, CITY_AREA_ID)
+    figure = charts.ranking(values, edition.pack.area_names, city, indicator, f"{indicator.title} {year}", highlight,
+                            withheld)
+    ordered = values.dropna().sort_values(ascending=False)
+    alt = f"Diagramm: {indicator.title} {year}, alle {edition.pack.area_label_plural} nach Wert geordnet; " \
+          f"{extremes_text(edition, values, indicator_id)}"
+    if highlight in ordered.index:
+        alt += (f"; {edition.area_name(highlight)} {format_value(ordered[highlight], indicator)}, Rang "
+                f"{ordered.index.get_loc(highlight) + 1} von {len(ordered)}")
+    if not math.isnan(city):
+        alt += f"; Gesamtstadt {format_value(city, indicator)}"
+    alt += "."
+    ranks = list(ordered.index)
+    if len(ranks) > TABLE_ROWS_MAX:
+        # top and bottom five, and the highlighted area with its neighbours
+        keep = set(ranks[:5] + ranks[-5:])
+        if highlight in ordered.index:
+            at = ranks.index(highlight)
+            keep |= set(ranks[max(0, at - 2):at + 3])
+        shown = [a for a in ranks if a in keep]
+        note = _excerpt_note(edition, indicator_id, len(shown), len(ranks))
+    else:
+        shown, note = ranks, ""
+    table = pd.DataFrame([{"Rang": str(ranks.index(a) + 1), edition.pack.area_label: edition.area_name(a),
+                           f"{indicator.short_title} {year}": format_value(ordered[a], indicator)} for a in shown]
+                         + [{"Rang": "–", edition.pack.area_label: edition.area_name(a),
+                             f"{indicator.short_title} {year}": SUPPRESSED} for a in withheld if len(ranks) <= TABLE_ROWS_MAX])
+    if not math.isnan(city):
+        table.loc[len(table)] = ["–", f"Gesamtstadt {edition.city_name}", format_value(city, indicator)]
+    return Chart(figure, alt, table, note)
 
 
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
-           columns: int = 2) -> Figure:
+           columns: int = 2) -> Chart:
     """Small multiples over the years: the area (if given) against the city."""
     ids = [i for i in (indicator_ids or [i.id for i in edition.catalog.indicators if i.polarity != "neutral"])
            if edition.has(i) and len(edition.series(i, area_id or CITY_AREA_ID)) > 1]
     rows = max(1, math.ceil(len(ids) / columns))
     fig = charts.panel_figure(9.2, 2.6, rows, legend=bool(ids))
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    described, table_rows = [], []
+    place = edition.area_name(area_id) if area_id else f"Gesamtstadt {edition.city_name}"
     for ax, indicator_id in zip(axes, ids):
         indicator = edition.indicator(indicator_id)
         lines = {}
@@ -110,16 +215,31 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         unit = "%" if indicator.unit == "%" else indicator.unit
         ax.set_title(f"{indicator.short_title} ({unit})", loc="left", fontsize=10, fontweight="bold")
         charts.german_axis(ax, indicator.decimals)
+        own = next(iter(lines.values())).dropna()
+        if len(own):
+            described.append(f"{indicator.short_title} von {format_value(own.iloc[0], indicator)} ({own.index[0]}) "
+                             f"auf {format_value(own.iloc[-1], indicator)} ({own.index[-1]})")
+        years = sorted(set().union(*(s.index for s in lines.values())))
+        for year in years:
+            row = {"Indikator": f"{indicator.short_title} ({unit})", "Jahr": str(int(year))}
+            for label, series in lines.items():
+                row[label] = format_number(series.get(year), indicator.decimals)
+            table_rows.append(row)
     for ax in axes[len(ids):]:
         ax.set_visible(False)
     if ids:
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False, fontsize=9)
-    return fig
+    versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
+    alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
+           if described else f"Liniendiagramme: Entwicklung in {place}.")
+    return Chart(fig, alt, pd.DataFrame(table_rows))
 
 
-def locator(edition: Edition, area_id: str) -> Figure:
-    return charts.locator_map(edition.areas, area_id)
+def locator(edition: Edition, area_id: str) -> Chart:
+    return Chart(charts.locator_map(edition.areas, area_id),
+                 f"Lagekarte: {edition.area_name(area_id)} (rot hervorgehoben) im Stadtgebiet von "
+                 f"{edition.city_name}.")
 
 
 def share_text(part: float, whole: float) -> str:

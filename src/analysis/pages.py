@@ -1,6 +1,9 @@
-"""Pages rendered straight from the catalogue and the city pack (Methoden, Datenquellen)."""
+"""Pages rendered straight from the catalogue and the city pack (Methoden, Datenquellen, Daten)."""
 from __future__ import annotations
 
+import html
+
+from . import downloads
 from .catalog import parse_terms
 from .config import UNASSIGNED_AREA_ID
 from .edition import Edition
@@ -120,7 +123,9 @@ def methods_page(edition: Edition) -> str:
                 f"| Quelle | {indicator.source} |",
                 f"| Nachkommastellen | {indicator.decimals} |",
                 f"| Jahre | {_years_text(edition, indicator.id)} |",
-                f"| Kennung | `{indicator.id}` |", "",
+                f"| Kennung | `{indicator.id}` |",
+                f"| Daten | {_download_link(downloads.indicator_file(indicator.id), 'CSV aller Gebiete und Jahre')} |",
+                "",
             ]
     lines += [
         "## Variablen und ihre Quellen", "",
@@ -271,6 +276,53 @@ def provenance_page(edition: Edition, record: dict) -> str:
     return "\n".join(lines)
 
 
+def _download_link(path: str, text: str) -> str:
+    """A link from a generated page to a download (written next to the pages after Sphinx ran, so a
+    plain link instead of a Sphinx reference)."""
+    return f'<a href="../{downloads.FOLDER}/{path}">{html.escape(text)}</a>'
+
+
+def data_page(edition: Edition) -> str:
+    pack = edition.pack
+    licence = pack.attribution.get("licence", "")
+    lines = [
+        "# Daten", "",
+        f"Alle Zahlen dieses Berichts zum Herunterladen: {format_number(len(edition.catalog.indicators))} "
+        f"Indikatoren für {format_number(len(pack.areas))} {pack.area_label_plural} und die Gesamtstadt, "
+        f"alle Jahre bis {edition.year}. Es sind dieselben Werte wie auf den Seiten des Berichts, mit zwei "
+        "Nachkommastellen mehr, damit Sie genauso runden können.", "",
+        "| Datei | Inhalt |", "|---|---|",
+    ]
+    for download in downloads.files(edition):
+        lines.append(f"| {_download_link(download.path, download.title)} | {md(download.description)} |")
+    lines += [
+        "", "## Datenschutz", "",
+        "Werte, die auf zu kleinen Fallzahlen beruhen, sind in allen Dateien wie im Bericht unterdrückt und "
+        "durch einen Punkt („.“) ersetzt (siehe [Methoden](methoden.md)). Ein leeres Feld bedeutet: kein Wert "
+        "vorhanden.", "",
+        "## Spalten der Indikatortabellen", "",
+        "| Spalte | Bedeutung |", "|---|---|",
+    ]
+    for field in downloads.datapackage(edition)["resources"][0]["schema"]["fields"]:
+        meaning = field["title"] + (f": {field['description']}" if "description" in field else "")
+        lines.append(f"| `{field['name']}` | {md(meaning)} |")
+    lines += [
+        "", "## Je Indikator", "",
+        "| Indikator | Einheit | Datei |", "|---|---|---|",
+    ]
+    for indicator in edition.catalog.indicators:
+        lines.append(f"| {md(indicator.title)} | {md(indicator.unit)} | "
+                     f"{_download_link(downloads.indicator_file(indicator.id), indicator.id + '.csv')} |")
+    lines += [
+        "", "## Lizenz und Quelle", "",
+        f"Lizenz der Daten: {md(licence)}. Quelle: {md(pack.attribution.get('title', pack.name))} – "
+        f"{md(pack.attribution.get('publisher', ''))}; Einzelheiten unter [Datenquellen](datenquellen.md). "
+        "Die Datei datapackage.json beschreibt alle Dateien nach dem Standard Frictionless Data Package "
+        "und lässt sich z. B. mit `frictionless validate datapackage.json` prüfen.", "",
+    ]
+    return "\n".join(lines)
+
+
 def generated_pages(edition: Edition, record: dict) -> dict[str, str]:
     return {"methoden": methods_page(edition), "datenquellen": sources_page(edition),
-            "herkunft": provenance_page(edition, record)}
+            "daten": data_page(edition), "herkunft": provenance_page(edition, record)}
