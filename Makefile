@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CITY ?=
 YEAR ?=
 
-.PHONY: report test install system-deps clean
+.PHONY: report test install system-deps node-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,18 @@ system-deps:
 		echo "      the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
 	fi
 
+# axe-core and playwright-core for the accessibility test (driving Debian's chromium; no browser download).
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "NOTE: npm is missing; the accessibility test will be skipped. Install it with: sudo apt-get install npm"; \
+	fi
+
 report: install
 	$(BIN)/sozialbericht build $(if $(CITY),--city $(CITY)) $(if $(YEAR),--year $(YEAR),--all-editions)
 
-test: install system-deps
+test: install system-deps node-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval-lax \
 		--nbval-current-env --ignore=notebooks/.ipynb_checkpoints
 

@@ -112,7 +112,8 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict) -> No
     config["title"] = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
     context = {"edition": edition.year, "built": prov.built_text(record),
                "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
-    config["sphinx"]["config"]["html_context"] = {"sozialbericht": context}
+    # light mode always: figures are drawn on white, and the colour-mode switch is removed (accessibility.py)
+    config["sphinx"]["config"]["html_context"] = {"sozialbericht": context, "default_mode": "light"}
     if not website.profiles_in_sidebar(edition.pack):
         # Profiles are then outside the table of contents (linked from the profiles page): build every page.
         config["only_build_toc_files"] = False
@@ -239,7 +240,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
 
     record = prov.record(root, city, year, correction, force, found)
     step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
-    from . import audit, downloads  # heavy imports (pandas, geopandas) only when there is work to do
+    from . import accessibility, audit, downloads  # heavy imports (pandas, geopandas) only when there is work to do
     from .edition import Edition
 
     edition = Edition.compute(city, year, root, level=level)
@@ -261,6 +262,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
+    accessibility.repair_site(html)
     downloads.write(edition, html)
     step("Geheimhaltung prüfen (sozialbericht audit)")
     violations = audit.audit_site(html, edition.rules, workers)

@@ -1,0 +1,97 @@
+"""WCAG 2.1 A/AA (BITV 2.0): axe-core over every page type of a built edition, in Debian's Chromium.
+
+`make test` installs axe-core and playwright-core from npm into tests/a11y/node_modules (npm ci)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import needs_chromium, served
+
+A11Y = Path(__file__).parent / "a11y"
+needs_axe = pytest.mark.skipif(shutil.which("node") is None or not (A11Y / "node_modules" / "axe-core").is_dir(),
+                               reason="node or tests/a11y/node_modules missing (make test runs npm ci there)")
+
+PAGE_TYPES = {
+    "overview": "2022/notebooks/ueberblick.html",
+    "chapter": "2022/notebooks/soziale_lage.html",
+    "map and index page": "2022/notebooks/sozialindex.html",
+    "profile": "2022/profiles/01-altstadt.html",
+    "methods": "2022/generated/methoden.html",
+    "downloads": "2022/generated/daten.html",
+    "editions overview": "ausgaben.html",
+}
+
+
+def axe_violations(urls: list[str]) -> dict[str, list[dict]]:
+    result = subprocess.run(["node", str(A11Y / "axe.mjs"), *urls], capture_output=True, text=True, timeout=600,
+                            cwd=A11Y)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+@needs_chromium
+@needs_axe
+def test_every_page_type_passes_axe_wcag21_aa(built_site):
+    city_folder = built_site.parent
+    for page in PAGE_TYPES.values():
+        assert (city_folder / page).is_file(), page
+    with served(city_folder) as origin:
+        found = axe_violations([f"{origin}/{page}" for page in PAGE_TYPES.values()])
+    report = [f"{url.split('/', 3)[-1]}: {v['id']} ({v['impact']}, {v['count']}×): {v['help']} – "
+              + "; ".join(n["target"] for n in v["nodes"])
+              for url, violations in found.items() for v in violations]
+    assert len(found) == len(PAGE_TYPES)
+    assert not report, "\n".join(report)
+
+
+@needs_chromium
+@needs_axe
+def test_axe_finds_a_violation_when_there_is_one(tmp_path):
+    """The check can fail: an image without alt text and a grey-on-white paragraph are reported."""
+    (tmp_path / "bad.html").write_text(
+        '<!doctype html><html lang="de"><head><title>x</title></head><body><main>'
+        '<img src="a.png"><p style="color:#bbb;background:#fff">blass</p></main></body></html>', encoding="utf-8")
+    with served(tmp_path) as origin:
+        found = axe_violations([f"{origin}/bad.html"])
+    rules = {v["id"] for v in found[f"{origin}/bad.html"]}
+    assert {"image-alt", "color-contrast"} <= rules
+
+
+def test_figures_carry_alt_text_written_from_their_data(built_site):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_site / "notebooks" / "soziale_lage.html").read_text(encoding="utf-8"), "html.parser")
+    images = [img for img in soup.find_all("img") if "_images/" in img.get("src", "")]
+    assert images
+    for image in images:
+        assert image.get("alt", "").strip(), image
+    alts = [img["alt"] for img in images]
+    assert any(a.startswith("Karte: SGB-II-Quote 2022 nach Stadtteilen; höchster Wert ") for a in alts), alts
+    # every chart is followed by its data as a table
+    assert len(soup.select("details.grafik-daten table")) >= len(images) - 1
+
+
+
+
+def test_every_page_declares_german(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        head = page.read_text(encoding="utf-8")[:400]
+        assert '<html lang="de"' in head, page.relative_to(built_site)
+
+
+def test_repairs_still_match_the_theme_markup(built_site):
+    """Each repair in accessibility.py found its pattern in the themes' output (else it silently stopped)."""
+    from analysis.accessibility import REPAIRS
+
+    page = (built_site / "notebooks" / "soziale_lage.html").read_text(encoding="utf-8")
+    assert 'aria-label="Toggle hidden content"' not in page
+    assert "theme-switch-button" not in page
+    assert "Unterseiten ein- oder ausblenden" in page
+    assert len(REPAIRS) == 4
