@@ -94,3 +94,18 @@ def test_repairs_still_match_the_theme_markup(built_site):
     assert 'aria-label="Toggle hidden content"' not in page
     assert "theme-switch-button" not in page
     assert "Unterseiten ein- oder ausblenden" in page
+
+
+@needs_chromium
+@needs_axe
+def test_interactive_map_works_by_keyboard_and_offline(built_site):
+    with served(built_site) as origin:
+        result = subprocess.run(["node", str(A11Y / "map_check.mjs"), f"{origin}/notebooks/soziale_lage.html"],
+                                capture_output=True, text=True, timeout=300, cwd=A11Y)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout)
+    # the second area alphabetically, with its value under the second layer (SGB-II-Quote)
+    assert seen["info"].startswith("Engelsby: ") and "SGB-II-Quote 2022" in seen["info"], seen["info"]
+    assert seen["chosen"] == 1
+    assert seen["firstFill"] and seen["secondFill"] and seen["firstFill"] != seen["secondFill"]
+    assert all(url.startswith(origin) for url in seen["requests"]), seen["requests"]
