@@ -38,7 +38,7 @@ node-deps:
 		echo "NOTE: npm is missing; the accessibility test will be skipped. Install it with: sudo apt-get install npm"; \
 	fi
 
-report: install
+report: install system-deps
 	$(BIN)/sozialbericht build $(if $(CITY),--city $(CITY)) $(if $(YEAR),--year $(YEAR),--all-editions)
 
 test: install system-deps node-deps

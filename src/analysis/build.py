@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from . import archive, provenance as prov, website
+from . import archive, print_pdf, provenance as prov, website
 from .config import load_city, project_root
 from .errors import InputError
 from .text import markdown_literal
@@ -114,6 +114,8 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict) -> No
                "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
     # light mode always: figures are drawn on white, and the colour-mode switch is removed (accessibility.py)
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context, "default_mode": "light"}
+    if print_pdf.available():
+        context["pdf"] = print_pdf.file_name(website.site_key(edition.pack.slug, edition.pack.level), edition.year)
     if not website.profiles_in_sidebar(edition.pack):
         # Profiles are then outside the table of contents (linked from the profiles page): build every page.
         config["only_build_toc_files"] = False
@@ -177,6 +179,19 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: d
         jobs.append((str(root / PROFILE_TEMPLATE), str(target),
                      {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
     return jobs, titles
+
+
+def _print_edition(html: Path, edition, toc: dict, key: str) -> None:
+    chapters = [f"{toc['root']}.html"] + [f"{f}.html" for f in re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))
+                                         if (html / f"{f}.html").is_file()]
+    profiles = (sorted(p.relative_to(html).as_posix() for p in (html / website.PROFILE_FOLDER).glob("*.html"))
+                if len(edition.pack.areas) <= print_pdf.APPENDIX_AREAS_MAX else [])
+    title = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
+    subtitle = (f"Ausgabe {edition.year} · Daten: {edition.pack.attribution.get('publisher', '')}"
+                + ("" if profiles else f" · Die {len(edition.pack.areas)} Gebietsprofile stehen auf der Website."))
+    target = html / print_pdf.file_name(key, edition.year)
+    if not print_pdf.write_pdf(html, target, title, subtitle, list(dict.fromkeys(chapters)), profiles):
+        raise BuildError("Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium).")
 
 
 def _site_pages(html: Path) -> list[str]:
@@ -263,6 +278,9 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
     accessibility.repair_site(html)
+    if print_pdf.available():
+        step("PDF drucken (Chromium)")
+        _print_edition(html, edition, toc, key)
     downloads.write(edition, html)
     step("Geheimhaltung prüfen (sozialbericht audit)")
     violations = audit.audit_site(html, edition.rules, workers)
