@@ -52,6 +52,3 @@ class Chart:
         table = self.table_html()
         if table:
             display({"text/html": table}, raw=True)
-
-    def _repr_png_(self) -> bytes:   # for tools that only know images (e.g. nbval comparisons)
-        return self.png()

@@ -34,8 +34,8 @@ def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
     return charts.class_bins(rows["value"], edition.indicator(indicator_id).decimals)
 
 
-def _published(edition: Edition, indicator_id: str, area_id: str, value: float) -> str:
-    frame = edition.table(indicator_id)
+def _published(edition: Edition, indicator_id: str, year: int, area_id: str, value: float) -> str:
+    frame = edition.table(indicator_id, year)
     if area_id in frame.index and bool(frame.at[area_id, "suppressed"]):
         return SUPPRESSED
     return format_value(value, edition.indicator(indicator_id)) if not pd.isna(value) else "–"
@@ -73,7 +73,7 @@ def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) 
     labels = charts.bin_labels(edges, indicator.decimals)
     ordered = values.sort_values(ascending=False, na_position="last")
     rows = [{edition.pack.area_label: edition.area_name(a),
-             f"{indicator.short_title} {year}": _published(edition, indicator_id, a, v),
+             f"{indicator.short_title} {year}": _published(edition, indicator_id, year, a, v),
              "Farbklasse": labels[charts.class_of(v, edges)] if not pd.isna(v) else "–",
              "unsicher (< 20 Fälle)": "ja" if bool(unstable.get(a, False)) else ""}
             for a, v in ordered.items()]

@@ -115,8 +115,10 @@ def interactive_map(edition: Edition, key: str = "karte") -> InteractiveMap:
     area_options = "".join(f'<option value="{html.escape(a)}">{html.escape(n)}</option>'
                            for a, n in sorted(names.items(), key=lambda item: item[1]))
     label = edition.pack.area_label
-    # The data sit in a JSON block (not a script the browser runs): values as the report publishes them.
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # The data sit in a JSON block (not a script the browser runs); < > & escaped as JSON allows, so no
+    # name from the data can close the block or read as markup.
+    payload = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+               .replace("&", "\\u0026"))
     return InteractiveMap(f"""
 <div class="interaktive-karte" id="{key}" data-karte>
   <div class="karte-steuerung">
