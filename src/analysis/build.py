@@ -102,7 +102,7 @@ def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False)
     nbformat.write(notebook, path)
 
 
-def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict) -> None:
+def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_name: str | None) -> None:
     """Copy the book's configuration and hand-written pages; write the pages rendered from data.
 
     The edition's provenance goes into the Sphinx context, where the footer and switcher templates read it."""
@@ -114,8 +114,8 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict) -> No
                "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
     # light mode always: figures are drawn on white, and the colour-mode switch is removed (accessibility.py)
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context, "default_mode": "light"}
-    if print_pdf.available():
-        context["pdf"] = print_pdf.file_name(website.site_key(edition.pack.slug, edition.pack.level), edition.year)
+    if pdf_name:
+        context["pdf"] = pdf_name
     if not website.profiles_in_sidebar(edition.pack):
         # Profiles are then outside the table of contents (linked from the profiles page): build every page.
         config["only_build_toc_files"] = False
@@ -181,7 +181,7 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: d
     return jobs, titles
 
 
-def _print_edition(html: Path, edition, toc: dict, key: str) -> None:
+def _print_edition(html: Path, edition, toc: dict, pdf_name: str) -> None:
     chapters = [f"{toc['root']}.html"] + [f"{f}.html" for f in re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))
                                          if (html / f"{f}.html").is_file()]
     profiles = (sorted(p.relative_to(html).as_posix() for p in (html / website.PROFILE_FOLDER).glob("*.html"))
@@ -189,7 +189,7 @@ def _print_edition(html: Path, edition, toc: dict, key: str) -> None:
     title = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
     subtitle = (f"Ausgabe {edition.year} · Daten: {edition.pack.attribution.get('publisher', '')}"
                 + ("" if profiles else f" · Die {len(edition.pack.areas)} Gebietsprofile stehen auf der Website."))
-    target = html / print_pdf.file_name(key, edition.year)
+    target = html / pdf_name
     if not print_pdf.write_pdf(html, target, title, subtitle, list(dict.fromkeys(chapters)), profiles):
         raise BuildError("Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium).")
 
@@ -266,7 +266,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     cache = work / "edition.pkl"
     edition.save(cache)
     toc = _edition_toc(root, pack)
-    _stage_book(root, stage, edition, record, toc)
+    pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
+    _stage_book(root, stage, edition, record, toc, pdf_name)
     jobs, titles = _notebook_jobs(root, stage, pack, year, cache, toc)
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
@@ -278,9 +279,9 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
     accessibility.repair_site(html)
-    if print_pdf.available():
+    if pdf_name:
         step("PDF drucken (Chromium)")
-        _print_edition(html, edition, toc, key)
+        _print_edition(html, edition, toc, pdf_name)
     downloads.write(edition, html)
     step("Geheimhaltung prüfen (sozialbericht audit)")
     violations = audit.audit_site(html, edition.rules, workers)
