@@ -47,8 +47,8 @@ def _article(page: Path, anchor: str) -> tuple[str, str]:
         image["src"] = re.sub(r"^(\.\./)+", "", image.get("src", ""))
     for link in article.find_all("a"):
         link.attrs.pop("href", None)   # links between web pages mean nothing on paper
-    for heading_id in article.find_all(id=True):
-        heading_id["id"] = f"{anchor}-{heading_id['id']}"
+    for element in article.find_all(id=True):   # ids stay unique once all pages share one document
+        element["id"] = f"{anchor}-{element['id']}"
     first = article.find("h1")
     if first is not None:
         first["id"] = anchor
