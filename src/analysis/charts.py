@@ -57,7 +57,7 @@ def bin_labels(edges: list[float], decimals: int) -> list[str]:
             for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
 
 
-def _colours(indicator: Indicator, n: int) -> list:
+def class_colours(indicator: Indicator, n: int) -> list:
     cmap = colormaps[NEUTRAL_PALETTE if indicator.polarity == "neutral" else NEED_PALETTE]
     colours = [cmap(x) for x in np.linspace(0.12, 0.9, n)]
     return colours[::-1] if indicator.polarity == "higher_is_better" else colours
@@ -100,7 +100,7 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     fig = Figure(figsize=(8.6, 5.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     data = areas.assign(value=values.reindex(areas.index))
-    colours = _colours(indicator, len(edges) - 1)
+    colours = class_colours(indicator, len(edges) - 1)
     classes = np.array([class_of(v, edges) for v in data["value"]])
     has_value = data["value"].notna()
     data.loc[has_value].plot(ax=ax, color=[colours[c] for c in classes[has_value.to_numpy()]],

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .catalog import KIND_NAMES
 from .config import CITY_AREA_ID
 from .disclosure import SUPPRESSED
 from .edition import Edition
@@ -82,7 +83,6 @@ LICENCE_URLS = {"CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
                 "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
                 "DL-DE-BY-2.0": "https://www.govdata.de/dl-de/by-2-0",
                 "DL-DE-ZERO-2.0": "https://www.govdata.de/dl-de/zero-2-0"}
-KIND_NAMES = {"count": "Anzahl", "share": "Anteil", "rate": "Rate", "ratio": "Verhältnis", "external": "übernommen"}
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def _table_fields(edition: Edition, decimal_comma: bool = False) -> list[dict]:
         {"name": COLUMNS["title"], "type": "string", "title": "Indikator"},
         {"name": COLUMNS["unit"], "type": "string", "title": "Einheit"},
         {"name": COLUMNS["kind"], "type": "string", "title": "Art",
-         "description": "count = Anzahl, share = Anteil, rate = Rate, ratio = Verhältnis, external = übernommen"},
+         "description": ", ".join(f"{kind} = {name}" for kind, name in KIND_NAMES.items())},
         value,
     ]
 

@@ -34,11 +34,14 @@ def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
     return charts.class_bins(rows["value"], edition.indicator(indicator_id).decimals)
 
 
-def _published(edition: Edition, indicator_id: str, year: int, area_id: str, value: float) -> str:
+def published_text(edition: Edition, indicator_id: str, year: int, area_id: str) -> str:
+    """An area's value as published: formatted with its unit, "." where withheld, "–" where missing."""
     frame = edition.table(indicator_id, year)
-    if area_id in frame.index and bool(frame.at[area_id, "suppressed"]):
+    if area_id not in frame.index:
+        return "–"
+    if bool(frame.at[area_id, "suppressed"]):
         return SUPPRESSED
-    return format_value(value, edition.indicator(indicator_id)) if not pd.isna(value) else "–"
+    return format_value(frame.at[area_id, "value"], edition.indicator(indicator_id))
 
 
 def extremes_text(edition: Edition, values: pd.Series, indicator_id: str) -> str:
@@ -73,7 +76,7 @@ def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) 
     labels = charts.bin_labels(edges, indicator.decimals)
     ordered = values.sort_values(ascending=False, na_position="last")
     rows = [{edition.pack.area_label: edition.area_name(a),
-             f"{indicator.short_title} {year}": _published(edition, indicator_id, year, a, v),
+             f"{indicator.short_title} {year}": published_text(edition, indicator_id, year, a),
              "Farbklasse": labels[charts.class_of(v, edges)] if not pd.isna(v) else "–",
              "unsicher (< 20 Fälle)": "ja" if bool(unstable.get(a, False)) else ""}
             for a, v in ordered.items()]
@@ -182,10 +185,12 @@ def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -
         note = _excerpt_note(edition, indicator_id, len(shown), len(ranks))
     else:
         shown, note = ranks, ""
+    listed_withheld = withheld if len(ranks) <= TABLE_ROWS_MAX else []   # an excerpt names none of them
+    column = f"{indicator.short_title} {year}"
     table = pd.DataFrame([{"Rang": str(ranks.index(a) + 1), edition.pack.area_label: edition.area_name(a),
-                           f"{indicator.short_title} {year}": format_value(ordered[a], indicator)} for a in shown]
-                         + [{"Rang": "–", edition.pack.area_label: edition.area_name(a),
-                             f"{indicator.short_title} {year}": SUPPRESSED} for a in withheld if len(ranks) <= TABLE_ROWS_MAX])
+                           column: format_value(ordered[a], indicator)} for a in shown]
+                         + [{"Rang": "–", edition.pack.area_label: edition.area_name(a), column: SUPPRESSED}
+                            for a in listed_withheld])
     if not math.isnan(city):
         table.loc[len(table)] = ["–", f"Gesamtstadt {edition.city_name}", format_value(city, indicator)]
     return Chart(figure, alt, table, note)

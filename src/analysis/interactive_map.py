@@ -15,6 +15,7 @@ from matplotlib.colors import to_hex
 
 from . import charts
 from .config import CITY_AREA_ID
+from .disclosure import SUPPRESSED
 from .edition import Edition
 from .text import format_value
 
@@ -54,19 +55,17 @@ def _paths(edition: Edition) -> tuple[dict[str, str], float]:
 
 
 def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
-    from .figures import fixed_bins
+    from .figures import fixed_bins, published_text
 
     indicator = edition.indicator(indicator_id)
     year = edition.latest_year(indicator_id)
     edges = fixed_bins(edition, indicator_id)
-    colours = [to_hex(c) for c in charts._colours(indicator, len(edges) - 1)]
-    frame = edition.table(indicator_id, year)
+    colours = [to_hex(c) for c in charts.class_colours(indicator, len(edges) - 1)]
+    spoken = {SUPPRESSED: "aus Datenschutzgründen nicht veröffentlicht", "–": "keine Angabe"}
     values, texts = {}, {}
-    for area_id in edition.pack.area_ids:
-        value = frame.at[area_id, "value"] if area_id in frame.index else float("nan")
-        withheld = area_id in frame.index and bool(frame.at[area_id, "suppressed"])
-        texts[area_id] = ("aus Datenschutzgründen nicht veröffentlicht" if withheld else
-                          "keine Angabe" if pd.isna(value) else format_value(value, indicator))
+    for area_id, value in edition.area_values(indicator_id, year).items():
+        text = published_text(edition, indicator_id, year, area_id)
+        texts[area_id] = spoken.get(text, text)
         values[area_id] = None if pd.isna(value) else charts.class_of(value, edges)
     city = edition.value(indicator_id, CITY_AREA_ID, year)
     return {"title": f"{indicator.title} {year}", "classes": values, "texts": texts, "colours": colours,

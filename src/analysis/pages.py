@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from . import downloads
-from .catalog import parse_terms
+from .catalog import KIND_NAMES, parse_terms
 from .config import UNASSIGNED_AREA_ID
 from .edition import Edition
 from .text import format_number, markdown_literal as md
@@ -19,7 +19,7 @@ def _expression_text(expression: str) -> str:
     return " ".join(parts)
 
 
-KIND_TEXT = {"count": "Anzahl", "share": "Anteil", "ratio": "Verhältnis", "rate": "Rate",
+KIND_TEXT = {**KIND_NAMES,
              "external": "übernommener Wert (veröffentlicht ohne Fallzahlen; keine Gesamtstadt, keine Summen "
                          "auf höhere Ebenen)"}
 

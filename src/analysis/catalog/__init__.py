@@ -13,6 +13,8 @@ from ..errors import InputError, did_you_mean
 
 CATALOG_SHOWN_AS = "src/analysis/catalog/indicators.yml"
 
+# Short German names of the indicator kinds (tables, downloads).
+KIND_NAMES = {"count": "Anzahl", "share": "Anteil", "ratio": "Verhältnis", "rate": "Rate", "external": "übernommen"}
 POLARITY_TEXT = {
     "higher_is_worse": "höherer Wert = ungünstiger",
     "higher_is_better": "höherer Wert = günstiger",
