@@ -42,10 +42,10 @@ def test_every_page_type_passes_axe_wcag21_aa(built_site):
         assert (city_folder / page).is_file(), page
     with served(city_folder) as origin:
         found = axe_violations([f"{origin}/{page}" for page in PAGE_TYPES.values()])
-    report = [f"{url.split('/', 3)[-1]}: {v['id']} ({v['impact']}, {v['count']}×): {v['help']} – "
+    report = [f"{where.replace(origin + '/', '')}: {v['id']} ({v['impact']}, {v['count']}×): {v['help']} – "
               + "; ".join(n["target"] for n in v["nodes"])
-              for url, violations in found.items() for v in violations]
-    assert len(found) == len(PAGE_TYPES)
+              for where, violations in found.items() for v in violations]
+    assert len(found) == 2 * len(PAGE_TYPES)   # desktop and phone
     assert not report, "\n".join(report)
 
 
@@ -58,8 +58,42 @@ def test_axe_finds_a_violation_when_there_is_one(tmp_path):
         '<img src="a.png"><p style="color:#bbb;background:#fff">blass</p></main></body></html>', encoding="utf-8")
     with served(tmp_path) as origin:
         found = axe_violations([f"{origin}/bad.html"])
-    rules = {v["id"] for v in found[f"{origin}/bad.html"]}
-    assert {"image-alt", "color-contrast"} <= rules
+    for width in ("1280px", "390px"):
+        rules = {v["id"] for v in found[f"{width} {origin}/bad.html"]}
+        assert {"image-alt", "color-contrast"} <= rules
+
+
+@needs_chromium
+@needs_axe
+def test_axe_finds_a_wide_table_that_cannot_be_reached_by_keyboard(tmp_path):
+    """The defect the scroll regions answer, shown on a phone: a wide table in a plain scroll box."""
+    cells = "".join(f"<td>Wert {n}</td>" for n in range(30))
+    (tmp_path / "wide.html").write_text(
+        '<!doctype html><html lang="de"><head><title>x</title></head><body><main><h1>x</h1>'
+        f'<div style="overflow-x:auto"><table><tr>{cells}</tr></table></div></main></body></html>',
+        encoding="utf-8")
+    with served(tmp_path) as origin:
+        found = axe_violations([f"{origin}/wide.html"])
+    assert "scrollable-region-focusable" in {v["id"] for v in found[f"390px {origin}/wide.html"]}
+
+
+def test_every_table_scrolls_in_a_focusable_named_region(built_site):
+    """Independent of layout: whether a table overflows depends on the screen, so every table sits in a
+    region that the keyboard reaches and a screen reader names."""
+    from bs4 import BeautifulSoup
+
+    pages = [p for p in sorted(built_site.rglob("*.html")) if "_static" not in p.parts]
+    checked = 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("main table"):
+            region = table.find_parent(attrs={"role": "region"})
+            where = f"{page.relative_to(built_site)}: table {checked}"
+            assert region is not None, where
+            assert region.get("tabindex") == "0", where
+            assert region.get("aria-label", "").strip(), where
+            checked += 1
+    assert checked > 50
 
 
 def test_figures_carry_alt_text_written_from_their_data(built_site):

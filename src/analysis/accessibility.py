@@ -7,6 +7,7 @@ their internals more tightly than a few anchored patterns do. A pattern that no 
 the page unchanged, and the axe test then fails and says which rule to look at."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -26,10 +27,46 @@ REPAIRS: list[tuple[str, re.Pattern, str]] = [
 ]
 
 
+# scrollable-region-focusable: every table scrolls on a narrow screen, so each scroll container is a
+# focusable, named region. Our tables come wrapped (tables.ScrollableTable, chart_display.Chart); the
+# theme wraps markdown tables in its own container, which gets the same attributes here.
+SCROLL_CONTAINER = re.compile(
+    r'<div class="(?P<kind>tabelle-rollbar|pst-scrollable-table-container)"'
+    r'(?: tabindex="0" role="region" aria-label="(?P<label>[^"]*)")?>'
+    r'|<h[1-6][^>]*>(?P<heading>.*?)</h[1-6]>', re.S)
+_HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _heading_text(markup: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", _HEADERLINK.sub("", markup))).split())
+
+
+def name_scroll_regions(page: str) -> str:
+    """Make every table's scroll container focusable and name it after the section it stands in:
+    'Tabelle: Soziale Lage', 'Daten der Grafik: Soziale Lage (2)'."""
+    heading, used = "", {}
+
+    def replace(match: re.Match) -> str:
+        nonlocal heading
+        if match["heading"] is not None:
+            heading = _heading_text(match["heading"])
+            return match[0]
+        what = (match["label"] or "Tabelle").split(":")[0]
+        label = f"{what}: {heading}" if heading else what
+        used[label] = used.get(label, 0) + 1
+        if used[label] > 1:
+            label = f"{label} ({used[label]})"
+        return (f'<div class="{match["kind"]}" tabindex="0" role="region" '
+                f'aria-label="{html.escape(label, quote=True)}">')
+
+    return SCROLL_CONTAINER.sub(replace, page)
+
+
 def repair(page: str) -> str:
     for _, pattern, replacement in REPAIRS:
         page = pattern.sub(replacement, page)
-    return page
+    return name_scroll_regions(page)
 
 
 def repair_site(site: Path) -> int:

@@ -150,7 +150,26 @@ def findings(edition: Edition) -> pd.DataFrame:
     return table
 
 
-def styled(frame: pd.DataFrame, index: bool = False):
+class ScrollableTable:
+    """A report table in its own scroll container. On a narrow screen every wide table scrolls, so the
+    container is focusable and named (WCAG 2.1.1, axe rule scrollable-region-focusable); the site's
+    repair pass (accessibility.py) names it after the section it stands in."""
+
+    def __init__(self, styler):
+        self.styler = styler
+
+    def to_html(self) -> str:
+        return self.styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return (f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="Tabelle">'
+                f"{self.to_html()}</div>")
+
+
+SCROLL_CLASS = "tabelle-rollbar"
+
+
+def styled(frame: pd.DataFrame, index: bool = False) -> ScrollableTable:
     """A plain HTML table in the book's style (the theme styles <table>). Every text is HTML-escaped:
     area names and notes come from data."""
     styler = frame.style.format(escape="html").format_index(escape="html", axis=0).format_index(
@@ -162,4 +181,4 @@ def styled(frame: pd.DataFrame, index: bool = False):
     if frame.attrs.get("note"):
         styler = styler.set_caption(html.escape(frame.attrs["note"]))
     classes = " ".join(["table", "sozialbericht", *filter(None, [frame.attrs.get("css_class")])])
-    return styler.set_table_attributes(f'class="{classes}"')
+    return ScrollableTable(styler.set_table_attributes(f'class="{classes}"'))
