@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=4, help="areas run the naive way")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from analysis.config import load_city
+    from analysis.pack.loader import load_city
 
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.social_index import class_probability, compute_index
+from analysis.social_index.method import class_probability, compute_index
 
 
 def synthetic(areas: int, seed: int = 20240101) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.config import load_city
+from analysis.pack.loader import load_city
 from projects import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def pack_copy(tmp_path):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The Flensburg 2022 edition built from raw data in a copy of the project (shared, read-only)."""
-    from analysis.build import build_edition
+    from analysis.build.pipeline import build_edition
 
     project = copy_project(tmp_path_factory.mktemp("project"))
     load_city.cache_clear()

@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from analysis.audit import audit_site
+from analysis.site.audit import audit_site
 from analysis.cli import main
-from analysis.disclosure import DisclosureRules
+from analysis.pack.model import DisclosureRules
 
 RULES = DisclosureRules()
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import levels, official_index
-from analysis.config import load_city
-from analysis.edition import Edition
+from analysis.pack import levels
+from analysis.report import official_comparison
+from analysis.pack.loader import load_city
+from analysis.compute.edition import Edition
 from analysis.errors import InputError
 from projects import copy_project, reduce_berlin_to_bezirk
 
@@ -134,12 +135,12 @@ def test_at_least_twelve_population_indicators(berlin):
 
 
 def test_project_index_reproduces_the_official_status_classes(berlin):
-    comparisons = official_index.compare(berlin)
+    comparisons = official_comparison.compare(berlin)
     assert [c.year for c in comparisons] == [2013, 2015, 2017]
     for comparison in comparisons:
-        same, total = official_index.agreement(comparison, "status")
+        same, total = official_comparison.agreement(comparison, "status")
         assert total >= 434 and same == total
-    dynamics_same, dynamics_total = official_index.agreement(comparisons[-1], "dynamics")
+    dynamics_same, dynamics_total = official_comparison.agreement(comparisons[-1], "dynamics")
     assert dynamics_total > 400 and dynamics_same / dynamics_total > 0.9
 
 
@@ -158,10 +159,10 @@ def test_a_missing_file_of_a_per_year_source_is_named(tmp_path):
 def test_reduced_berlin_build_of_one_bezirk(tmp_path, monkeypatch):
     """The whole build for the Planungsräume of Mitte (the full build is benchmarks/berlin.py), with the
     sidebar limit lowered so that this small build takes the path of the full one."""
-    from analysis import website
-    from analysis.build import build_edition
+    from analysis.build.pipeline import build_edition
+    from analysis.report import links
 
-    monkeypatch.setattr(website, "SIDEBAR_PROFILES_MAX", 20)
+    monkeypatch.setattr(links, "SIDEBAR_PROFILES_MAX", 20)
     project = reduce_berlin_to_bezirk(copy_project(tmp_path), "01")
     load_city.cache_clear()
     try:

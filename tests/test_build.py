@@ -68,8 +68,8 @@ def test_every_chapter_is_present_in_german(site):
 
 @pytest.mark.integration
 def test_methods_page_is_rendered_from_the_catalogue(site):
-    from analysis.catalog import load_catalog
-    from analysis.config import load_city
+    from analysis.catalog.model import load_catalog
+    from analysis.pack.loader import load_city
 
     pack = load_city("flensburg")
     variables = {v for s in pack.sources for v in s.variables} | set(pack.derived_variables)

@@ -4,8 +4,8 @@ import pytest
 import yaml
 from importlib import resources
 
-from analysis.catalog import load_catalog, parse_catalog
-from analysis.edition import Edition
+from analysis.catalog.model import load_catalog, parse_catalog
+from analysis.compute.edition import Edition
 from analysis.errors import InputError
 
 

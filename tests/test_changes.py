@@ -3,9 +3,9 @@ import copy
 
 import pytest
 
-from analysis import changes
-from analysis.catalog import load_catalog_document
-from analysis.edition import Edition
+from analysis.report import changes
+from analysis.catalog.model import load_catalog_document
+from analysis.compute.edition import Edition
 
 
 @pytest.fixture

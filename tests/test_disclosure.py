@@ -5,11 +5,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analysis import downloads, tables
-from analysis.audit import audit_html
-from analysis.config import load_city
-from analysis.disclosure import FOOTNOTE, SUPPRESSED, DisclosureRules, apply
-from analysis.edition import Edition
+from analysis.report import downloads, tables
+from analysis.site.audit import audit_html
+from analysis.pack.loader import load_city
+from analysis.compute.disclosure import FOOTNOTE, apply
+from analysis.text import SUPPRESSED
+from analysis.pack.model import DisclosureRules
+from analysis.compute.edition import Edition
 
 KINDS = {"people": "count", "rate": "share"}
 

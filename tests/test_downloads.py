@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from analysis import downloads
+from analysis.report import downloads
 
 
 def _csv_rows(path, delimiter=",", encoding="utf-8"):
@@ -72,7 +72,7 @@ def test_datapackage_is_valid_frictionless_and_a_broken_file_is_not(built_site, 
 
 
 def test_geojson_has_every_area_in_wgs84_without_counts(built_site, root):
-    from analysis.catalog import load_catalog
+    from analysis.catalog.model import load_catalog
 
     collection = json.loads((built_site / downloads.FOLDER / downloads.AREAS_GEOJSON).read_text(encoding="utf-8"))
     features = collection["features"]

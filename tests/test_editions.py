@@ -22,9 +22,9 @@ import pytest
 from browser import needs_chromium, rendered_dom, served
 from projects import copy_project
 
-from analysis import disclosure
-from analysis.build import BuildError, EditionFrozen, build_edition
-from analysis.config import load_city
+from analysis.compute import disclosure
+from analysis.build.pipeline import BuildError, EditionFrozen, build_edition
+from analysis.pack.loader import load_city
 from analysis.errors import InputError
 
 pytestmark = pytest.mark.integration

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from analysis.config import load_city
+from analysis.pack.loader import load_city
 from analysis.errors import InputError
-from analysis.sources import read_source
+from analysis.inputs.sources import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 RESIDENTS = "raw/fl_residents_by_district.csv"

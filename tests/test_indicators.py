@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from analysis.config import CITY_AREA_ID
-from analysis.edition import Edition
+from analysis.pack.model import CITY_AREA_ID
+from analysis.compute.edition import Edition
 
 
 @pytest.fixture(scope="module")

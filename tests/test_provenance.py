@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from analysis import provenance as prov
+from analysis.build import provenance as prov
 
 
 def test_fingerprint_is_stable_and_moves_with_one_changed_byte(pack_copy):

@@ -10,9 +10,9 @@ import pytest
 from browser import needs_chromium, page_requests, rendered_dom, served
 from projects import copy_project
 
-from analysis.build import build_edition
-from analysis.config import load_city
-from analysis.downloads import neutralised
+from analysis.build.pipeline import build_edition
+from analysis.pack.loader import load_city
+from analysis.report.downloads import neutralised
 
 pytestmark = pytest.mark.integration
 

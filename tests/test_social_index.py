@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import uncertainty
+from analysis.compute import uncertainty
 from analysis.cli import main
 from analysis.errors import InputError
-from analysis.social_index import class_probability, compute_index, dynamic_codes, status_codes
+from analysis.social_index.method import class_probability, compute_index, dynamic_codes, status_codes
 
 
 def test_class_thresholds_follow_mss_including_the_boundaries():

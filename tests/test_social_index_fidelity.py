@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis.social_index import compute_index
+from analysis.social_index.method import compute_index
 
 MSS = "data/berlin/mss/berlin-lor-monitoring-social-urban-development-{year}-00-{table}.csv"
 STATUS_CODES = {1: "hoch", 2: "mittel", 3: "niedrig", 4: "sehr niedrig"}

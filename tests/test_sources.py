@@ -1,10 +1,11 @@
 """Readers on real rows, and the clear errors they give for bad input (synthetic files, written here)."""
 import pytest
 
-from analysis.config import UNASSIGNED_AREA_ID, load_city
-from analysis.edition import Edition
+from analysis.pack.model import UNASSIGNED_AREA_ID
+from analysis.pack.loader import load_city
+from analysis.compute.edition import Edition
 from analysis.errors import InputError
-from analysis.sources import read_all, tidy_variables
+from analysis.inputs.sources import read_all, tidy_variables
 
 RESIDENTS = "raw/fl_residents_by_district.csv"
 

@@ -1,6 +1,6 @@
 import math
 
-from analysis.catalog import load_catalog
+from analysis.catalog.model import load_catalog
 from analysis.text import dative_plural, format_change, format_number, format_value, signed
 
 

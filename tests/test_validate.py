@@ -1,7 +1,7 @@
 """Plausibility findings on the real data, and on synthetic breakage."""
 import pytest
 
-from analysis.edition import Edition
+from analysis.compute.edition import Edition
 from analysis.errors import InputError
 
 

@@ -1,14 +1,15 @@
 """The city's site around its editions: versions for the switcher, the index, the atomic swap."""
 import json
 
-from analysis import provenance as prov, website
+from analysis.documents import write_json
+from analysis.site import website
 
 
 def fake_edition(site_city, year, built="2026-01-15T09:30:00+01:00", correction=None):
     folder = site_city / str(year)
     folder.mkdir(parents=True)
     (folder / "index.html").write_text(f"Ausgabe {year}", encoding="utf-8")
-    prov.write({"edition": year, "built": built, "parameters": {"correction": correction},
+    write_json({"edition": year, "built": built, "parameters": {"correction": correction},
                 "pages": ["index.html"]}, folder / "provenance.json")
 
 

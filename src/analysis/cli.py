@@ -4,16 +4,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import InputError
+from analysis.errors import InputError
 
 
 def _validate(args) -> int:
     import pandas as pd
 
-    from .build import default_city
-    from .config import project_root
-    from .edition import Edition
-    from .validate import FINDING_KINDS
+    from analysis.build.pipeline import default_city
+    from analysis.pack.loader import project_root
+    from analysis.compute.edition import Edition
+    from analysis.inputs.validate import FINDING_KINDS
 
     root = project_root()
     city = args.city or default_city(root)
@@ -32,7 +32,7 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build_all_editions, build_edition
+    from analysis.build.pipeline import build_all_editions, build_edition
 
     if args.all_editions:
         if args.year is not None:
@@ -51,7 +51,7 @@ STATUS_TEXT = {"built": "gebaut", "unchanged": "unverändert, nicht neu gebaut",
 
 
 def _index(args) -> int:
-    from .index_table import run
+    from analysis.social_index.command import run
 
     table = run(args.input, args.id, args.status, args.dynamic, args.population, args.min_population,
                 args.exclude, args.method, args.weights, args.output)
@@ -68,7 +68,7 @@ def _audit(args) -> int:
     import os
     from pathlib import Path
 
-    from .audit import audit_site
+    from analysis.site.audit import audit_site
 
     site = Path(args.site_dir)
     if not site.is_dir():
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fehler in den Eingabedaten{consequence}.\n{error}", file=sys.stderr)
         return 2
     except Exception as error:  # BuildError and anything unexpected: message, non-zero exit, nothing published
-        from .build import BuildError
+        from analysis.build.pipeline import BuildError
 
         if isinstance(error, BuildError):
             print(f"Build fehlgeschlagen – nichts wurde veröffentlicht.\n{error}", file=sys.stderr)

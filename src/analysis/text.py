@@ -3,11 +3,18 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from .catalog import Indicator
+from myst_nb import glue
+
+if TYPE_CHECKING:
+    from analysis.catalog.model import Indicator
 
 THIN_SPACE = "\u202f"
+MISSING = "–"      # no value (not delivered, not computable)
+SUPPRESSED = "."   # withheld by disclosure control (Geheimhaltung)
 
 
 def format_number(value: float | int | None, decimals: int = 0) -> str:
@@ -74,6 +81,9 @@ class Prose:
 
 def glue_text(name: str, text: str) -> None:
     """Glue a formatted string so that {glue:text}`name` renders it exactly, without quotes."""
-    from myst_nb import glue
-
     glue(name, Prose(text), display=False)
+
+
+def built_text(record: dict) -> str:
+    """'21.11.2026, 14:03 Uhr' from a build record's ISO time."""
+    return datetime.fromisoformat(record["built"]).strftime("%d.%m.%Y, %H:%M Uhr")

@@ -1,0 +1,340 @@
+"""Edition build: fingerprint → (skip if unchanged) → compute once → papermill → Jupyter Book → publish.
+
+Everything is built under _build/work/; the published edition and its archive are replaced by an atomic
+swap at the very end, so a failed or killed build leaves the published site as it was."""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analysis.compute import archive
+from analysis.report import links
+from analysis.site import print_pdf, website
+from analysis.pack.model import site_key
+from analysis.build import provenance as prov
+from analysis.pack.loader import load_city, project_root
+from analysis.errors import InputError
+from analysis.documents import read_json, write_json
+from analysis.text import built_text, markdown_literal
+PROFILE_TEMPLATE = "notebooks/profil.ipynb"
+PROFILE_TITLE_TAG = "profile-title"
+
+
+class BuildError(Exception):
+    """A build step failed; the published site is untouched."""
+
+
+class EditionFrozen(BuildError):
+    """The edition is published and a newer one exists: it changes only by a declared correction."""
+
+
+@dataclass
+class BuildResult:
+    site: Path
+    status: str  # "built" or "unchanged"
+    seconds: float
+
+
+# Chapters that only make sense for some packs say so in their notebook metadata
+# ("sozialbericht": {"requires": …}); the edition's table of contents leaves them out elsewhere.
+CHAPTER_REQUIREMENTS = {
+    "official_classes": lambda pack: bool(pack.social_index and pack.social_index.official_classes),
+}
+
+
+def _chapter_applies(path: Path, pack) -> bool:
+    if not path.is_file():
+        return True
+    requires = nbformat.read(path, as_version=4).metadata.get("sozialbericht", {}).get("requires")
+    return requires is None or CHAPTER_REQUIREMENTS[requires](pack)
+
+
+def _edition_toc(root: Path, pack) -> dict:
+    """The book's table of contents for this pack: chapters it cannot fill dropped, and profiles in the
+    sidebar only for packs with few areas (otherwise the profiles page links them)."""
+    def keep(entry: dict) -> bool:
+        if "glob" in entry and entry["glob"].startswith(links.PROFILE_FOLDER):
+            return links.profiles_in_sidebar(pack)
+        return "file" not in entry or _chapter_applies(root / f"{entry['file']}.ipynb", pack)
+
+    def prune(entries: list) -> list:
+        kept = []
+        for entry in entries:
+            if keep(entry):
+                entry = dict(entry)
+                for key in ("sections", "chapters"):
+                    if key in entry:
+                        entry[key] = prune(entry[key])
+                        if not entry[key]:
+                            del entry[key]
+                kept.append(entry)
+        return kept
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc["parts"] = [dict(part, chapters=prune(part["chapters"])) for part in toc["parts"]]
+    return toc
+
+
+def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
+    files = re.findall(r"file:\s*(notebooks/[\w-]+)", yaml.safe_dump(toc))
+    files.append(toc["root"])
+    return sorted({root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").is_file()})
+
+
+def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False) -> None:
+    """Hide code behind toggles (reviewers can open it), set a profile's page title, and mark a page that
+    is linked but not in the table of contents."""
+    notebook = nbformat.read(path, as_version=4)
+    if orphan:
+        notebook.metadata["orphan"] = True
+    for cell in notebook.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "parameters" in tags:  # superseded by papermill's injected-parameters cell
+            tags.append("remove-cell")
+        if cell.cell_type == "code" and not any(t.startswith(("remove", "hide")) for t in tags):
+            tags.append("hide-input")
+        if title and cell.cell_type == "markdown" and PROFILE_TITLE_TAG in tags:
+            cell.source = f"# {markdown_literal(title)}"
+    nbformat.write(notebook, path)
+
+
+def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_name: str | None) -> None:
+    """Copy the book's configuration and hand-written pages; write the pages rendered from data.
+
+    The edition's provenance goes into the Sphinx context, where the footer and switcher templates read it."""
+    from analysis.report import pages
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
+    context = {"edition": edition.year, "built": built_text(record),
+               "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
+    # light mode always: figures are drawn on white, and the colour-mode switch is removed (accessibility.py)
+    config["sphinx"]["config"]["html_context"] = {"sozialbericht": context, "default_mode": "light"}
+    if pdf_name:
+        context["pdf"] = pdf_name
+    if not links.profiles_in_sidebar(edition.pack):
+        # Profiles are then outside the table of contents (linked from the profiles page): build every page.
+        config["only_build_toc_files"] = False
+    correction = record["parameters"]["correction"]
+    if correction:
+        # The theme inserts the announcement as HTML; the reason is the planner's text.
+        config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {context['built']} neu gebaut. "
+                                          f"Grund: {html.escape(correction)}")
+    (stage / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    (stage / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), "utf-8")
+    shutil.copytree(root / "book", stage / "book")
+    generated = stage / "generated"
+    generated.mkdir()
+    for name, text in pages.generated_pages(edition, record).items():
+        (generated / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+def _run_jupyter_book(stage: Path, log: Path, workers: int) -> Path:
+    command = [sys.executable, "-m", "analysis.site.book_build", str(stage), str(workers)]
+    with open(log, "w", encoding="utf-8") as handle:
+        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=stage)
+    html = stage / "_build" / "html"
+    if result.returncode != 0 or not (html / "index.html").is_file():
+        tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-15:])
+        raise BuildError(f"Jupyter Book ist fehlgeschlagen (Protokoll: {log}):\n{tail}")
+    for leftover in (".buildinfo", ".doctrees"):  # build caches, not pages
+        target = html / leftover
+        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    return html
+
+
+def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None:
+    """Execute all notebooks in kernels kept per worker, reporting progress; the first failure stops."""
+    from analysis.site import runner
+
+    every = max(1, len(jobs) // 10)
+
+    def progress(done: int, job) -> None:
+        if done % every == 0 or done == len(jobs):
+            step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).parent.name}/{Path(job[1]).name}")
+
+    try:
+        runner.run(jobs, cwd, log, workers, progress)
+    except runner.NotebookFailed as failure:
+        source, target, _ = failure.job
+        raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
+                         f"{failure}\nProtokoll der Kernel: {log}") from None
+
+
+def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: dict) -> tuple[list, dict]:
+    jobs = []
+    for notebook in _chapter_notebooks(root, toc):
+        target = stage / notebook.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": str(cache)}))
+    titles = {}
+    (stage / links.PROFILE_FOLDER).mkdir()
+    for area in pack.areas:
+        target = stage / links.PROFILE_FOLDER / f"{links.profile_stem(pack, area.id)}.ipynb"
+        titles[str(target)] = area.name
+        jobs.append((str(root / PROFILE_TEMPLATE), str(target),
+                     {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
+    return jobs, titles
+
+
+def _print_edition(html: Path, edition, toc: dict, pdf_name: str) -> None:
+    chapters = [f"{toc['root']}.html"] + [f"{f}.html" for f in re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))
+                                         if (html / f"{f}.html").is_file()]
+    profiles = (sorted(p.relative_to(html).as_posix() for p in (html / links.PROFILE_FOLDER).glob("*.html"))
+                if len(edition.pack.areas) <= print_pdf.APPENDIX_AREAS_MAX else [])
+    title = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
+    subtitle = (f"Ausgabe {edition.year} · Daten: {edition.pack.attribution.get('publisher', '')}"
+                + ("" if profiles else f" · Die {len(edition.pack.areas)} Gebietsprofile stehen auf der Website."))
+    target = html / pdf_name
+    if not print_pdf.write_pdf(html, target, title, subtitle, list(dict.fromkeys(chapters)), profiles):
+        raise BuildError("Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium).")
+
+
+def _site_pages(html: Path) -> list[str]:
+    """The edition's content pages, so the switcher can open the same page in another edition."""
+    skipped = {"genindex.html", "search.html"}
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if p.name not in skipped and not p.relative_to(html).parts[0].startswith("_"))
+
+
+def _print_now(text: str) -> None:
+    print(text, flush=True)  # progress must show up at once, also when piped into a log
+
+
+def build_edition(city: str | None = None, year: int | None = None, root: Path | None = None,
+                  workers: int = 2, report=_print_now, force: bool = False, level: str | None = None) -> BuildResult:
+    """Build one edition into _build/site/<city>/<year>/ (at a higher level: <city>-<level>/<year>/),
+    or do nothing if nothing changed."""
+    root = Path(root) if root else project_root()
+    city = city or default_city(root)
+    pack = load_city(city, root)
+    if level:
+        from analysis.pack.levels import level_pack
+
+        pack = level_pack(pack, level)
+    key = site_key(city, level)
+    year = pack.default_edition if year is None else int(year)
+    started = time.monotonic()
+
+    def step(text: str) -> None:
+        report(f"[{time.monotonic() - started:5.1f} s] {text}")
+
+    if year not in pack.editions:
+        raise InputError(f"Ausgabe {year} ist für {pack.name} nicht deklariert "
+                         f"(deklariert: {', '.join(map(str, pack.editions))}).",
+                         file=f"data/{city}/city.yml", column="editions",
+                         hint=f"Unter editions einen Eintrag '- year: {year}' ergänzen.")
+    site_city = website.city_folder(root, key)
+    target = site_city / str(year)
+    stored = archive.folder(root, key, year)
+    website.recover(target)
+    website.recover(stored)
+    correction = pack.corrections.get(year)
+    found = prov.fingerprint(root, city, year, correction, level)
+    published = website.published_editions(site_city)
+    archived = read_json(stored / "provenance.json")
+    if (not force and year in published and archived
+            and published[year]["fingerprint"] == archived["fingerprint"] == found["fingerprint"]):
+        website.write_city_files(site_city, edition_name(pack))
+        step(f"{pack.name} {year}: unverändert (gleiche Daten, gleicher Code, gleiche Parameter) – nichts zu tun")
+        return BuildResult(target, "unchanged", time.monotonic() - started)
+    newer = [y for y in published if y > year]
+    if year in published and newer and not force:
+        raise EditionFrozen(
+            f"Ausgabe {year} ist veröffentlicht, und es gibt eine neuere Ausgabe ({max(newer)}): Sie bleibt "
+            "unverändert. Eine Korrektur braucht einen Grund in data/"
+            f"{city}/city.yml (editions → year: {year}, correction: \"…\") und den Aufruf mit --force.")
+    if year in published and newer and not correction:
+        raise BuildError(f"--force für die ältere Ausgabe {year} braucht einen Korrekturgrund: in data/{city}/"
+                         f"city.yml unter editions bei year: {year} den Schlüssel correction: \"…\" eintragen. "
+                         "Er erscheint auf jeder Seite der Ausgabe.")
+
+    record = prov.record(root, city, year, correction, force, found)
+    step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
+    # Heavy imports (pandas, geopandas) only when there is work to do: an unchanged edition is decided
+    # above in well under a second.
+    from analysis.compute.edition import Edition
+    from analysis.report import downloads
+    from analysis.site import accessibility, audit
+
+    edition = Edition.compute(city, year, root, level=level)
+    work = root / "_build" / "work" / key / str(year)
+    shutil.rmtree(work, ignore_errors=True)
+    stage = work / "book"
+    stage.mkdir(parents=True)
+    cache = work / "edition.pkl"
+    edition.save(cache)
+    toc = _edition_toc(root, pack)
+    pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
+    _stage_book(root, stage, edition, record, toc, pdf_name)
+    jobs, titles = _notebook_jobs(root, stage, pack, year, cache, toc)
+    step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
+    # Notebooks run in notebooks/, as when a reviewer opens them there.
+    _run_notebooks(jobs, root / "notebooks", work / "notebooks.log", workers, step)
+    orphans = not links.profiles_in_sidebar(pack)
+    for _, notebook, _ in jobs:
+        _finish_notebook(Path(notebook), titles.get(notebook), orphan=orphans and notebook in titles)
+
+    step("Jupyter Book bauen")
+    html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
+    accessibility.repair_site(html)
+    if pdf_name:
+        step("PDF drucken (Chromium)")
+        _print_edition(html, edition, toc, pdf_name)
+    downloads.write(edition, html)
+    step("Geheimhaltung prüfen (sozialbericht audit)")
+    violations = audit.audit_site(html, edition.rules, workers)
+    if violations:
+        raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
+    record["pages"] = _site_pages(html)
+    write_json(record, html / "provenance.json")
+    archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record)
+
+    step(f"Veröffentlichen nach {target.relative_to(root)}")
+    website.swap_in(html, target)
+    website.swap_in(work / "archive", stored)
+    website.write_city_files(site_city, edition_name(pack))
+    shutil.rmtree(work, ignore_errors=True)
+    step("fertig")
+    return BuildResult(target, "built", time.monotonic() - started)
+
+
+def edition_name(pack) -> str:
+    """'Berlin', or 'Berlin (Bezirke)' for an edition built at a higher level."""
+    return f"{pack.name} ({pack.area_label_plural})" if pack.level else pack.name
+
+
+def build_all_editions(city: str | None = None, root: Path | None = None, workers: int = 2, report=_print_now,
+                       force: bool = False, level: str | None = None) -> list[BuildResult]:
+    """Every edition the pack declares, oldest first; published older editions stay as they are."""
+    root = Path(root) if root else project_root()
+    city = city or default_city(root)
+    results = []
+    for year in load_city(city, root).editions:
+        try:
+            results.append(build_edition(city, year, root, workers, report, force, level))
+        except EditionFrozen:
+            report(f"Ausgabe {year}: veröffentlicht und eingefroren – übersprungen (Korrektur: --force mit "
+                   "Grund in city.yml)")
+            results.append(BuildResult(website.city_folder(root, city) / str(year), "frozen", 0.0))
+    return results
+
+
+def default_city(root: Path) -> str:
+    """The city named in data/DEFAULT_CITY, else the first pack in alphabetical order."""
+    marker = root / "data" / "DEFAULT_CITY"
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8").strip()
+    packs = sorted(p.parent.name for p in (root / "data").glob("*/city.yml"))
+    if not packs:
+        raise InputError("Kein Stadtpaket unter data/<stadt>/city.yml gefunden.")
+    return packs[0]

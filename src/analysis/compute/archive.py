@@ -1,0 +1,52 @@
+"""What each published edition keeps for later comparison: inputs, indicator table, catalogue, provenance.
+
+Lives in _build/archive/<city>/<year>/, beside the site and not inside it, because the stored inputs hold
+the raw counts that the published site suppresses."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.documents import read_json, write_json
+
+INPUTS = "inputs.csv"
+INDICATORS = "indicators.csv"
+CATALOG = "catalog.yml"
+PROVENANCE = "provenance.json"
+
+
+def folder(root: Path, city: str, year: int) -> Path:
+    return Path(root) / "_build" / "archive" / city / str(year)
+
+
+@dataclass
+class StoredEdition:
+    """An earlier edition as it was built (from the archive) or, lacking that, recomputed from today's inputs."""
+    year: int
+    tidy: pd.DataFrame
+    indicators: pd.DataFrame
+    catalog_document: dict
+    provenance: dict | None
+    from_archive: bool
+
+
+def write(target: Path, tidy: pd.DataFrame, indicators: pd.DataFrame, catalog_document: dict,
+          provenance: dict) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    tidy.to_csv(target / INPUTS, index=False)
+    indicators.to_csv(target / INDICATORS, index=False)
+    (target / CATALOG).write_text(yaml.safe_dump(catalog_document, allow_unicode=True, sort_keys=False), "utf-8")
+    write_json(provenance, target / PROVENANCE)
+
+
+def read(root: Path, city: str, year: int) -> StoredEdition | None:
+    source = folder(root, city, year)
+    if not all((source / name).is_file() for name in (INPUTS, INDICATORS, CATALOG, PROVENANCE)):
+        return None
+    tidy = pd.read_csv(source / INPUTS, dtype={"area_id": str})
+    indicators = pd.read_csv(source / INDICATORS, dtype={"area_id": str})
+    catalog_document = yaml.safe_load((source / CATALOG).read_text(encoding="utf-8"))
+    return StoredEdition(year, tidy, indicators, catalog_document, read_json(source / PROVENANCE), True)

@@ -1,0 +1,219 @@
+"""Everything one edition needs, computed once: data, indicators, findings, geometry.
+
+Notebooks call `Edition.load(city, year)`; the build computes it once and hands notebooks a pickle."""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.compute import archive, disclosure, indicators as ind
+from analysis.social_index import district_index, district_types
+from analysis.pack import geometry, levels
+from analysis.inputs import sources, validate
+from analysis.compute.archive import StoredEdition
+from analysis.catalog.model import Catalog, Indicator, load_catalog, load_catalog_document
+from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
+from analysis.pack.loader import load_city
+from analysis.errors import InputError
+from analysis.text import SUPPRESSED, format_number, format_value
+
+
+_LOADED: dict[tuple[str, int], "Edition"] = {}
+
+
+@dataclass
+class Edition:
+    pack: CityPack
+    year: int
+    catalog: Catalog
+    tidy: pd.DataFrame
+    indicators: pd.DataFrame
+    findings: pd.DataFrame
+    reconciliation: pd.DataFrame
+    areas: gpd.GeoDataFrame
+    catalog_document: dict
+    social_index: district_index.DistrictIndex | None = None
+    types: district_types.DistrictTypes | None = None
+    previous: StoredEdition | None = None
+    withheld_cells: tuple[int, int] = (0, 0)   # cells withheld by the primary and the secondary rule
+    hierarchy: levels.Hierarchy | None = None   # parents on the levels above, where the pack declares levels
+    _tables: dict = field(default_factory=dict, repr=False, compare=False)
+    _latest: dict | None = field(default=None, repr=False, compare=False)
+    _memo_of: object = field(default=None, repr=False, compare=False)
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def compute(cls, city: str, year: int | None = None, root: Path | None = None,
+                with_previous: bool = True, level: str | None = None) -> "Edition":
+        """One edition at the pack's own level, or at a declared higher `level` (counts summed up)."""
+        base = load_city(city, Path(root) if root else None)
+        pack = levels.level_pack(base, level) if level else base
+        year = pack.default_edition if year is None else int(year)
+        if year not in pack.editions:
+            raise InputError(f"Ausgabe {year} ist für {pack.name} nicht deklariert "
+                             f"(deklariert: {', '.join(map(str, pack.editions))}).",
+                             file=f"data/{pack.slug}/city.yml", column="editions")
+        tables = sources.read_all(base)
+        validate.check_declared_years(base, tables)
+        for table in tables:
+            table.frame = table.frame[table.frame["year"] <= year].reset_index(drop=True)
+        base_tidy = sources.with_derived_variables(sources.tidy_variables(tables), base)
+        validate.check_variables_known(base, load_catalog())
+        validate.check_headline(base, load_catalog())
+        base_wide = ind.wide_with_city(base_tidy, base)
+        tidy = levels.aggregate(base_tidy, base, pack.level) if level else base_tidy
+        wide = ind.wide_with_city(tidy, pack) if level else base_wide
+        catalog = load_catalog().computable(set(tidy["variable"]))
+        indicator_table = ind.compute_indicators(wide, catalog)
+        # An early edition may have a variable only where no indicator can use it (e.g. city level only).
+        with_values = set(indicator_table.loc[indicator_table["value"].notna(), "indicator"])
+        catalog = catalog.restricted_to(with_values)
+        indicator_table = indicator_table[indicator_table["indicator"].isin(with_values)].reset_index(drop=True)
+        validate.check_shares(pack, catalog, tables, indicator_table)
+        reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
+        findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
+                                                  reconciliation)
+        base_areas = geometry.load_areas(base)
+        findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []))
+        levels.check_against_polygons(base, base_areas)
+        areas = geometry.load_areas(pack) if level else base_areas
+        # Everything below, and everything published, sees only the disclosed table.
+        rules = pack.disclosure
+        kinds = {i.id: i.kind for i in catalog.indicators}
+        disclosed = disclosure.apply(indicator_table, kinds, rules)
+        published = disclosed.indicators
+        edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
+                      reconciliation, areas, load_catalog_document(),
+                      district_index.compute(pack, catalog, published),
+                      district_types.compute(pack, catalog, published),
+                      withheld_cells=(disclosed.primary, disclosed.secondary),
+                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules))
+        if with_previous:
+            edition.previous = edition._previous_edition(root, level)
+        return edition
+
+    @staticmethod
+    def _hierarchy(base_tidy: pd.DataFrame, base: CityPack, pack: CityPack, catalog: Catalog,
+                   rules: DisclosureRules) -> levels.Hierarchy | None:
+        """The parents of this edition's areas on the levels above it, with their published values."""
+        above = base.levels[base.levels.index(pack.level) + 1:] if pack.level else base.levels
+        if not above:
+            return None
+        parents, names, tables = {}, {}, {}
+        counted = catalog.restricted_to({i.id for i in catalog.indicators if i.kind != "external"})
+        for level in above:
+            level_pack = levels.level_pack(base, level.id)
+            wide = ind.wide_with_city(levels.aggregate(base_tidy, base, level), level_pack)
+            values = ind.compute_indicators(wide, counted)
+            tables[level.id] = disclosure.apply(values, {i.id: i.kind for i in counted.indicators}, rules).indicators
+            parents[level.id] = {a: levels.parent_id(a, level) for a in pack.area_ids}
+            names[level.id] = level_pack.area_names
+        return levels.Hierarchy(above, pd.DataFrame(parents), names, tables)
+
+    def _previous_edition(self, root: Path | None, level: str | None = None) -> StoredEdition | None:
+        """The edition declared before this one: as archived when it was built, else recomputed."""
+        earlier = [y for y in self.pack.editions if y < self.year]
+        if not earlier:
+            return None
+        year = earlier[-1]
+        stored = archive.read(self.pack.folder.parents[1], self.pack.site_key, year)
+        if stored is not None:
+            if "suppressed" not in stored.indicators.columns:
+                # Archived before disclosure control existed: withhold by today's rules before comparing.
+                kinds = {i.id: i.kind for i in load_catalog().indicators}
+                stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules).indicators
+            return stored
+        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level)
+        return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,
+                             None, from_archive=False)
+
+    @classmethod
+    def load(cls, city: str, year: int | None = None, cache: str | Path | None = None) -> "Edition":
+        """From the build's pickle when given (compute once, render many), else computed now.
+
+        A kernel that renders many pages of one edition unpickles it once."""
+        if cache and Path(cache).is_file():
+            key = (str(Path(cache).resolve()), Path(cache).stat().st_mtime_ns)
+            if key not in _LOADED:
+                _LOADED.clear()
+                with open(cache, "rb") as handle:
+                    _LOADED[key] = pickle.load(handle)
+            return _LOADED[key]
+        return cls.compute(city, year)
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # --- lookups for the pages ----------------------------------------------------------------
+    @property
+    def city_name(self) -> str:
+        return self.pack.name
+
+    def area_name(self, area_id: str) -> str:
+        return self.pack.area_names.get(area_id, self.pack.name if area_id == CITY_AREA_ID else area_id)
+
+    @property
+    def rules(self) -> DisclosureRules:
+        return self.pack.disclosure
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.catalog.get(indicator_id)
+
+    def has(self, indicator_id: str) -> bool:
+        return any(i.id == indicator_id for i in self.catalog.indicators)
+
+    def _forget_if_replaced(self) -> None:
+        """Lookups are remembered for the indicator table they came from (tests may swap it)."""
+        if self._memo_of is not self.indicators:
+            self._tables.clear()
+            self._latest = None
+            self._memo_of = self.indicators
+
+    def latest_year(self, indicator_id: str) -> int | None:
+        self._forget_if_replaced()
+        if self._latest is None:
+            self._latest = self.indicators.groupby("indicator")["year"].max().to_dict()
+        year = self._latest.get(indicator_id)
+        return int(year) if year is not None else None
+
+    def table(self, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+        """One indicator in one year, a row per area and the city (looked up once, then from memory:
+        a profile asks for the same tables hundreds of times)."""
+        year = year or self.latest_year(indicator_id)
+        self._forget_if_replaced()
+        key = (indicator_id, year)
+        if key not in self._tables:
+            self._tables[key] = ind.table(self.indicators, indicator_id, year)
+        return self._tables[key]
+
+    def value_text(self, indicator_id: str, area_id: str, year: int | None = None, unit: bool = True) -> str:
+        """A value for the prose, formatted (with its unit unless unit=False); "." when withheld."""
+        frame, indicator = self.table(indicator_id, year), self.indicator(indicator_id)
+        if area_id not in frame.index:
+            return format_number(None)
+        if frame.at[area_id, "suppressed"]:
+            return SUPPRESSED
+        value = frame.at[area_id, "value"]
+        return format_value(value, indicator) if unit else format_number(value, indicator.decimals)
+
+    def withheld(self, indicator_id: str, area_id: str, year: int | None = None) -> bool:
+        """Whether disclosure control withholds this cell (published as ".")."""
+        frame = self.table(indicator_id, year)
+        return bool(frame.at[area_id, "suppressed"]) if area_id in frame.index else False
+
+    def value(self, indicator_id: str, area_id: str, year: int | None = None) -> float:
+        frame = self.table(indicator_id, year)
+        return float(frame.loc[area_id, "value"]) if area_id in frame.index else float("nan")
+
+    def series(self, indicator_id: str, area_id: str) -> pd.Series:
+        return ind.series(self.indicators, indicator_id, area_id)
+
+    def area_values(self, indicator_id: str, year: int | None = None) -> pd.Series:
+        """Values of the areas (not the city), indexed by area_id in pack order."""
+        frame = self.table(indicator_id, year)
+        return frame["value"].reindex(self.pack.area_ids)

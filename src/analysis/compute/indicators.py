@@ -1,0 +1,110 @@
+"""All indicators × areas × years at once: values, city reference, changes, ranks."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.compute import uncertainty
+from analysis.catalog.model import Catalog, parse_terms
+from analysis.pack.model import CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
+
+INDICATOR_COLUMNS = ["year", "area_id", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high",
+                     "unstable", "change_1y", "change_5y", "rank", "rank_of"]
+
+
+def wide_with_city(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
+    """Variables as columns, one row per (year, area_id): the areas, plus a computed city total.
+
+    The city total is the sum of all areas plus the rows no area could be assigned to. It is
+    missing where any area's value is missing: a partial sum would understate the city. Areas the pack
+    declares with a `first_year` are not expected before it."""
+    wide = tidy.pivot_table(index=["year", "area_id"], columns="variable", values="value",
+                            aggfunc="first", dropna=False)
+    years = sorted(tidy["year"].unique())
+    full_index = pd.MultiIndex.from_product([years, pack.area_ids], names=["year", "area_id"])
+    areas = wide.reindex(full_index)
+    expected = pd.Series({year: sum(1 for a in pack.areas if (a.first_year or 0) <= year) for year in years})
+    complete = (areas.notna().groupby(level="year").sum()).eq(expected, axis=0)
+    city = areas.groupby(level="year").sum(min_count=1)
+    if UNASSIGNED_AREA_ID in wide.index.get_level_values("area_id"):
+        unassigned = wide.xs(UNASSIGNED_AREA_ID, level="area_id").reindex(city.index)
+        city = city.add(unassigned.fillna(0), fill_value=0)
+    city = city.where(complete)
+    not_counts = [v for v in pack.non_count_variables if v in city.columns]
+    city[not_counts] = np.nan  # shares and other supplied values do not add up to a city value
+    city.index = pd.MultiIndex.from_product([city.index, [CITY_AREA_ID]], names=["year", "area_id"])
+    return pd.concat([areas, city]).sort_index()
+
+
+def _evaluate(wide: pd.DataFrame, expression: str | None) -> pd.Series:
+    if expression is None:
+        return pd.Series(np.nan, index=wide.index)
+    total = pd.Series(0.0, index=wide.index)
+    for sign, name in parse_terms(expression):
+        column = wide[name] if name in wide.columns else pd.Series(np.nan, index=wide.index)
+        total = total + sign * column
+    return total
+
+
+def _shifted(frame: pd.DataFrame, years_back: int) -> pd.Series:
+    earlier = frame[["year", "area_id", "indicator", "value"]].copy()
+    earlier["year"] += years_back
+    merged = frame[["year", "area_id", "indicator"]].merge(earlier, how="left",
+                                                             on=["year", "area_id", "indicator"])
+    return merged["value"].to_numpy()
+
+
+def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Long table with one row per (year, area or city, indicator), from `wide_with_city`."""
+    parts = []
+    for indicator in catalog.indicators:
+        numerator = _evaluate(wide, indicator.numerator)
+        if indicator.kind == "external":  # a value as supplied: no counts behind it
+            value = numerator
+            numerator = denominator = pd.Series(np.nan, index=wide.index)
+            low = high = pd.Series(np.nan, index=wide.index)
+            flagged = pd.Series(False, index=wide.index)
+        elif indicator.denominator is None:
+            denominator = pd.Series(np.nan, index=wide.index)
+            value = numerator
+            low = high = pd.Series(np.nan, index=wide.index)
+            flagged = pd.Series(False, index=wide.index)
+        else:
+            denominator = _evaluate(wide, indicator.denominator)
+            value = numerator / denominator.where(denominator > 0) * indicator.scale
+            low, high = uncertainty.rate_interval(numerator, denominator, indicator.scale,
+                                                  is_share=indicator.kind == "share")
+            flagged = pd.Series(uncertainty.unstable(numerator), index=wide.index) & value.notna()
+        parts.append(pd.DataFrame({"indicator": indicator.id, "value": value, "numerator": numerator,
+                                   "denominator": denominator, "ci_low": low, "ci_high": high,
+                                   "unstable": flagged}))
+    result = pd.concat(parts).reset_index()
+    result = result.dropna(subset=["value"]).reset_index(drop=True)
+    return with_changes_and_ranks(result)[INDICATOR_COLUMNS]
+
+
+def with_changes_and_ranks(result: pd.DataFrame) -> pd.DataFrame:
+    """Changes against 1 and 5 years earlier and the rank among the areas, from the values present
+    (a missing or withheld value leaves the changes that reach back to it empty)."""
+    result = result.copy()
+    result["change_1y"] = result["value"] - _shifted(result, 1)
+    result["change_5y"] = result["value"] - _shifted(result, 5)
+    is_area = (result["area_id"] != CITY_AREA_ID) & result["value"].notna()
+    ranks = result[is_area].groupby(["year", "indicator"])["value"]
+    result["rank"] = np.nan
+    result["rank_of"] = np.nan
+    result.loc[is_area, "rank"] = ranks.rank(ascending=False, method="min")
+    result.loc[is_area, "rank_of"] = ranks.transform("count")
+    return result
+
+
+def table(indicators: pd.DataFrame, indicator_id: str, year: int) -> pd.DataFrame:
+    """One indicator in one year: a row per area and the city, indexed by area_id."""
+    selected = indicators[(indicators["indicator"] == indicator_id) & (indicators["year"] == year)]
+    return selected.set_index("area_id")
+
+
+def series(indicators: pd.DataFrame, indicator_id: str, area_id: str) -> pd.Series:
+    """One indicator for one area over the years, indexed by year."""
+    selected = indicators[(indicators["indicator"] == indicator_id) & (indicators["area_id"] == area_id)]
+    return selected.set_index("year")["value"].sort_index()

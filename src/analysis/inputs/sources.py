@@ -1,0 +1,262 @@
+"""Raw files → one tidy table (year, area_id, variable, value), by declarative readers.
+
+Every parsing problem raises an InputError naming file, row and column; raw values are never edited."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.pack.model import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
+from analysis.errors import InputError, did_you_mean
+
+TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
+
+
+@dataclass
+class RawTable:
+    """One source, parsed: `line` and `file` (where each row stands), year, area_id, value columns.
+
+    `shown_as` is the declared file name (with {year} for a source of one file per year)."""
+    source: Source
+    shown_as: str
+    frame: pd.DataFrame
+
+
+def _decode(data: bytes, source: Source, shown_as: str) -> str:
+    if not data.strip():
+        raise InputError("Datei ist leer.", file=shown_as, hint="Die gelieferte Datei neu exportieren.")
+    if b"\x00" in data[:4096]:
+        raise InputError("Datei ist keine Texttabelle (enthält Binärdaten).", file=shown_as,
+                         hint="Als CSV exportieren (z. B. in Excel: 'Speichern unter' → CSV).")
+    try:
+        text = data.decode(source.encoding)
+    except UnicodeDecodeError as exc:
+        row = data[:exc.start].count(b"\n") + 1
+        other = "cp1252" if source.encoding.lower().replace("-", "") in ("utf8",) else "utf-8"
+        raise InputError(f"Zeichen nicht als {source.encoding} lesbar (Byte {data[exc.start]:#04x}).",
+                         file=shown_as, row=row,
+                         hint=f"Die Datei ist vermutlich {other}-kodiert: 'encoding: {other}' in city.yml "
+                              "angeben oder die Datei als UTF-8 speichern.") from None
+    # UTF-8 umlauts read as cp1252/latin-1 become 'Ã' plus a second character ('ü' → 'Ã¼').
+    garbled = re.search("Ã[¤¶¼„–œŸ]", text) \
+        if source.encoding.lower().replace("-", "").replace("_", "") in ("cp1252", "latin1", "iso88591") else None
+    if garbled:
+        raise InputError(f"Umlaute erscheinen doppelt kodiert ('{garbled.group(0)}'): Die Datei ist UTF-8, "
+                         f"deklariert ist {source.encoding}.", file=shown_as,
+                         row=text[:garbled.start()].count("\n") + 1,
+                         hint="'encoding: utf-8' in city.yml angeben (oder die Zeile entfernen).")
+    return text.lstrip("\ufeff")
+
+
+def _parse_number(cell: str, source: Source, shown_as: str, row: int, column: str) -> float:
+    text = cell.strip()
+    if text in source.missing_values:
+        return math.nan
+    if text == "":
+        raise InputError("leere Zelle in einer Zahlenspalte.", file=shown_as, row=row, column=column,
+                         hint="Fehlende Werte in der Quelle kennzeichnen und unter missing_values deklarieren.")
+    normal = text
+    if source.decimal == ",":
+        normal = text.replace(".", "").replace(",", ".")
+    elif "," in text and text.replace(",", "").replace("-", "").isdigit():
+        raise InputError(f"'{text}' enthält ein Dezimalkomma, deklariert ist der Dezimalpunkt.",
+                         file=shown_as, row=row, column=column, hint="'decimal: \",\"' in city.yml angeben.")
+    try:
+        value = float(normal)
+    except ValueError:
+        raise InputError(f"'{text}' ist keine Zahl.", file=shown_as, row=row, column=column,
+                         hint="Nur Zahlen oder deklarierte Fehlwert-Kennungen (missing_values) verwenden.") from None
+    if not math.isfinite(value):
+        raise InputError(f"'{text}' ist keine endliche Zahl.", file=shown_as, row=row, column=column)
+    if value < 0:
+        raise InputError(f"negativer Wert {text}; Anzahlen und Quoten sind nie negativ.",
+                         file=shown_as, row=row, column=column, hint="Die Lieferung beim Datenhalter prüfen.")
+    return value
+
+
+def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | None) -> list[dict]:
+    """The records of one file: line, file, year, area_id and one entry per value column."""
+    shown_as = pack.display_path(relative)
+    path = pack.path(relative)
+    if not path.is_file():
+        hint = (f"Für jedes Jahr unter years wird eine Datei erwartet ({source.file})." if fixed_year
+                else "Datei in den Ordner raw/ des Stadtpakets legen.")
+        raise InputError("Datei fehlt.", file=shown_as, hint=hint)
+    text = _decode(path.read_bytes(), source, shown_as)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"keine lesbare CSV-Tabelle: {exc}", file=shown_as, row=reader.line_num) from None
+    header = [h.strip() for h in rows[0]] if rows else []
+    if len(header) < 2:
+        other = ";" if source.delimiter == "," else ","
+        hint = (f"Trennzeichen ist offenbar '{other}': 'delimiter: \"{other}\"' in city.yml angeben."
+                if header and other in header[0] else "Die Datei muss eine Kopfzeile mit Spaltennamen haben.")
+        raise InputError("keine Tabelle mit mehreren Spalten erkannt.", file=shown_as, row=1, hint=hint)
+
+    value_columns = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
+    key_columns = [*([source.year_column] if fixed_year is None else []),
+                   *([source.area_column] if source.level == "area" else [])]
+    for column in [*key_columns, *value_columns]:
+        if column not in header:
+            raise InputError(f"Spalte '{column}' fehlt.", file=shown_as, row=1, column=column,
+                             hint=did_you_mean(column, header) or f"Vorhandene Spalten: {', '.join(header)}")
+    position = {name: header.index(name) for name in [*key_columns, *value_columns]}
+
+    known = set(pack.area_ids)
+    records, seen = [], {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"{len(cells)} Felder statt {len(header)} wie in der Kopfzeile.",
+                             file=shown_as, row=line, hint="Trennzeichen und Anführungszeichen prüfen.")
+        if fixed_year is None:
+            year_text = cells[position[source.year_column]].strip()
+            if not year_text.isdigit() or len(year_text) != 4:
+                raise InputError(f"'{year_text}' ist keine Jahreszahl.", file=shown_as, row=line,
+                                 column=source.year_column)
+            year = int(year_text)
+        else:
+            year = fixed_year
+        if source.level == "city":
+            area_id = REPORTED_CITY_AREA_ID
+        else:
+            area_text = cells[position[source.area_column]].strip()
+            if source.unassigned_value is not None and area_text == source.unassigned_value:
+                area_id = UNASSIGNED_AREA_ID
+            elif area_text in known:
+                area_id = area_text
+            else:
+                raise InputError(f"{pack.area_label} '{area_text}' ist unbekannt.", file=shown_as, row=line,
+                                 column=source.area_column,
+                                 hint=(did_you_mean(area_text, known) or
+                                       f"Bekannte IDs: {', '.join(pack.area_ids[:20])}"
+                                       + (" …" if len(known) > 20 else "")
+                                       + ("; Zeilen ohne Gebiet mit 'unassigned_value' deklarieren"
+                                          if source.unassigned_value is None else "")))
+        key = (year, area_id)
+        if key in seen:
+            raise InputError(f"doppelte Zeile für Jahr {key[0]} und {pack.area_label} '{area_id}' "
+                             f"(schon in Zeile {seen[key]}).", file=shown_as, row=line,
+                             column=source.area_column or source.year_column)
+        seen[key] = line
+        record = {"line": line, "file": shown_as, "year": year, "area_id": area_id}
+        for column in value_columns:
+            record[column] = _parse_number(cells[position[column]], source, shown_as, line, column)
+        if source.all_zero_means_missing and all(record[c] == 0 for c in value_columns):
+            for column in value_columns:
+                record[column] = math.nan
+        records.append(record)
+    if not records:
+        raise InputError("Datei enthält keine Datenzeilen.", file=shown_as)
+    return records
+
+
+def read_source(pack: CityPack, source: Source) -> RawTable:
+    """All files of one source (one, or one per declared year) as one table."""
+    records = [record for relative, year in source.files() for record in _read_file(pack, source, relative, year)]
+    return RawTable(source, pack.display_path(source.file), pd.DataFrame.from_records(records))
+
+
+def read_all(pack: CityPack) -> list[RawTable]:
+    return [read_source(pack, source) for source in pack.sources]
+
+
+def tidy_variables(tables: list[RawTable]) -> pd.DataFrame:
+    """One long table of every declared variable: year, area_id, variable, value (NaN = missing in source)."""
+    parts = []
+    for table in tables:
+        for variable, column in table.source.variables.items():
+            part = table.frame[["year", "area_id", column]].rename(columns={column: "value"})
+            part.insert(2, "variable", variable)
+            parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    tidy = pd.concat(parts, ignore_index=True)
+    duplicated = tidy.duplicated(["year", "area_id", "variable"], keep=False)
+    if duplicated.any():
+        first = tidy[duplicated].iloc[0]
+        owners = [t.shown_as for t in tables if first["variable"] in t.source.variables]
+        raise InputError(f"Variable '{first['variable']}' wird für {first['year']} von mehreren Quellen "
+                         f"geliefert: {', '.join(owners)}.", file=owners[0],
+                         hint="Jede Variable darf je Jahr und Gebiet nur aus einer Quelle stammen.")
+    return tidy.astype({"year": int, "value": float})[TIDY_COLUMNS]
+
+
+def tidy_published(tables: list[RawTable]) -> pd.DataFrame:
+    """Percentages the source publishes next to its counts, for reconciliation."""
+    parts = []
+    for table in tables:
+        for published in table.source.published:
+            part = table.frame[["year", "area_id", published.column]].rename(columns={published.column: "value"})
+            part["file"] = table.shown_as
+            part["column"] = published.column
+            parts.append(part)
+    columns = ["year", "area_id", "value", "file", "column"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def derivation_order(pack: CityPack) -> list[str]:
+    """The derived variables in an order where each comes after those it uses.
+
+    Raises for a reference to a variable nobody declares and for a circular reference."""
+    from analysis.catalog.model import parse_terms
+
+    shown = f"data/{pack.slug}/city.yml"
+    delivered = {v for source in pack.sources for v in source.variables}
+    derived = pack.derived_variables
+    for name, expression in derived.items():
+        if name in delivered:
+            raise InputError(f"Variable '{name}' wird geliefert und zugleich abgeleitet.", file=shown,
+                             column=f"derived_variables/{name}")
+        for _, used in parse_terms(expression):
+            if used not in delivered and used not in derived:
+                raise InputError(f"'{name}' verweist auf die unbekannte Variable '{used}'.", file=shown,
+                                 column=f"derived_variables/{name}",
+                                 hint=did_you_mean(used, delivered | set(derived))
+                                 or "Nur Variablen aus sources oder derived_variables verwenden.")
+    order, state = [], {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = path[path.index(name):] + [name]
+            raise InputError(f"Zirkulärer Bezug: {' → '.join(cycle)}.", file=shown,
+                             column=f"derived_variables/{name}",
+                             hint="Eine abgeleitete Variable darf nicht (über andere) auf sich selbst verweisen.")
+        state[name] = "visiting"
+        for _, used in parse_terms(derived[name]):
+            if used in derived:
+                visit(used, path + [name])
+        state[name] = "done"
+        order.append(name)
+
+    for name in derived:
+        visit(name, [])
+    return order
+
+
+def with_derived_variables(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
+    """The tidy table plus the pack's derived variables (missing wherever one of their parts is missing)."""
+    from analysis.catalog.model import parse_terms
+
+    order = derivation_order(pack)
+    if not order:
+        return tidy
+    wide = tidy.pivot_table(index=["year", "area_id"], columns="variable", values="value", aggfunc="first",
+                            dropna=False)
+    for name in order:
+        total = pd.Series(0.0, index=wide.index)
+        for sign, used in parse_terms(pack.derived_variables[name]):
+            total = total + sign * wide[used]
+        wide[name] = total
+    derived = wide[order].stack(future_stack=True).rename("value").reset_index()
+    return pd.concat([tidy, derived[TIDY_COLUMNS]], ignore_index=True)

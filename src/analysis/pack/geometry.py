@@ -1,0 +1,114 @@
+"""Area geometries from the city pack, matched to the declared areas."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from analysis.errors import InputError, did_you_mean
+from analysis.pack.model import CityPack, GeometrySpec
+
+
+
+@dataclass(frozen=True)
+class AppliedCorrection:
+    feature: int          # number of the feature in the file, from 1
+    old_id: str
+    new_id: str
+    reason: str
+
+
+def _read_file(folder: Path, shown: str, spec: GeometrySpec) -> gpd.GeoDataFrame:
+    path = folder / spec.file
+    if not path.is_file():
+        raise InputError("Geometriedatei fehlt.", file=shown)
+    if path.suffix == ".zip":
+        uri = f"zip://{path}!{spec.layer}" if spec.layer else f"zip://{path}"
+    else:
+        uri = str(path)
+    try:
+        frame = gpd.read_file(uri)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise InputError(f"Geometrie nicht lesbar: {exc}", file=shown) from None
+    for field in (spec.id_field, spec.name_field):
+        if field and field not in frame.columns:
+            raise InputError(f"Feld '{field}' fehlt in der Geometrie.", file=shown, column=field,
+                             hint=did_you_mean(field, list(frame.columns)))
+    if frame.crs is None or frame.crs.to_string() != spec.crs and not frame.crs.equals(spec.crs):
+        raise InputError(f"Koordinatensystem {frame.crs} statt des deklarierten {spec.crs}.", file=shown,
+                         hint="Geometrie umprojizieren oder 'crs' in city.yml korrigieren.")
+    return frame
+
+
+def read_features(folder: Path, shown: str, spec: GeometrySpec) -> tuple[gpd.GeoDataFrame, list[AppliedCorrection]]:
+    """The features of a geometry file with string ids, the pack's declared corrections applied.
+
+    A correction names an id and a point: of the features with that id, the nearest one gets the
+    corrected id. Ids must be unique afterwards."""
+    frame = _read_file(folder, shown, spec)
+    ids = frame[spec.id_field].astype(str)
+    applied = []
+    for number, correction in enumerate(spec.corrections):
+        candidates = ids[ids == correction.id]
+        if candidates.empty:
+            raise InputError(f"Korrektur für Geometrie-ID '{correction['id']}': kein Objekt mit dieser ID.",
+                             file=shown, column=f"geometry/corrections/{number}",
+                             hint="Die Korrektur ist überholt: aus city.yml entfernen.")
+        point = Point(correction.near)
+        distances = {i: frame.geometry[i].distance(point) for i in candidates.index}
+        nearest = min(distances, key=distances.get)
+        ids.loc[nearest] = correction.correct_id
+        applied.append(AppliedCorrection(int(nearest) + 1, correction.id, correction.correct_id,
+                                         correction.reason))
+    duplicated = ids[ids.duplicated()]
+    if len(duplicated):
+        first = ids[ids == duplicated.iloc[0]].index
+        raise InputError(f"Geometrie-ID '{duplicated.iloc[0]}' kommt mehrfach vor (Objekte "
+                         f"{', '.join(str(i + 1) for i in first)}).", file=shown,
+                         row=int(duplicated.index[0]) + 1, column=spec.id_field,
+                         hint="Ist eine ID falsch vergeben, unter geometry: corrections die richtige ID mit "
+                              "einem Punkt im Objekt (near) und dem Grund deklarieren.")
+    frame = frame.assign(**{spec.id_field: ids})
+    return frame, applied
+
+
+def areas_from_geometry(folder: Path, slug: str, spec: GeometrySpec) -> list[tuple[str, str]]:
+    """(id, name) of every feature, in file order (for packs declaring `areas: {from_geometry: true}`)."""
+    shown = f"data/{slug}/{spec.file}"
+    if not spec.name_field:
+        raise InputError("areas: from_geometry braucht geometry: name_field.", file=f"data/{slug}/city.yml",
+                         column="geometry/name_field")
+    frame, _ = read_features(folder, shown, spec)
+    return list(zip(frame[spec.id_field], frame[spec.name_field].astype(str)))
+
+
+def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
+    """A GeoDataFrame indexed by area_id with name and geometry, in the pack's declared CRS."""
+    spec = pack.geometry
+    shown = pack.display_path(spec.file)
+    frame, corrections = read_features(pack.folder, shown, spec)
+    ids = frame[spec.id_field]
+    by_geometry_id = dict(zip(ids, frame.geometry))
+    feature_number = {geometry_id: number for number, geometry_id in enumerate(ids, start=1)}
+    rows = []
+    for area in pack.areas:
+        geometry_id = area.geometry_id or area.id
+        if geometry_id not in by_geometry_id:
+            raise InputError(f"Keine Geometrie für {pack.area_label} {area.id} ({area.name}, "
+                             f"ID '{geometry_id}').", file=shown, column=spec.id_field)
+        rows.append({"area_id": area.id, "name": area.name, "geometry": by_geometry_id[geometry_id]})
+    areas = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs).set_index("area_id")
+    invalid = areas[~areas.is_valid]
+    if len(invalid):
+        from shapely.validation import explain_validity
+
+        area = pack.areas[pack.area_ids.index(invalid.index[0])]
+        raise InputError(f"Ungültige Geometrie für {pack.area_label} {area.id} ({area.name}): "
+                         f"{explain_validity(invalid.geometry.iloc[0])}.", file=shown,
+                         row=feature_number[area.geometry_id or area.id], column="geometry",
+                         hint="Geometrie reparieren (z. B. mit 'Geometrien reparieren' in QGIS); die Zeile ist "
+                              "die Nummer des Objekts in der Datei.")
+    areas.attrs["corrections"] = corrections
+    return areas

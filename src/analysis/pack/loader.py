@@ -1,0 +1,107 @@
+"""City pack (data/<city>/city.yml) → validated, typed configuration (model.CityPack)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from analysis.documents import check_schema, load_yaml
+from analysis.errors import InputError, did_you_mean
+from analysis.pack.geometry import areas_from_geometry
+from analysis.pack.model import (Area, CityPack, DisclosureRules, DistrictTypesConfig, GeometrySpec, Level,
+                                 Plausibility, PublishedRate, SocialIndexConfig, Source)
+
+
+def project_root() -> Path:
+    """The folder holding _toc.yml and data/: searched upwards from the working directory."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_toc.yml").is_file() and (folder / "data").is_dir():
+            return folder
+    package_guess = Path(__file__).resolve().parents[2]
+    if (package_guess / "_toc.yml").is_file():
+        return package_guess
+    raise InputError("Projektordner nicht gefunden (kein _toc.yml mit data/ darüber).",
+                     hint="Befehl im Ordner des Sozialbericht-Repositoriums ausführen.")
+
+
+def city_schema() -> dict:
+    return json.loads(resources.files("analysis.pack").joinpath("city.schema.json").read_text("utf-8"))
+
+
+def _distinct_names(areas: tuple[Area, ...]) -> tuple[Area, ...]:
+    """Names must tell areas apart in tables and lists: a name used twice gets the id added."""
+    counts = Counter(a.name for a in areas)
+    return tuple(Area(a.id, f"{a.name} ({a.id})", a.geometry_id, a.first_year) if counts[a.name] > 1 else a
+                 for a in areas)
+
+
+@lru_cache(maxsize=16)
+def load_city(slug: str, root: Path | None = None) -> CityPack:
+    root = Path(root) if root else project_root()
+    folder = root / "data" / slug
+    shown = f"data/{slug}/city.yml"
+    if not (folder / "city.yml").is_file():
+        packs = sorted(p.parent.name for p in (root / "data").glob("*/city.yml"))
+        raise InputError(f"Stadtpaket '{slug}' nicht gefunden.", file=shown,
+                         hint=did_you_mean(slug, packs) or f"Vorhandene Pakete: {', '.join(packs) or 'keine'}")
+    raw = load_yaml(folder / "city.yml", shown)
+    check_schema(raw, city_schema(), shown)
+
+    geometry = GeometrySpec.of(raw["geometry"])
+    if isinstance(raw["areas"], dict):
+        first_year = raw["areas"].get("first_year", {})
+        areas = tuple(Area(area_id, name, area_id, first_year.get(area_id))
+                      for area_id, name in areas_from_geometry(folder, slug, geometry))
+        for area_id in first_year:
+            if area_id not in {a.id for a in areas}:
+                raise InputError(f"Gebiets-ID '{area_id}' unter areas/first_year ist unbekannt.", file=shown,
+                                 column="areas/first_year")
+    else:
+        areas = tuple(Area(a["id"], a["name"], a.get("geometry_id"), a.get("first_year")) for a in raw["areas"])
+    areas = _distinct_names(areas)
+    seen = set()
+    for index, area in enumerate(areas):
+        if area.id in seen:
+            raise InputError(f"Gebiets-ID '{area.id}' ist doppelt.", file=shown, column=f"areas/{index}/id")
+        seen.add(area.id)
+    editions = tuple(sorted(e["year"] for e in raw["editions"]))
+    default = raw.get("default_edition", editions[-1])
+    if default not in editions:
+        raise InputError(f"default_edition {default} ist keine deklarierte Ausgabe ({editions}).",
+                         file=shown, column="default_edition")
+    sources = []
+    for index, s in enumerate(raw["sources"]):
+        level = s.get("level", "area")
+        per_year = "{year}" in s["file"]
+        if per_year != ("years" in s) or per_year == ("year_column" in s):
+            raise InputError(f"Quelle {s['file']}: entweder eine Datei je Jahr ('{{year}}' im Dateinamen und "
+                             "years: [...]) oder eine Datei mit year_column.", file=shown,
+                             column=f"sources/{index}")
+        if level == "area" and "area_column" not in s:
+            raise InputError(f"Quelle {s['file']}: area_column fehlt (oder level: city angeben).",
+                             file=shown, column="sources")
+        published = tuple(PublishedRate(p["column"], p["label"], p["compare_with"].get("indicator"),
+                                        p["compare_with"].get("share_of_city_total"), p.get("note"))
+                          for p in s.get("published", []))
+        sources.append(Source(
+            file=s["file"], title=s.get("title", s["file"]), year_column=s.get("year_column"),
+            area_column=s.get("area_column"), level=level, delimiter=s.get("delimiter", ","),
+            decimal=s.get("decimal", "."), encoding=s.get("encoding", "utf-8"),
+            unassigned_value=s.get("unassigned_value"),
+            missing_values=tuple(s.get("missing_values", [])), missing_meaning=s.get("missing_meaning"),
+            variables=dict(s["variables"]), published=published, years=tuple(s.get("years", ())),
+            all_zero_means_missing=s.get("all_zero_means_missing", False), counts=s.get("counts", True)))
+    return CityPack(
+        slug=slug, folder=folder, name=raw["name"], area_label=raw.get("area_label", "Gebiet"),
+        area_label_plural=raw.get("area_label_plural", "Gebiete"), areas=areas, geometry=geometry,
+        editions=editions, corrections={e["year"]: e["correction"] for e in raw["editions"] if "correction" in e},
+        default_edition=default, sources=tuple(sources), plausibility=Plausibility(**raw.get("plausibility", {})),
+        attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
+        social_index=SocialIndexConfig.of(raw["social_index"]) if "social_index" in raw else None,
+        district_types=DistrictTypesConfig.of(raw["district_types"]) if "district_types" in raw else None,
+        disclosure=DisclosureRules(**raw.get("disclosure", {})), derived_variables=raw.get("derived_variables", {}),
+        levels=tuple(Level(lv["id"], lv["label"], lv["label_plural"], lv["id_length"], GeometrySpec.of(lv["geometry"]))
+                     for lv in raw.get("levels", [])))

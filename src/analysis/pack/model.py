@@ -1,0 +1,229 @@
+"""The city pack as typed, frozen dataclasses: areas, sources, levels and every configured section with
+its defaults in one place. `loader.load_city` builds it from data/<city>/city.yml."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.errors import InputError, did_you_mean
+from analysis.text import SUPPRESSED
+
+UNASSIGNED_AREA_ID = "nicht_zuordenbar"
+CITY_AREA_ID = "stadt"
+REPORTED_CITY_AREA_ID = "stadt_gemeldet"
+
+
+def site_key(city: str, level: str | None) -> str:
+    """Folder name of an edition's site and archive: the city, plus the level where one is chosen."""
+    return f"{city}-{level}" if level else city
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    geometry_id: str | None
+    first_year: int | None = None   # earlier years: the area is not expected in the tables
+
+
+@dataclass(frozen=True)
+class GeometryCorrection:
+    """A known flaw of a geometry file: of the features with `id`, the one nearest to `near` is `correct_id`."""
+    id: str
+    near: tuple[float, float]
+    correct_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class GeometrySpec:
+    file: str
+    id_field: str
+    crs: str
+    layer: str | None = None
+    name_field: str | None = None
+    corrections: tuple[GeometryCorrection, ...] = ()
+
+    @classmethod
+    def of(cls, raw: dict) -> "GeometrySpec":
+        return cls(raw["file"], raw["id_field"], raw["crs"], raw.get("layer"), raw.get("name_field"),
+                   tuple(GeometryCorrection(c["id"], tuple(c["near"]), c["correct_id"], c["reason"])
+                         for c in raw.get("corrections", [])))
+
+
+@dataclass(frozen=True)
+class Level:
+    """A higher spatial level: a parent's id is the first `id_length` characters of its areas' ids."""
+    id: str
+    label: str
+    label_plural: str
+    id_length: int
+    geometry: GeometrySpec
+
+
+@dataclass(frozen=True)
+class PublishedRate:
+    column: str
+    label: str
+    indicator: str | None
+    share_of_city_total: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    title: str
+    year_column: str | None
+    area_column: str | None
+    level: str
+    delimiter: str
+    decimal: str
+    encoding: str
+    unassigned_value: str | None
+    missing_values: tuple[str, ...]
+    missing_meaning: str | None
+    variables: dict
+    published: tuple[PublishedRate, ...]
+    years: tuple[int, ...] = ()          # one file per year: `file` holds {year}
+    all_zero_means_missing: bool = False
+    counts: bool = True                  # False: values (e.g. published shares) are never summed
+
+    def files(self) -> list[tuple[str, int | None]]:
+        """(file, year) per file: one per declared year, or the single file with a year column."""
+        if self.years:
+            return [(self.file.replace("{year}", str(year)), year) for year in self.years]
+        return [(self.file, None)]
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """Statistical disclosure control (`disclosure:`); the defaults follow § 16 BStatG practice."""
+    min_count: int = 3              # counts 1 .. min_count-1 are withheld; 0 is published
+    min_denominator: int = 30       # a rate on fewer cases in its denominator is withheld
+    secondary: bool = True
+    index_min_population: int = 300
+
+    def is_small_count(self, value: float) -> bool:
+        return value is not None and not math.isnan(value) and 0 < value < self.min_count
+
+    def count_text(self, value: float, formatter) -> str:
+        """A count for publication: formatted, or the suppression mark when it is too small."""
+        return SUPPRESSED if self.is_small_count(value) else formatter(value)
+
+
+@dataclass(frozen=True)
+class OfficialClasses:
+    """A published classification to compare the project's index with (one file per year)."""
+    title: str
+    file: str
+    years: tuple[int, ...]
+    area_column: str
+    status_column: str
+    dynamics_column: str
+    status_labels: dict = field(default_factory=dict)
+    dynamics_labels: dict = field(default_factory=dict)
+    note: str | None = None
+
+    @classmethod
+    def of(cls, raw: dict) -> "OfficialClasses":
+        return cls(raw["title"], raw["file"], tuple(raw["years"]), raw["area_column"], raw["status_column"],
+                   raw["dynamics_column"], dict(raw.get("status_labels", {})), dict(raw.get("dynamics_labels", {})),
+                   raw.get("note"))
+
+
+@dataclass(frozen=True)
+class SocialIndexConfig:
+    """`social_index:`: status indicators, dynamics span, method and its alternatives, the bootstrap."""
+    status: tuple[str, ...]
+    method: str = "mss"
+    dynamics_years: int = 2
+    population_indicator: str | None = None
+    exclude: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    imd_weights: dict = field(default_factory=dict)
+    replicates: int = 1000
+    seed: int = 20240101
+    official_classes: OfficialClasses | None = None
+
+    @classmethod
+    def of(cls, raw: dict) -> "SocialIndexConfig":
+        official = raw.get("official_classes")
+        return cls(**{**raw, "status": tuple(raw["status"]), "exclude": tuple(str(e) for e in raw.get("exclude", [])),
+                      "alternatives": tuple(raw.get("alternatives", [])),
+                      "imd_weights": dict(raw.get("imd_weights", {})),
+                      "official_classes": OfficialClasses.of(official) if official else None})
+
+
+@dataclass(frozen=True)
+class DistrictTypesConfig:
+    """`district_types:`: Ward clustering of these indicators (empty: every non-count indicator) into
+    between min_types and max_types types."""
+    indicators: tuple[str, ...] = ()
+    min_types: int = 3
+    max_types: int = 6
+
+    @classmethod
+    def of(cls, raw: dict) -> "DistrictTypesConfig":
+        return cls(**{**raw, "indicators": tuple(raw.get("indicators", ()))})
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    max_jump_share: float = 0.5       # a raw count changing by more than this share between years is reported
+    min_count_for_jump: float = 20    # ... if it is at least this large (small counts jump by nature)
+
+@dataclass(frozen=True)
+class CityPack:
+    slug: str
+    folder: Path
+    name: str
+    area_label: str
+    area_label_plural: str
+    areas: tuple[Area, ...]
+    geometry: GeometrySpec
+    editions: tuple[int, ...]
+    corrections: dict
+    default_edition: int
+    sources: tuple[Source, ...]
+    plausibility: Plausibility = Plausibility()
+    attribution: dict = field(default_factory=dict)
+    headline_indicator: str | None = None
+    social_index: SocialIndexConfig | None = None
+    district_types: DistrictTypesConfig | None = None
+    disclosure: DisclosureRules = DisclosureRules()
+    derived_variables: dict = field(default_factory=dict)
+    levels: tuple[Level, ...] = ()
+    level: Level | None = None          # set on a pack aggregated to a higher level (see levels.py)
+    base: "CityPack | None" = None      # the pack at its own level, for an aggregated pack
+
+    @property
+    def site_key(self) -> str:
+        return site_key(self.slug, self.level.id if self.level else None)
+
+    @property
+    def non_count_variables(self) -> set[str]:
+        return {v for s in self.sources if not s.counts for v in s.variables}
+
+    def get_level(self, level_id: str) -> Level:
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise InputError(f"Ebene '{level_id}' ist nicht deklariert.", file=f"data/{self.slug}/city.yml",
+                         column="levels", hint=did_you_mean(level_id, [lv.id for lv in self.levels])
+                         or f"Deklarierte Ebenen: {', '.join(lv.id for lv in self.levels) or 'keine'}")
+
+    @property
+    def area_ids(self) -> list[str]:
+        return [a.id for a in self.areas]
+
+    @property
+    def area_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.areas}
+
+    def path(self, relative: str) -> Path:
+        return self.folder / relative
+
+    def display_path(self, relative: str) -> str:
+        return f"data/{self.slug}/{relative}"

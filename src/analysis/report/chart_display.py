@@ -1,0 +1,54 @@
+"""How a figure reaches a page: the image with an alternative text written from its data, followed by
+the data themselves as a table that screen readers and keyboard users can read (WCAG 1.1.1, 1.4.1).
+
+The notebook output carries the alt text in the image's output metadata; the book's renderer
+(`analysis.site.book_render`) writes it into the <img> tag."""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+
+@dataclass
+class Chart:
+    figure: Figure
+    alt: str
+    data: pd.DataFrame | None = None      # the figure's data as a table, first column the row labels
+    data_note: str = ""                   # e.g. that the table is an excerpt, and where the rest is
+    count_columns: list[str] = field(default_factory=list)   # marked for the disclosure audit
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
+        return buffer.getvalue()
+
+    def table_html(self) -> str:
+        if self.data is None or self.data.empty:
+            return ""
+        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in self.data.columns)
+        rows = []
+        for row in self.data.itertuples(index=False):
+            cells = [f'<th scope="row">{html.escape(str(row[0]))}</th>']
+            for column, value in zip(self.data.columns[1:], row[1:]):
+                marked = ' class="anzahl"' if column in self.count_columns else ""
+                cells.append(f"<td{marked}>{html.escape(str(value))}</td>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        note = f"<p>{html.escape(self.data_note)}</p>" if self.data_note else ""
+        return (f'<details class="grafik-daten"><summary>Daten der Grafik als Tabelle</summary>{note}'
+                f'<div class="tabelle-rollbar" tabindex="0" role="region" aria-label="Daten der Grafik">'
+                f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+                "</div></details>")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display({"image/png": base64.b64encode(self.png()).decode("ascii")}, raw=True,
+                metadata={"image/png": {"alt": self.alt}})
+        table = self.table_html()
+        if table:
+            display({"text/html": table}, raw=True)

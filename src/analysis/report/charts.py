@@ -1,0 +1,283 @@
+"""Figures in one house style: choropleths with fixed bins, locator maps, time series, rankings.
+
+Figures are built with matplotlib.figure.Figure (not pyplot), so a notebook shows each exactly once."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+import matplotlib.patheffects as path_effects
+
+from analysis.catalog.model import Indicator
+from analysis.text import SUPPRESSED
+from analysis.text import format_number
+
+N_CLASSES = 5
+# ColorBrewer sequential schemes: distinguishable under the common colour-vision deficiencies.
+NEED_PALETTE = "YlOrBr"      # darker = more need
+NEUTRAL_PALETTE = "Blues"    # darker = more, no judgement
+MISSING_HATCH = "////"
+UNSTABLE_HATCH = "..."
+WITHHELD_LABEL = f"{SUPPRESSED} (aus Datenschutzgründen nicht veröffentlicht)"
+UNSTABLE_LABEL = "unsicher: weniger\nals 20 Fälle"
+HIGHLIGHT = "#b2182b"
+CITY_COLOUR = "#4d4d4d"
+AREA_COLOUR = "#2166ac"
+
+
+def class_bins(values: pd.Series, decimals: int, n_classes: int = N_CLASSES) -> list[float]:
+    """Quantile class breaks over all areas and years, so the same colour means the same range every year."""
+    clean = np.asarray(values.dropna(), dtype=float)
+    if clean.size == 0:
+        return [0.0, 1.0]
+    step = 10 ** -decimals
+    low = math.floor(clean.min() / step) * step
+    high = math.ceil(clean.max() / step) * step
+    if high <= low:
+        high = low + step
+    inner = np.quantile(clean, np.linspace(0, 1, n_classes + 1)[1:-1])
+    edges = [round(low, decimals), *[round(float(q), decimals) for q in inner], round(high, decimals)]
+    unique = sorted(set(edges))
+    return unique if len(unique) >= 2 else [low, high]
+
+
+def class_of(value: float, edges: list[float]) -> int:
+    """The class (0 … len(edges) − 2) a value falls into; the top edge belongs to the last class."""
+    return int(np.clip(np.searchsorted(edges, value, side="right") - 1, 0, len(edges) - 2))
+
+
+def bin_labels(edges: list[float], decimals: int) -> list[str]:
+    return [f"{format_number(a, decimals)} bis {'unter ' if i < len(edges) - 2 else ''}{format_number(b, decimals)}"
+            for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
+
+
+def class_colours(indicator: Indicator, n: int) -> list:
+    cmap = colormaps[NEUTRAL_PALETTE if indicator.polarity == "neutral" else NEED_PALETTE]
+    colours = [cmap(x) for x in np.linspace(0.12, 0.9, n)]
+    return colours[::-1] if indicator.polarity == "higher_is_better" else colours
+
+
+def _polarity_note(indicator: Indicator) -> str:
+    return {"higher_is_worse": "dunkler = ungünstiger", "higher_is_better": "dunkler = ungünstiger (niedriger)",
+            "neutral": "dunkler = höherer Wert"}[indicator.polarity]
+
+
+# Above this many areas, maps carry no name labels (they would cover the map) and rankings show the
+# distribution with the highlighted area instead of one labelled bar per area.
+MANY_AREAS = 40
+
+
+def _edge_width(areas) -> float:
+    return 0.8 if len(areas) <= MANY_AREAS else 0.2
+
+
+def _label_areas(ax, areas, size: float = 7.5) -> None:
+    if len(areas) > MANY_AREAS:
+        return
+    for _, row in areas.iterrows():
+        point = row.geometry.representative_point()
+        ax.annotate(row["name"], (point.x, point.y), ha="center", va="center", fontsize=size, color="#1a1a1a",
+                    path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
+
+
+def _dot_overlay(ax, shapes) -> None:
+    shapes.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch=UNSTABLE_HATCH, linewidth=0)
+
+
+MISSING_LABEL = "keine Angabe oder\naus Datenschutz-\ngründen unterdrückt"
+
+
+def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float], title: str,
+               unstable: pd.Series | None = None) -> Figure:
+    """Map of one indicator: fixed class bins, legend with unit, missing values hatched, values resting on
+    fewer than 20 cases dotted."""
+    fig = Figure(figsize=(8.6, 5.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    data = areas.assign(value=values.reindex(areas.index))
+    colours = class_colours(indicator, len(edges) - 1)
+    classes = np.array([class_of(v, edges) for v in data["value"]])
+    has_value = data["value"].notna()
+    data.loc[has_value].plot(ax=ax, color=[colours[c] for c in classes[has_value.to_numpy()]],
+                             edgecolor="white", linewidth=_edge_width(areas))
+    if (~has_value).any():
+        data.loc[~has_value].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
+    flagged = unstable.reindex(areas.index).fillna(False).astype(bool) if unstable is not None else None
+    if flagged is not None and flagged.any():
+        _dot_overlay(ax, data.loc[flagged & has_value])
+    _label_areas(ax, data)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    handles = [Patch(facecolor=c, edgecolor="#888888", label=l)
+               for c, l in zip(colours, bin_labels(edges, indicator.decimals))]
+    handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH,
+                         label=MISSING_LABEL))
+    if flagged is not None and flagged.any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=UNSTABLE_LABEL))
+    unit = "Anteil in %" if indicator.unit == "%" else indicator.unit
+    ax.legend(handles=handles, title=f"{unit}\n({_polarity_note(indicator)})", loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9, title_fontsize=9, alignment="left")
+    return fig
+
+
+def category_map(areas, labels: pd.Series, order: list[str], colours: list, title: str, legend_title: str,
+                 missing_label: str = "keine Angabe", dotted: pd.Series | None = None,
+                 dotted_label: str = "") -> Figure:
+    """Map of classes or types: one colour per category in legend order, missing hatched, some dotted."""
+    fig = Figure(figsize=(8.6, 5.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    data = areas.assign(label=labels.reindex(areas.index))
+    palette = dict(zip(order, colours))
+    has_label = data["label"].isin(order)
+    data.loc[has_label].plot(ax=ax, color=[palette[v] for v in data.loc[has_label, "label"]], edgecolor="white",
+                             linewidth=_edge_width(areas))
+    if (~has_label).any():
+        data.loc[~has_label].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
+    flagged = dotted.reindex(areas.index).fillna(False).astype(bool) if dotted is not None else None
+    if flagged is not None and flagged.any():
+        _dot_overlay(ax, data.loc[flagged])
+    _label_areas(ax, data)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    handles = [Patch(facecolor=palette[v], edgecolor="#888888", label=v) for v in order]
+    if (~has_label).any():
+        handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label=missing_label))
+    if flagged is not None and flagged.any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=dotted_label))
+    ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+              fontsize=9, title_fontsize=9, alignment="left")
+    return fig
+
+
+LOCATOR_SIZE = (3.6, 3.0)
+LOCATOR_BOX = (0.02, 0.02, 0.96, 0.96)
+_locator_backgrounds: dict[int, tuple] = {}
+
+
+def _locator_background(areas) -> tuple:
+    """All areas in grey, drawn once per set of areas and reused as an image: redrawing hundreds of
+    polygons for every profile would be most of a profile's drawing time."""
+    key = id(areas)
+    if key not in _locator_backgrounds:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
+        ax = fig.add_axes(LOCATOR_BOX)
+        areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=_edge_width(areas))
+        ax.set_axis_off()
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        # the areas' box after geopandas fixed the aspect ratio, in figure coordinates
+        box = ax.get_position().bounds
+        _locator_backgrounds[key] = (np.asarray(canvas.buffer_rgba()).copy(), box, ax.get_xlim(), ax.get_ylim(),
+                                     areas)  # keeps `areas` alive, so its id is not reused
+    return _locator_backgrounds[key][:4]
+
+
+def locator_map(areas, area_id: str) -> Figure:
+    """Small map: where the area lies in the city (the area drawn on the cached image of all areas)."""
+    image, box, xlim, ylim = _locator_background(areas)
+    fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
+    background = fig.add_axes((0, 0, 1, 1))
+    background.imshow(image, aspect="auto", interpolation="none")
+    background.set_axis_off()
+    ax = fig.add_axes(box)
+    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.8, aspect=None)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_axis_off()
+    return fig
+
+
+def panel_figure(width: float, row_height: float, rows: int, legend: bool) -> Figure:
+    """A figure for small multiples with margins fixed in inches: a layout engine would measure every label
+    and make a profile's trend chart half again as slow to draw."""
+    height = row_height * rows + (0.35 if legend else 0)
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=0.6 / width, right=1 - 0.2 / width, top=1 - 0.3 / height,
+                        bottom=(0.75 if legend else 0.4) / height, wspace=0.22,
+                        hspace=0.75 / (row_height - 0.75))
+    return fig
+
+
+def tick_text(value: float) -> str:
+    """An axis tick in German format, with a decimal only where the tick needs one (0,5 – 1 – 1,5)."""
+    value = float(value)
+    decimals = 0 if value.is_integer() else 1 if round(value, 1) == round(value, 6) else 2
+    return format_number(value, decimals)
+
+
+def german_axis(ax, decimals: int) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+
+
+def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
+            title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
+    """Horizontal bars of all areas, sorted, with the city value as a reference line; withheld areas are
+    listed below the others with the suppression mark and no bar."""
+    if len(values) > MANY_AREAS:
+        return distribution(values, names, city_value, indicator, title, highlight, withheld)
+    ordered = pd.concat([pd.Series(0.0, index=[a for a in withheld if a in values.index]),
+                         values.dropna().sort_values()])
+    hidden = set(withheld)
+    fig = Figure(figsize=(7.2, 0.32 * len(ordered) + 1.2), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    colours = [HIGHLIGHT if a == highlight else AREA_COLOUR for a in ordered.index]
+    ax.barh([names.get(a, a) for a in ordered.index], ordered.to_numpy(), color=colours, height=0.7)
+    if not math.isnan(city_value):
+        ax.axvline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2, zorder=0)
+        ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (city_value, len(ordered) - 0.4),
+                    xytext=(4, 0), textcoords="offset points", fontsize=8.5, color=CITY_COLOUR, va="bottom")
+    for y, (area, v) in enumerate(ordered.items()):
+        ax.annotate(WITHHELD_LABEL if area in hidden else format_number(v, indicator.decimals), (v, y),
+                    xytext=(3, 0), textcoords="offset points", color=CITY_COLOUR if area in hidden else "black",
+                    va="center", fontsize=8,
+                    path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
+    ax.set_xlabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, ordered.max() * 1.15 if len(ordered) else 1)
+    return fig
+
+
+def distribution(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
+                 title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
+    """All areas as sorted columns (too many to name), the highlighted one named with its value and rank,
+    the city as a reference line; the number of withheld areas is stated below."""
+    ordered = values.drop([a for a in withheld if a in values.index], errors="ignore").dropna().sort_values(
+        ascending=False)
+    fig = Figure(figsize=(7.2, 3.0), dpi=100)
+    fig.subplots_adjust(left=0.7 / 7.2, right=1 - 0.15 / 7.2, top=1 - 0.35 / 3.0, bottom=0.75 / 3.0)
+    ax = fig.add_subplot()
+    # One filled step outline for all columns: hundreds of separate bars would take seconds to draw.
+    ax.stairs(ordered.to_numpy(), np.arange(len(ordered) + 1) + 0.5, fill=True, color="#c9c9c9", linewidth=0)
+    if highlight in ordered.index:
+        rank = ordered.index.get_loc(highlight) + 1
+        value = ordered[highlight]
+        ax.bar([rank], [value], width=max(1.0, len(ordered) / 150), color=HIGHLIGHT, linewidth=0)
+        ax.annotate(f"{names.get(highlight, highlight)}: {format_number(value, indicator.decimals)} (Rang {rank})",
+                    (rank, value), xytext=(6 if rank < len(ordered) * 0.6 else -6, 6), textcoords="offset points",
+                    ha="left" if rank < len(ordered) * 0.6 else "right", fontsize=9, fontweight="bold",
+                    color=HIGHLIGHT, path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
+    if not math.isnan(city_value):
+        # named in a legend in the empty upper right corner, where no area's label can cover it
+        ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2,
+                   label=f"Gesamtstadt {format_number(city_value, indicator.decimals)}")
+        ax.legend(loc="upper right", frameon=False, fontsize=8.5, labelcolor=CITY_COLOUR)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
+    ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
+    ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet (Rang 1 = höchster Wert)"
+                  + (f";\n{len(withheld)} aus Datenschutzgründen nicht veröffentlicht" if len(withheld) else ""))
+    ax.set_xlim(0, len(ordered) + 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig

@@ -1,0 +1,270 @@
+"""Open-data downloads of an edition: every published indicator value, disclosure already applied.
+
+All indicators × areas × years as CSV (UTF-8), as a CSV for Excel (semicolon, decimal comma, BOM), as
+XLSX, one CSV per indicator, the areas as GeoJSON with the latest values, and a Frictionless
+`datapackage.json` that describes them from the indicator catalogue. Every file starts from
+`indicator_table`, which reads the published (already suppressed) values: nothing here can publish a
+withheld value.
+
+Cells that a spreadsheet would run as a formula (text beginning with = + - @) are neutralised with a
+leading apostrophe, the OWASP recommendation against CSV injection."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.catalog.model import KIND_NAMES
+from analysis.pack.model import CITY_AREA_ID
+from analysis.text import SUPPRESSED
+from analysis.compute.edition import Edition
+
+FOLDER = "daten"
+INDICATORS_CSV = "indikatoren.csv"
+EXCEL_CSV = "indikatoren-excel.csv"
+XLSX = "indikatoren.xlsx"
+CATALOGUE_CSV = "indikatorenkatalog.csv"
+AREAS_GEOJSON = "gebiete.geojson"
+DATAPACKAGE = "datapackage.json"
+PER_INDICATOR = "indikatoren"   # subfolder: one CSV per indicator
+# Column names of the long indicator table; the audit reads downloads by these names.
+COLUMNS = {"year": "jahr", "area_id": "gebiet_id", "area": "gebiet", "indicator": "indikator_id",
+           "title": "indikator", "unit": "einheit", "kind": "art", "value": "wert"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula(cell) -> bool:
+    """Text a spreadsheet would evaluate: starts with = + - @ (or tab/CR) and is not a plain number,
+    with decimal point or German decimal comma."""
+    return isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and plain_number(cell) is None
+
+
+def plain_number(text: str) -> float | None:
+    """'1.5', '-1,5', '3' → the number; anything else → None."""
+    text = text.strip().replace("\u202f", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def neutralised(cell):
+    """A text cell a spreadsheet would evaluate gets a leading apostrophe; numbers stay numbers."""
+    return "'" + cell if is_formula(cell) else cell
+
+
+def indicator_table(edition: Edition) -> pd.DataFrame:
+    """All published values: indicators × areas and the city × years, withheld values as "."."""
+    frame = edition.indicators
+    indicators = {i.id: i for i in edition.catalog.indicators}
+    # Two digits more than the report shows, so users can round exactly as the report does.
+    values = [SUPPRESSED if withheld else round(value, indicators[indicator].decimals + 2)
+              for value, withheld, indicator in zip(frame["value"], frame["suppressed"], frame["indicator"])]
+    table = pd.DataFrame({
+        COLUMNS["year"]: frame["year"].astype(int),
+        COLUMNS["area_id"]: frame["area_id"],
+        COLUMNS["area"]: [edition.area_name(a) if a != CITY_AREA_ID else f"Gesamtstadt {edition.city_name}"
+                          for a in frame["area_id"]],
+        COLUMNS["indicator"]: frame["indicator"],
+        COLUMNS["title"]: [indicators[i].title for i in frame["indicator"]],
+        COLUMNS["unit"]: [indicators[i].unit for i in frame["indicator"]],
+        COLUMNS["kind"]: [indicators[i].kind for i in frame["indicator"]],
+        COLUMNS["value"]: values,
+    })
+    return table.sort_values([COLUMNS["indicator"], COLUMNS["year"], COLUMNS["area_id"]]).reset_index(drop=True)
+
+
+LICENCE_URLS = {"CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+                "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+                "DL-DE-BY-2.0": "https://www.govdata.de/dl-de/by-2-0",
+                "DL-DE-ZERO-2.0": "https://www.govdata.de/dl-de/zero-2-0"}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str
+    title: str
+    format: str
+    description: str
+
+
+def files(edition: Edition) -> list[Download]:
+    """The edition's downloads, in the order the "Daten" page lists them."""
+    year = edition.year
+    return [
+        Download(INDICATORS_CSV, "Alle Indikatoren (CSV)", "csv",
+                 "Alle Indikatoren für alle Gebiete, die Gesamtstadt und alle Jahre; eine Zeile je Wert. "
+                 "UTF-8, Komma als Trennzeichen, Punkt als Dezimalzeichen."),
+        Download(EXCEL_CSV, "Alle Indikatoren (CSV für Excel)", "csv",
+                 "Dieselbe Tabelle für deutsches Excel: Semikolon als Trennzeichen, Komma als Dezimalzeichen, "
+                 "UTF-8 mit BOM (Umlaute werden beim Doppelklick richtig gelesen)."),
+        Download(XLSX, "Alle Indikatoren (Excel-Arbeitsmappe)", "xlsx",
+                 "Dieselbe Tabelle als XLSX, Werte als Zahlen; ein zweites Blatt beschreibt die Indikatoren."),
+        Download(CATALOGUE_CSV, "Indikatorenkatalog (CSV)", "csv",
+                 "Je Indikator Titel, Einheit, Art, Wertung, Formel, Beschreibung und Quelle."),
+        Download(AREAS_GEOJSON, f"Gebiete mit Werten {year} (GeoJSON)", "geojson",
+                 "Die Gebietsgrenzen (WGS 84) mit Kennung, Name und dem jeweils neuesten Wert jeder Quote und "
+                 "jedes Anteils. Anzahlen stehen nur in den Tabellen."),
+        Download(DATAPACKAGE, "Beschreibung aller Dateien (Frictionless Data Package)", "json",
+                 "Maschinenlesbare Beschreibung aller Dateien: Spalten, Typen, Einheiten, Quellen, Lizenz."),
+    ]
+
+
+def indicator_file(indicator_id: str) -> str:
+    return f"{PER_INDICATOR}/{indicator_id}.csv"
+
+
+def excel_number(value, decimals: int):
+    """A value as German Excel reads it: 1234,5 (no thousands separator); withheld "." stays text."""
+    if isinstance(value, str):
+        return value
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def catalogue_table(edition: Edition) -> pd.DataFrame:
+    from analysis.catalog.texts import formula_text
+
+    return pd.DataFrame([{
+        "indikator_id": i.id, "indikator": i.title, "kurztitel": i.short_title, "einheit": i.unit,
+        "art": KIND_NAMES.get(i.kind, i.kind), "wertung": i.polarity_text, "formel": formula_text(i),
+        "beschreibung": " ".join(i.description.split()), "quelle": i.source, "nachkommastellen": i.decimals,
+    } for i in edition.catalog.indicators])
+
+
+def areas_geojson(edition: Edition) -> dict:
+    """The areas in WGS 84 (as RFC 7946 asks), coordinates to 6 decimals (about 10 cm), with the latest
+    published value of every indicator that is not a count."""
+    import shapely
+    from shapely.geometry import mapping
+
+    areas = edition.areas.to_crs("EPSG:4326") if edition.areas.crs else edition.areas
+    shown = [i for i in edition.catalog.indicators if i.kind != "count"]
+    values = {i.id: edition.table(i.id) for i in shown}
+    features = []
+    for area_id, row in areas.iterrows():
+        properties = {"gebiet_id": area_id, "gebiet": edition.area_name(area_id)}
+        for indicator in shown:
+            frame = values[indicator.id]
+            if area_id not in frame.index:
+                continue
+            cell = frame.loc[area_id]
+            properties[indicator.id] = (SUPPRESSED if cell["suppressed"] else
+                                        None if pd.isna(cell["value"]) else round(float(cell["value"]),
+                                                                                   indicator.decimals + 2))
+        geometry = shapely.transform(row.geometry, lambda xy: np.round(xy, 6))
+        features.append({"type": "Feature", "id": area_id, "properties": properties, "geometry": mapping(geometry)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _table_fields(edition: Edition, decimal_comma: bool = False) -> list[dict]:
+    value = {"name": COLUMNS["value"], "type": "number", "title": "Wert",
+             "description": "Wert des Indikators in der Einheit der Spalte einheit; „.“ = aus Datenschutzgründen "
+                            "nicht veröffentlicht, leer = nicht vorhanden."}
+    if decimal_comma:
+        value["decimalChar"] = ","
+    return [
+        {"name": COLUMNS["year"], "type": "integer", "title": "Jahr", "description": "Stichtag 31.12. des Jahres"},
+        {"name": COLUMNS["area_id"], "type": "string", "title": f"{edition.pack.area_label}-Kennung",
+         "description": "Kennung des Gebiets in der Quelle; stadt = Gesamtstadt"},
+        {"name": COLUMNS["area"], "type": "string", "title": edition.pack.area_label},
+        {"name": COLUMNS["indicator"], "type": "string", "title": "Indikator-Kennung",
+         "description": f"Kennung im Indikatorenkatalog ({CATALOGUE_CSV})",
+         "constraints": {"enum": [i.id for i in edition.catalog.indicators]}},
+        {"name": COLUMNS["title"], "type": "string", "title": "Indikator"},
+        {"name": COLUMNS["unit"], "type": "string", "title": "Einheit"},
+        {"name": COLUMNS["kind"], "type": "string", "title": "Art",
+         "description": ", ".join(f"{kind} = {name}" for kind, name in KIND_NAMES.items())},
+        value,
+    ]
+
+
+def datapackage(edition: Edition) -> dict:
+    """A Frictionless Data Package (v1) describing every download, its columns and the catalogue."""
+    pack, attribution = edition.pack, edition.pack.attribution
+    licence = attribution.get("licence", "")
+    missing = ["", SUPPRESSED]
+    resources = [
+        {"name": "indikatoren", "path": INDICATORS_CSV, "title": "Alle Indikatoren", "profile": "tabular-data-resource",
+         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+         "schema": {"fields": _table_fields(edition), "missingValues": missing}},
+        {"name": "indikatoren-excel", "path": EXCEL_CSV, "title": "Alle Indikatoren (CSV für Excel)",
+         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+         "dialect": {"delimiter": ";"},
+         "schema": {"fields": _table_fields(edition, decimal_comma=True), "missingValues": missing}},
+        {"name": "indikatoren-xlsx", "path": XLSX, "title": "Alle Indikatoren (Excel-Arbeitsmappe)",
+         "profile": "tabular-data-resource", "format": "xlsx",
+         "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "dialect": {"sheet": "Indikatoren"},
+         "schema": {"fields": _table_fields(edition), "missingValues": missing}},
+        {"name": "indikatorenkatalog", "path": CATALOGUE_CSV, "title": "Indikatorenkatalog",
+         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+         "schema": {"fields": [{"name": c, "type": "integer" if c == "nachkommastellen" else "string"}
+                               for c in catalogue_table(edition).columns]}},
+        {"name": "gebiete", "path": AREAS_GEOJSON, "title": f"{pack.area_label_plural} mit den neuesten Werten",
+         "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8"},
+    ]
+    for indicator in edition.catalog.indicators:
+        resources.append({
+            "name": f"indikator-{indicator.id}".replace("_", "-"), "path": indicator_file(indicator.id),
+            "title": indicator.title, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": f"{' '.join(indicator.description.split())} Einheit: {indicator.unit}. "
+                           f"Wertung: {indicator.polarity_text}.",
+            "sources": [{"title": indicator.source}],
+            "schema": {"fields": [
+                {"name": COLUMNS["year"], "type": "integer", "title": "Jahr"},
+                {"name": COLUMNS["area_id"], "type": "string", "title": f"{pack.area_label}-Kennung"},
+                {"name": COLUMNS["area"], "type": "string", "title": pack.area_label},
+                {"name": COLUMNS["value"], "type": "number", "title": f"{indicator.title} ({indicator.unit})"},
+            ], "missingValues": missing},
+        })
+    return {
+        "profile": "data-package",
+        "name": f"sozialbericht-{pack.slug}-{edition.year}",
+        "title": f"Sozialbericht {pack.name} {edition.year}: Indikatoren",
+        "description": f"Alle veröffentlichten Indikatoren des Sozialberichts {pack.name}, Ausgabe {edition.year}, "
+                       f"für {len(pack.areas)} {pack.area_label_plural} und die Gesamtstadt. Kleine Fallzahlen "
+                       "sind nach den Geheimhaltungsregeln des Berichts unterdrückt („.“).",
+        "version": str(edition.year),
+        "licenses": [{"name": licence, "title": licence, **({"path": LICENCE_URLS[licence]}
+                                                               if licence in LICENCE_URLS else {})}],
+        "sources": [{"title": f"{attribution.get('title', pack.name)} – {attribution.get('publisher', '')}"},
+                    *({"title": s.title} for s in pack.sources)],
+        "resources": resources,
+    }
+
+
+def write(edition: Edition, site: Path) -> list[Path]:
+    """Write the downloads into the built site's daten/; returns the files written."""
+    folder = site / FOLDER
+    (folder / PER_INDICATOR).mkdir(parents=True, exist_ok=True)
+    table = indicator_table(edition).map(neutralised)
+    written = []
+
+    def keep(path: Path) -> Path:
+        written.append(path)
+        return path
+
+    table.to_csv(keep(folder / INDICATORS_CSV), index=False, encoding="utf-8")
+    decimals = {i.id: i.decimals + 2 for i in edition.catalog.indicators}
+    excel = table.assign(**{COLUMNS["value"]: [excel_number(v, decimals[i]) for v, i in
+                                               zip(table[COLUMNS["value"]], table[COLUMNS["indicator"]])]})
+    excel.to_csv(keep(folder / EXCEL_CSV), index=False, sep=";", encoding="utf-8-sig")
+    catalogue = catalogue_table(edition).map(neutralised)
+    with pd.ExcelWriter(keep(folder / XLSX), engine="openpyxl") as workbook:
+        table.to_excel(workbook, sheet_name="Indikatoren", index=False)
+        catalogue.to_excel(workbook, sheet_name="Katalog", index=False)
+    catalogue.to_csv(keep(folder / CATALOGUE_CSV), index=False, encoding="utf-8")
+    columns = [COLUMNS[c] for c in ("year", "area_id", "area", "value")]
+    for indicator_id, rows in table.groupby(COLUMNS["indicator"], sort=False):
+        rows[columns].to_csv(keep(folder / indicator_file(indicator_id)), index=False, encoding="utf-8")
+    keep(folder / AREAS_GEOJSON).write_text(json.dumps(areas_geojson(edition), ensure_ascii=False),
+                                            encoding="utf-8")
+    keep(folder / DATAPACKAGE).write_text(json.dumps(datapackage(edition), ensure_ascii=False, indent=1),
+                                          encoding="utf-8")
+    return written

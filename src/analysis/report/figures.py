@@ -1,0 +1,266 @@
+"""Figures for one edition: picks the data, draws with the house style in charts.py, and describes each
+figure in words (alt text) and as a data table (chart_display.Chart)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.report import charts
+from analysis.report.chart_display import Chart
+from analysis.pack.model import CITY_AREA_ID
+from analysis.text import SUPPRESSED
+from analysis.compute.edition import Edition
+from analysis.text import dative_plural, format_number, format_value
+
+# Above this many rows, a figure's data table shows an excerpt and points to the downloads.
+TABLE_ROWS_MAX = 60
+
+
+def lead_indicator(edition: Edition) -> str:
+    """The pack's headline indicator, else the first indicator of need in the catalogue."""
+    if edition.pack.headline_indicator and edition.has(edition.pack.headline_indicator):
+        return edition.pack.headline_indicator
+    for indicator in edition.catalog.indicators:
+        if indicator.polarity == "higher_is_worse":
+            return indicator.id
+    return edition.catalog.indicators[0].id
+
+
+def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
+    """Class breaks over every year the edition holds, so maps of different years compare."""
+    rows = edition.indicators[(edition.indicators["indicator"] == indicator_id)
+                              & (edition.indicators["area_id"] != CITY_AREA_ID)]
+    return charts.class_bins(rows["value"], edition.indicator(indicator_id).decimals)
+
+
+def published_text(edition: Edition, indicator_id: str, year: int, area_id: str) -> str:
+    """An area's value as published: formatted with its unit, "." where withheld, "–" where missing."""
+    frame = edition.table(indicator_id, year)
+    if area_id not in frame.index:
+        return "–"
+    if bool(frame.at[area_id, "suppressed"]):
+        return SUPPRESSED
+    return format_value(frame.at[area_id, "value"], edition.indicator(indicator_id))
+
+
+def extremes_text(edition: Edition, values: pd.Series, indicator_id: str) -> str:
+    """'höchster Wert Neustadt 23,8 %, niedrigster Tarup 5,6 %' over the published values."""
+    clean = values.dropna()
+    if clean.empty:
+        return "keine veröffentlichten Werte"
+    indicator = edition.indicator(indicator_id)
+    high, low = clean.idxmax(), clean.idxmin()
+    return (f"höchster Wert {edition.area_name(high)} {format_value(clean[high], indicator)}, "
+            f"niedrigster {edition.area_name(low)} {format_value(clean[low], indicator)}")
+
+
+def _excerpt_note(edition: Edition, indicator_id: str, shown: int, total: int) -> str:
+    from analysis.report.downloads import FOLDER, indicator_file
+
+    return (f"Auszug: {shown} von {total} Gebieten. Alle Werte stehen in der Datei {FOLDER}/"
+            f"{indicator_file(indicator_id)} (Seite „Daten“).")
+
+
+def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) -> Chart:
+    indicator = edition.indicator(indicator_id)
+    year = year or edition.latest_year(indicator_id)
+    unstable = edition.table(indicator_id, year)["unstable"].astype(bool)
+    values = edition.area_values(indicator_id, year)
+    edges = fixed_bins(edition, indicator_id)
+    figure = charts.choropleth(edition.areas, values, indicator, edges, f"{indicator.title} {year}", unstable)
+    city = edition.value(indicator_id, CITY_AREA_ID, year)
+    alt = (f"Karte: {indicator.title} {year} nach {dative_plural(edition.pack.area_label_plural)}; "
+           f"{extremes_text(edition, values, indicator_id)}"
+           + (f"; Gesamtstadt {format_value(city, indicator)}" if not math.isnan(city) else "") + ".")
+    labels = charts.bin_labels(edges, indicator.decimals)
+    ordered = values.sort_values(ascending=False, na_position="last")
+    rows = [{edition.pack.area_label: edition.area_name(a),
+             f"{indicator.short_title} {year}": published_text(edition, indicator_id, year, a),
+             "Farbklasse": labels[charts.class_of(v, edges)] if not pd.isna(v) else "–",
+             "unsicher (< 20 Fälle)": "ja" if bool(unstable.get(a, False)) else ""}
+            for a, v in ordered.items()]
+    table = pd.DataFrame(rows)
+    note = ""
+    if len(table) > TABLE_ROWS_MAX:
+        note = _excerpt_note(edition, indicator_id, TABLE_ROWS_MAX, len(table)) + " Geordnet nach Wert."
+        table = table.head(TABLE_ROWS_MAX)
+    return Chart(figure, alt, table, note)
+
+
+# Status: light = favourable, dark = need (YlOrBr, as the indicator maps); dynamics: diverging blue/red;
+# types: ColorBrewer Set2 (qualitative). All distinguishable with the common colour-vision deficiencies.
+STATUS_COLOURS = ["#ffffd4", "#fed98e", "#fe9929", "#cc4c02"]
+DYNAMIC_COLOURS = ["#4393c3", "#e0e0e0", "#d6604d"]
+TYPE_COLOURS = ["#fc8d62", "#66c2a5", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f"]
+
+
+def _category_chart(edition: Edition, figure, labels: pd.Series, order: list[str], what: str,
+                    title: str, extra: dict[str, pd.Series] | None = None) -> Chart:
+    labels = labels.reindex(edition.pack.area_ids)
+    counts = [f"{label}: {int((labels == label).sum())}" for label in order]
+    missing = int(labels.isna().sum())
+    alt = (f"Karte: {title} nach {dative_plural(edition.pack.area_label_plural)}; Zahl der Gebiete je {what}: "
+           + ", ".join(counts) + (f", ohne Klasse: {missing}" if missing else "") + ".")
+    rank = {label: i for i, label in enumerate(order)}
+    ordered = sorted(labels.index, key=lambda a: (rank.get(labels[a], len(order)), edition.area_name(a)))
+    rows = []
+    for area_id in ordered:
+        row = {edition.pack.area_label: edition.area_name(area_id),
+               what: labels[area_id] if isinstance(labels[area_id], str) else "–"}
+        for column, series in (extra or {}).items():
+            row[column] = "ja" if bool(series.get(area_id, False)) else ""
+        rows.append(row)
+    return Chart(figure, alt, pd.DataFrame(rows), "Geordnet nach Klasse, dann nach Name.")
+
+
+def status_map(edition: Edition) -> Chart:
+    from analysis.social_index.method import STATUS_CLASSES
+
+    index = edition.social_index
+    figure = charts.category_map(edition.areas, index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
+                                 f"Statusklassen {index.year}", "Status (dunkler = ungünstiger)",
+                                 missing_label="nicht im Index", dotted=index.table["near_threshold"],
+                                 dotted_label="nahe an einer Klassengrenze")
+    return _category_chart(edition, figure, index.table["status_class"], list(STATUS_CLASSES), "Statusklasse",
+                           f"Statusklassen {index.year}",
+                           {"nahe an einer Klassengrenze": index.table["near_threshold"].fillna(False)})
+
+
+def dynamics_map(edition: Edition) -> Chart | None:
+    from analysis.social_index.method import DYNAMIC_CLASSES
+
+    index = edition.social_index
+    if not index.dynamics_from:
+        return None
+    title = f"Dynamikklassen {index.dynamics_from}–{index.year}"
+    figure = charts.category_map(edition.areas, index.table["dynamic_class"], list(DYNAMIC_CLASSES),
+                                 DYNAMIC_COLOURS, title,
+                                 "Dynamik (rot = Lage verschlechtert\nsich schneller als im Schnitt)",
+                                 missing_label="nicht im Index")
+    return _category_chart(edition, figure, index.table["dynamic_class"], list(DYNAMIC_CLASSES), "Dynamikklasse",
+                           title)
+
+
+def types_map(edition: Edition) -> Chart:
+    types = edition.types
+    order = [f"Typ {t}" for t in types.profiles.index]
+    labels = types.labels.map(lambda letter: f"Typ {letter}")
+    figure = charts.category_map(edition.areas, labels, order, TYPE_COLOURS[:len(order)],
+                                 "Sozialraumtypen", "Typ (A = größter Bedarf)")
+    return _category_chart(edition, figure, labels, order, "Typ", "Sozialraumtypen")
+
+
+def topic_maps(edition: Edition, topic: str) -> list[Chart]:
+    return [indicator_map(edition, i.id) for i in edition.catalog.by_topic().get(topic, [])
+            if i.kind != "count"]
+
+
+def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -> Chart:
+    indicator = edition.indicator(indicator_id)
+    year = edition.latest_year(indicator_id)
+    frame = edition.table(indicator_id, year)
+    withheld = list(frame.index[frame["suppressed"].astype(bool) & (frame.index != CITY_AREA_ID)])
+    values = edition.area_values(indicator_id)
+    city = edition.value(indicator_id, CITY_AREA_ID)
+    figure = charts.ranking(values, edition.pack.area_names, city, indicator, f"{indicator.title} {year}", highlight,
+                            withheld)
+    ordered = values.dropna().sort_values(ascending=False)
+    alt = f"Diagramm: {indicator.title} {year}, alle {edition.pack.area_label_plural} nach Wert geordnet; " \
+          f"{extremes_text(edition, values, indicator_id)}"
+    if highlight in ordered.index:
+        alt += (f"; {edition.area_name(highlight)} {format_value(ordered[highlight], indicator)}, Rang "
+                f"{ordered.index.get_loc(highlight) + 1} von {len(ordered)}")
+    if not math.isnan(city):
+        alt += f"; Gesamtstadt {format_value(city, indicator)}"
+    alt += "."
+    ranks = list(ordered.index)
+    if len(ranks) > TABLE_ROWS_MAX:
+        # top and bottom five, and the highlighted area with its neighbours
+        keep = set(ranks[:5] + ranks[-5:])
+        if highlight in ordered.index:
+            at = ranks.index(highlight)
+            keep |= set(ranks[max(0, at - 2):at + 3])
+        shown = [a for a in ranks if a in keep]
+        note = _excerpt_note(edition, indicator_id, len(shown), len(ranks))
+    else:
+        shown, note = ranks, ""
+    listed_withheld = withheld if len(ranks) <= TABLE_ROWS_MAX else []   # an excerpt names none of them
+    column = f"{indicator.short_title} {year}"
+    table = pd.DataFrame([{"Rang": str(ranks.index(a) + 1), edition.pack.area_label: edition.area_name(a),
+                           column: format_value(ordered[a], indicator)} for a in shown]
+                         + [{"Rang": "–", edition.pack.area_label: edition.area_name(a), column: SUPPRESSED}
+                            for a in listed_withheld])
+    if not math.isnan(city):
+        table.loc[len(table)] = ["–", f"Gesamtstadt {edition.city_name}", format_value(city, indicator)]
+    return Chart(figure, alt, table, note)
+
+
+def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
+           columns: int = 2) -> Chart:
+    """Small multiples over the years: the area (if given) against the city."""
+    ids = [i for i in (indicator_ids or [i.id for i in edition.catalog.indicators if i.polarity != "neutral"])
+           if edition.has(i) and len(edition.series(i, area_id or CITY_AREA_ID)) > 1]
+    rows = max(1, math.ceil(len(ids) / columns))
+    fig = charts.panel_figure(9.2, 2.6, rows, legend=bool(ids))
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    described, table_rows = [], []
+    place = edition.area_name(area_id) if area_id else f"Gesamtstadt {edition.city_name}"
+    for ax, indicator_id in zip(axes, ids):
+        indicator = edition.indicator(indicator_id)
+        lines = {}
+        if area_id:
+            lines[edition.area_name(area_id)] = edition.series(indicator_id, area_id)
+        lines[f"Gesamtstadt {edition.city_name}"] = edition.series(indicator_id, CITY_AREA_ID)
+        styles = [charts.AREA_COLOUR, charts.CITY_COLOUR] if area_id else [charts.CITY_COLOUR]
+        for (label, series), colour in zip(lines.items(), styles):
+            dashed = colour == charts.CITY_COLOUR and area_id is not None
+            ax.plot(series.index, series.to_numpy(), color=colour, linestyle="--" if dashed else "-",
+                    marker="s" if dashed else "o", markersize=4, linewidth=1.8, label=label)
+        unit = "%" if indicator.unit == "%" else indicator.unit
+        ax.set_title(f"{indicator.short_title} ({unit})", loc="left", fontsize=10, fontweight="bold")
+        charts.german_axis(ax, indicator.decimals)
+        own = next(iter(lines.values())).dropna()
+        if len(own):
+            described.append(f"{indicator.short_title} von {format_value(own.iloc[0], indicator)} ({own.index[0]}) "
+                             f"auf {format_value(own.iloc[-1], indicator)} ({own.index[-1]})")
+        years = sorted(set().union(*(s.index for s in lines.values())))
+        for year in years:
+            row = {"Indikator": f"{indicator.short_title} ({unit})", "Jahr": str(int(year))}
+            for label, series in lines.items():
+                row[label] = format_number(series.get(year), indicator.decimals)
+            table_rows.append(row)
+    for ax in axes[len(ids):]:
+        ax.set_visible(False)
+    if ids:
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False, fontsize=9)
+    versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
+    alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
+           if described else f"Liniendiagramme: Entwicklung in {place}.")
+    return Chart(fig, alt, pd.DataFrame(table_rows))
+
+
+def locator(edition: Edition, area_id: str) -> Chart:
+    return Chart(charts.locator_map(edition.areas, area_id),
+                 f"Lagekarte: {edition.area_name(area_id)} (rot hervorgehoben) im Stadtgebiet von "
+                 f"{edition.city_name}.")
+
+
+def share_text(part: float, whole: float) -> str:
+    return f"{format_number(part / whole * 100, 1)}\u202f%" if whole else "–"
+
+
+def _inline_figures_as_drawn() -> None:
+    """In a notebook, show figures at the size they are laid out (constrained layout) instead of cropping
+    them to a tight box: cropping renders every figure twice, which doubles the time of a profile."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+
+
+_inline_figures_as_drawn()

@@ -1,0 +1,331 @@
+"""Prose and tables for the chapters Sozialindex, Methodenvergleich and Sozialraumtypen, and for the
+index paragraph of each profile. Written for council members: every number computed, no jargon left
+unexplained."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.text import SUPPRESSED
+from analysis.compute.edition import Edition
+from analysis.social_index.method import DYNAMIC_CLASSES, METHOD_NAMES, STATUS_CLASSES, standardise
+from analysis.report.tables import with_notes
+from analysis.text import format_number, format_value
+
+NEAR_PROBABILITY = 0.9
+
+
+def _names(edition: Edition, ids) -> str:
+    names = [edition.area_name(a) for a in ids]
+    if not names:
+        return "keine"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
+
+
+def _titles(edition: Edition, ids) -> str:
+    """Titles from the full catalogue: an indicator may be named although this edition lacks its data."""
+    from analysis.catalog.model import load_catalog
+
+    titles = [load_catalog().get(i).title for i in ids]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
+
+
+def _percent(probability: float) -> str:
+    return f"{format_number(probability * 100)}\u202f%"
+
+
+NO_INDEX = ("Für {city} ist kein Sozialindex eingerichtet: Das Stadtpaket (city.yml) hat keinen Abschnitt "
+            "`social_index`, oder keiner der dort genannten Indikatoren hat in dieser Ausgabe Werte.")
+NO_TYPES = ("Für {city} sind keine Sozialraumtypen eingerichtet (Abschnitt `district_types` in city.yml), oder "
+            "es gibt zu wenige Gebiete oder Indikatoren mit Werten.")
+
+
+def method_text(edition: Edition) -> str:
+    """The method, explained from the pack's configuration (markdown)."""
+    index = edition.social_index
+    if index is None:
+        return ""
+    label = edition.pack.area_label_plural
+    lines = [
+        f"Der Sozialindex fasst {format_number(len(index.status))} Indikatoren zu einer Aussage über die soziale "
+        f"Lage jedes {edition.pack.area_label}s zusammen. Er folgt dem Berliner Monitoring Soziale "
+        "Stadtentwicklung (MSS), das Status und Dynamik getrennt bewertet. Verwendet werden:", "",
+    ]
+    for indicator_id in index.status:
+        indicator = edition.indicator(indicator_id)
+        lines.append(f"- **{indicator.title}** ({index.year}); Dynamik: Veränderung "
+                     + (f"{index.dynamics_from}–{index.year} in {indicator.change_unit}" if index.dynamics_from
+                        else "nicht berechenbar"))
+    if index.unavailable:
+        lines += ["", f"Nicht verfügbar in dieser Ausgabe: {_titles(edition, index.unavailable)}."]
+    lines += [
+        "", "So wird gerechnet:", "",
+        f"1. {label} mit weniger als {format_number(index.min_population)} Einwohnerinnen und Einwohnern"
+        + (f" und die als Ausreißer benannten {label} ({_names(edition, index.excluded)})" if index.excluded else "")
+        + " gehen nicht in die Berechnung ein; ihre Quoten schwanken zu stark.",
+        "2. Jeder Indikator wird standardisiert: Abstand vom Mittelwert aller einbezogenen "
+        f"{label}, geteilt durch die Standardabweichung (z-Wert). Ein z-Wert von 1 heißt: eine "
+        "Standardabweichung ungünstiger als der Durchschnitt.",
+        "3. Die z-Werte werden addiert und die Summe noch einmal standardisiert: Das ist der **Statusindex**. "
+        "Ebenso entsteht aus den Veränderungen der **Dynamikindex**.",
+        "4. Die Indizes werden in Klassen eingeteilt (höhere Werte = ungünstiger):", "",
+        "| Statusindex | Statusklasse | | Dynamikindex | Dynamikklasse |", "|---|---|---|---|---|",
+        "| unter −1 | hoch | | unter −1 | positiv |",
+        "| −1 bis 1 | mittel | | −1 bis 1 | stabil |",
+        "| über 1 bis 1,5 | niedrig | | über 1 | negativ |",
+        "| über 1,5 | sehr niedrig | | | |", "",
+        "Ein hoher Status bedeutet eine günstige soziale Lage; „sehr niedrig“ kennzeichnet besonderen "
+        "Handlungsbedarf. Eine negative Dynamik heißt, dass sich die Lage schneller verschlechtert (oder "
+        "langsamer verbessert) hat als im Durchschnitt der Stadt.",
+    ]
+    if not index.dynamics_from:
+        lines += ["", f"Die Dynamik ist für diese Ausgabe nicht berechenbar: Die Daten reichen nicht "
+                  f"{edition.pack.social_index.dynamics_years} Jahre vor {index.year} zurück."]
+    return "\n".join(lines)
+
+
+def summary_text(edition: Edition) -> str:
+    index = edition.social_index
+    if index is None:
+        return NO_INDEX.format(city=edition.city_name)
+    table = index.table
+    label = edition.pack.area_label_plural
+    counts = table["status_class"].value_counts()
+    parts = [f"{format_number(counts.get(c, 0))} „{c}“" for c in STATUS_CLASSES]
+    text = (f"Von den {format_number(len(table))} {label} gehen {format_number(table['status_index'].notna().sum())} "
+            f"in den Index {index.year} ein. Ihr Status: {', '.join(parts)}.")
+    low = table.index[table["status_class"].isin(["niedrig", "sehr niedrig"])]
+    if len(low):
+        text += f" Einen niedrigen oder sehr niedrigen Status haben {_names(edition, low)}."
+    negative = table.index[table["dynamic_class"] == "negativ"]
+    if index.dynamics_from:
+        text += (f" Eine negative Dynamik ({index.dynamics_from}–{index.year}) zeigen "
+                 f"{_names(edition, negative)}." if len(negative) else
+                 f" Kein {edition.pack.area_label} zeigt {index.dynamics_from}–{index.year} eine negative Dynamik.")
+    return text
+
+
+def matrix(edition: Edition) -> pd.DataFrame:
+    """The 4 × 3 matrix of status and dynamics classes with the areas in each cell."""
+    table = edition.social_index.table
+    cells = {}
+    for dynamic in DYNAMIC_CLASSES:
+        cells[f"Dynamik {dynamic}"] = [
+            ", ".join(edition.area_name(a) for a in table.index[(table["status_class"] == status)
+                                                               & (table["dynamic_class"] == dynamic)]) or "–"
+            for status in STATUS_CLASSES]
+    return pd.DataFrame(cells, index=[f"Status {s}" for s in STATUS_CLASSES])
+
+
+def area_table(edition: Edition) -> pd.DataFrame:
+    index = edition.social_index
+    table = index.table
+    rows = []
+    for area_id, row in table.iterrows():
+        entry = {edition.pack.area_label: edition.area_name(area_id)}
+        for indicator_id in index.status:
+            entry[edition.indicator(indicator_id).short_title] = (
+                SUPPRESSED if edition.withheld(indicator_id, area_id, index.year)
+                else format_value(row[indicator_id], edition.indicator(indicator_id)))
+        included = not math.isnan(row["status_index"])
+        entry["Statusindex"] = format_number(row["status_index"], 2) if included else "–"
+        entry["Status"] = row["status_class"] if included else "–"
+        entry["Sicherheit der Klasse"] = _percent(row["probability"]) if included and index.from_counts else "–"
+        entry["Dynamikindex"] = format_number(row["dynamic_index"], 2) if isinstance(row["dynamic_class"], str) else "–"
+        entry["Dynamik"] = row["dynamic_class"] if isinstance(row["dynamic_class"], str) else "–"
+        entry["Hinweis"] = row["note"] or ("nahe an einer Klassengrenze" if row["near_threshold"] else "")
+        rows.append(entry)
+    return with_notes(pd.DataFrame(rows))
+
+
+def certainty_text(edition: Edition) -> str:
+    index = edition.social_index
+    if index is None:
+        return ""
+    if not index.from_counts:
+        return ("Die Statusindikatoren sind veröffentlichte Anteile ohne die Fallzahlen dahinter. Wie fest eine "
+                "Einstufung gegenüber zufälligen Schwankungen der Fallzahlen ist, lässt sich deshalb nicht "
+                "nachrechnen; die Spalte „Sicherheit der Klasse“ bleibt leer.")
+    table = index.table[index.table["status_index"].notna()]
+    near = table.index[table["near_threshold"]]
+    uncertain = table.index[table["probability"] < NEAR_PROBABILITY]
+    label = edition.pack.area_label
+    text = (
+        "Jede Quote beruht auf gezählten Fällen. Wären in einem Jahr zufällig ein paar Fälle mehr oder weniger "
+        "gezählt worden, sähe der Index etwas anders aus. Um zu zeigen, wie fest eine Einstufung ist, wurde der "
+        f"Index {format_number(index.replicates)}-mal neu berechnet, jedes Mal mit zufällig schwankenden "
+        "Fallzahlen (Poisson-Verteilung, so wie Zählungen natürlicherweise schwanken; fester Startwert "
+        f"{index.seed}, damit jeder Bau dasselbe Ergebnis liefert). „Sicherheit der Klasse“ ist der Anteil "
+        "dieser Neuberechnungen, in denen der "
+        f"{label} in seiner Statusklasse bleibt. ")
+    if len(uncertain):
+        text += (f"Unter {_percent(NEAR_PROBABILITY)} liegt sie für {_names(edition, uncertain)}: Hier kann die "
+                 "Einstufung schon durch Zufall anders ausfallen. ")
+    else:
+        text += f"Für alle {edition.pack.area_label_plural} liegt sie bei mindestens {_percent(NEAR_PROBABILITY)}. "
+    if len(near):
+        text += (f"Nahe an einer Klassengrenze (die Grenze liegt innerhalb der mittleren 95 % der "
+                 f"Neuberechnungen) liegen: {_names(edition, near)}.")
+    else:
+        text += "Kein Gebiet liegt so nahe an einer Klassengrenze, dass der Zufall sie überschreiten ließe."
+    return text
+
+
+def unstable_text(edition: Edition) -> str:
+    """How many published rates rest on fewer than 20 cases."""
+    latest = []
+    for indicator in edition.catalog.indicators:
+        if indicator.denominator is None:
+            continue
+        frame = edition.table(indicator.id)
+        latest.append(frame[frame.index != "stadt"])
+    rows = pd.concat(latest)
+    flagged = rows[rows["unstable"].astype(bool)]
+    if flagged.empty:
+        return "Keine der aktuellen Quoten beruht auf weniger als 20 Fällen."
+    names = sorted({edition.indicator(i).title for i in flagged["indicator"]})
+    return (f"{format_number(len(flagged))} der {format_number(len(rows))} aktuellen Quoten der "
+            f"{edition.pack.area_label_plural} beruhen auf weniger als 20 Fällen ({', '.join(names)}). Sie sind in "
+            "Tabellen mit * markiert und in Karten gepunktet: Solche Werte können von Jahr zu Jahr allein durch "
+            "Zufall stark schwanken.")
+
+
+def profile_text(edition: Edition, area_id: str) -> str:
+    """The profile's paragraph on the index, or nothing where the pack has no index."""
+    index = edition.social_index
+    if index is None or area_id not in index.table.index:
+        return ""
+    row = index.table.loc[area_id]
+    name = edition.area_name(area_id)
+    if math.isnan(row["status_index"]):
+        return f"{name} geht nicht in den Sozialindex {index.year} ein ({row['note']})."
+    text = f"Im Sozialindex {index.year} hat {name} den Status „{row['status_class']}“"
+    if isinstance(row["dynamic_class"], str):
+        text += f" und die Dynamik „{row['dynamic_class']}“ ({index.dynamics_from}–{index.year})"
+    if not index.from_counts:
+        text += "."
+    else:
+        kept = round(row["probability"] * 100)
+        text += (f". Wie sicher ist diese Einstufung? Würden die zugrunde liegenden Fallzahlen zufällig etwas anders "
+                 f"ausfallen, bliebe {name} in {format_number(kept)} von 100 Neuberechnungen in dieser Statusklasse")
+        text += (" – die Einstufung liegt nahe an einer Klassengrenze." if row["near_threshold"] else ".")
+    if edition.types is not None and area_id in edition.types.labels.index:
+        text += f" Nach seinem gesamten Profil gehört {name} zum Sozialraumtyp {edition.types.labels[area_id]}."
+    return text
+
+
+def lead_interval_text(edition: Edition, area_id: str, indicator_id: str) -> str:
+    row = edition.table(indicator_id).loc[area_id]
+    indicator = edition.indicator(indicator_id)
+    if math.isnan(row["ci_low"]):
+        return ""
+    text = (f"Mit 95 % Wahrscheinlichkeit liegt der zugrunde liegende Wert zwischen "
+            f"{format_value(row['ci_low'], indicator)} und {format_value(row['ci_high'], indicator)}.")
+    if row["unstable"]:
+        text += " Der Wert beruht auf weniger als 20 Fällen und ist daher unsicher."
+    return text
+
+
+# --- Methodenvergleich ------------------------------------------------------------------------------
+
+def comparison_table(edition: Edition) -> pd.DataFrame:
+    index = edition.social_index
+    columns = {edition.pack.area_label: [edition.area_name(a) for a in index.table.index],
+               METHOD_NAMES[index.method]: index.table["status_class"].fillna("–").tolist()}
+    for method, result in index.alternatives.items():
+        columns[METHOD_NAMES[method]] = result["status_class"].reindex(index.table.index).fillna("–").tolist()
+    return pd.DataFrame(columns)
+
+
+def _reason(edition: Edition, area_id: str, method: str) -> str:
+    """Why the area's class differs: where its indicators stand, and how each method weighs that."""
+    index = edition.social_index
+    values = index.table.loc[index.table["status_index"].notna(), index.status]
+    z = pd.DataFrame(standardise(values.to_numpy(float)), index=values.index, columns=values.columns)
+    ranks = values.rank()
+    row_z, row_rank = z.loc[area_id], ranks.loc[area_id]
+    extreme = row_z.abs().idxmax()
+    parts = [f"{edition.indicator(i).short_title}: Rang {format_number(row_rank[i])} von {format_number(len(values))}, "
+             f"z = {format_number(row_z[i], 2)}" for i in index.status]
+    if method == "imd":
+        why = ("Der IMD-Stil wertet nur die Rangfolge und dehnt mit der Exponentialtransformation das ungünstigste "
+               "Ende, während er das günstige zusammendrückt: Nur die allerletzten Ränge heben den Wert stark, "
+               "sehr günstige Ränge senken ihn kaum.")
+    else:
+        why = ("Der SVI-Stil wertet nur die Rangfolge (Perzentilränge): Ein weiter Abstand zum Durchschnitt zählt "
+               "nicht mehr als ein knapper, solange die Reihenfolge gleich bleibt.")
+    return (f"{'; '.join(parts)}. Am weitesten vom Durchschnitt entfernt: {edition.indicator(extreme).short_title}. "
+            + why)
+
+
+def comparison_text(edition: Edition) -> str:
+    """Which areas change class under the alternatives, and why (markdown list)."""
+    index = edition.social_index
+    if index is None:
+        return NO_INDEX.format(city=edition.city_name)
+    if not index.alternatives:
+        return "Im Stadtpaket sind keine alternativen Verfahren eingestellt."
+    lines = []
+    for method, result in index.alternatives.items():
+        changed = [a for a in index.table.index
+                   if isinstance(index.table.at[a, "status_class"], str)
+                   and result.at[a, "status_class"] != index.table.at[a, "status_class"]]
+        lines.append(f"**{METHOD_NAMES[method]}:** "
+                     + (f"{format_number(len(changed))} {edition.pack.area_label_plural if len(changed) != 1 else edition.pack.area_label} "
+                        "mit anderer Statusklasse als im MSS." if changed else "dieselben Statusklassen wie im MSS."))
+        lines.append("")
+        for area_id in changed:
+            lines.append(f"- {edition.area_name(area_id)}: MSS „{index.table.at[area_id, 'status_class']}“, "
+                         f"hier „{result.at[area_id, 'status_class']}“. {_reason(edition, area_id, method)}")
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+# --- Sozialraumtypen -----------------------------------------------------------------------------------
+
+def types_text(edition: Edition) -> str:
+    types = edition.types
+    if types is None:
+        return NO_TYPES.format(city=edition.city_name)
+    silhouettes = ", ".join(f"{k} Typen {format_number(v, 2)}" for k, v in types.silhouettes.items())
+    text = (f"Die {format_number(len(edition.pack.areas))} {edition.pack.area_label_plural} wurden nach "
+            f"{format_number(len(types.indicators))} Indikatoren zugleich gruppiert "
+            f"({_titles(edition, types.indicators)}; jeweils das neueste Jahr). Jeder Indikator wird zuerst "
+            "standardisiert, damit keiner allein durch seine Einheit überwiegt. Das Verfahren nach Ward fasst "
+            "schrittweise die Gebiete zusammen, deren Zusammenlegung die Unterschiede innerhalb der Gruppen am "
+            "wenigsten vergrößert. ")
+    text += (f"Gewählt wurden {format_number(types.count)} Typen: Bei dieser Zahl sind die Gebiete im Mittel am "
+             f"deutlichsten ihrem eigenen Typ näher als dem nächsten (mittlere Silhouette: {silhouettes}; höher = "
+             "klarer getrennt). Typ A hat den größten Bedarf, die folgenden Buchstaben abnehmend.")
+    if types.unavailable:
+        text += f" Nicht verfügbar in dieser Ausgabe: {_titles(edition, types.unavailable)}."
+    return text
+
+
+def type_profiles_text(edition: Edition) -> str:
+    types = edition.types
+    if types is None:
+        return ""
+    lines = []
+    for letter, profile in types.profiles.iterrows():
+        members = types.labels.index[types.labels == letter]
+        high = [i for i in profile.sort_values(ascending=False).index if profile[i] >= 0.5][:3]
+        low = [i for i in profile.sort_values().index if profile[i] <= -0.5][:3]
+        traits = []
+        if high:
+            traits.append("überdurchschnittlich: " + ", ".join(edition.indicator(i).short_title for i in high))
+        if low:
+            traits.append("unterdurchschnittlich: " + ", ".join(edition.indicator(i).short_title for i in low))
+        lines.append(f"- **Typ {letter}** ({_names(edition, members)}): "
+                     + ("; ".join(traits) if traits else "in allen Indikatoren nahe am Durchschnitt") + ".")
+    return "\n".join(lines)
+
+
+def type_profile_table(edition: Edition) -> pd.DataFrame:
+    types = edition.types
+    frame = types.profiles.T.map(lambda v: format_number(v, 1))
+    frame.index = [edition.indicator(i).short_title for i in frame.index]
+    frame.columns = [f"Typ {c}" for c in frame.columns]
+    frame.index.name = None
+    return frame

@@ -1,0 +1,138 @@
+"""An interactive map that works offline: the areas as inline SVG on a plain background (no tiles), the
+index and the main indicators as layers, and a small script served from the site (_static/karte.js).
+
+Keyboard and screen-reader use go through two select boxes (layer and area) and a live region that
+reads out the chosen area's value; the mouse can hover or click the polygons as well."""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import shapely
+from matplotlib.colors import to_hex
+
+from analysis.report import charts
+from analysis.pack.model import CITY_AREA_ID
+from analysis.text import SUPPRESSED
+from analysis.compute.edition import Edition
+from analysis.text import format_value
+
+WIDTH = 1000            # SVG user units across; the height follows the areas' shape
+LAYERS_MAX = 6          # the index plus at most five indicators, so the switch stays short
+MISSING_COLOUR = "#ffffff"
+
+
+@dataclass
+class InteractiveMap:
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def _paths(edition: Edition) -> tuple[dict[str, str], float]:
+    """SVG path data per area in a metric projection, simplified to about a pixel, in whole units."""
+    areas = edition.areas
+    if areas.crs is not None and areas.crs.is_geographic:
+        areas = areas.to_crs(areas.estimate_utm_crs())
+    minx, miny, maxx, maxy = areas.total_bounds
+    scale = WIDTH / (maxx - minx)
+    height = (maxy - miny) * scale
+    paths = {}
+    for area_id, geometry in areas.geometry.items():
+        shape = shapely.transform(geometry, lambda xy: (xy - [minx, maxy]) * [scale, -scale])
+        shape = shape.simplify(0.6, preserve_topology=True)
+        polygons = getattr(shape, "geoms", [shape])
+        parts = []
+        for polygon in polygons:
+            for ring in [polygon.exterior, *polygon.interiors]:
+                points = [f"{x:.0f} {y:.0f}" for x, y in ring.coords[:-1]]
+                parts.append("M" + "L".join(points) + "Z")
+        paths[area_id] = "".join(parts)
+    return paths, height
+
+
+def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
+    from analysis.report.figures import fixed_bins, published_text
+
+    indicator = edition.indicator(indicator_id)
+    year = edition.latest_year(indicator_id)
+    edges = fixed_bins(edition, indicator_id)
+    colours = [to_hex(c) for c in charts.class_colours(indicator, len(edges) - 1)]
+    spoken = {SUPPRESSED: "aus Datenschutzgründen nicht veröffentlicht", "–": "keine Angabe"}
+    values, texts = {}, {}
+    for area_id, value in edition.area_values(indicator_id, year).items():
+        text = published_text(edition, indicator_id, year, area_id)
+        texts[area_id] = spoken.get(text, text)
+        values[area_id] = None if pd.isna(value) else charts.class_of(value, edges)
+    city = edition.value(indicator_id, CITY_AREA_ID, year)
+    return {"title": f"{indicator.title} {year}", "classes": values, "texts": texts, "colours": colours,
+            "legend": charts.bin_labels(edges, indicator.decimals),
+            "note": f"Gesamtstadt: {format_value(city, indicator)}" if not pd.isna(city) else ""}
+
+
+def _status_layer(edition: Edition) -> dict:
+    from analysis.report.figures import STATUS_COLOURS
+    from analysis.social_index.method import STATUS_CLASSES
+
+    index = edition.social_index
+    order = list(STATUS_CLASSES)
+    classes, texts = {}, {}
+    for area_id in edition.pack.area_ids:
+        label = index.table["status_class"].get(area_id)
+        known = isinstance(label, str) and label in order
+        classes[area_id] = order.index(label) if known else None
+        texts[area_id] = f"Status {label}" if known else "nicht im Index"
+    return {"title": f"Sozialindex {index.year}: Statusklasse", "classes": classes, "texts": texts,
+            "colours": STATUS_COLOURS, "legend": order, "note": "dunkler = ungünstigere soziale Lage"}
+
+
+def layers(edition: Edition) -> list[dict]:
+    from analysis.report.figures import lead_indicator
+
+    result = []
+    if edition.social_index is not None:
+        result.append(_status_layer(edition))
+    wanted = [lead_indicator(edition), *(edition.social_index.status if edition.social_index else [])]
+    for indicator_id in dict.fromkeys(wanted):
+        if len(result) < LAYERS_MAX and edition.has(indicator_id) and edition.indicator(indicator_id).kind != "count":
+            result.append(_indicator_layer(edition, indicator_id))
+    return result
+
+
+def interactive_map(edition: Edition, key: str = "karte") -> InteractiveMap:
+    """The map as an HTML block; `key` keeps element ids unique if a page has two."""
+    paths, height = _paths(edition)
+    names = {a: edition.area_name(a) for a in edition.pack.area_ids}
+    data = {"names": names, "layers": layers(edition)}
+    shapes = "".join(f'<path data-id="{html.escape(a)}" d="{d}"><title>{html.escape(names[a])}</title></path>'
+                     for a, d in paths.items())
+    layer_options = "".join(f'<option value="{i}">{html.escape(layer["title"])}</option>'
+                            for i, layer in enumerate(data["layers"]))
+    area_options = "".join(f'<option value="{html.escape(a)}">{html.escape(n)}</option>'
+                           for a, n in sorted(names.items(), key=lambda item: item[1]))
+    label = edition.pack.area_label
+    # The data sit in a JSON block (not a script the browser runs); < > & escaped as JSON allows, so no
+    # name from the data can close the block or read as markup.
+    payload = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+               .replace("&", "\\u0026"))
+    return InteractiveMap(f"""
+<div class="interaktive-karte" id="{key}" data-karte>
+  <div class="karte-steuerung">
+    <label for="{key}-ebene">Karte zeigt</label>
+    <select id="{key}-ebene" data-ebene>{layer_options}</select>
+    <label for="{key}-gebiet">{html.escape(label)}</label>
+    <select id="{key}-gebiet" data-gebiet><option value="">– auswählen –</option>{area_options}</select>
+  </div>
+  <svg viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-labelledby="{key}-titel" focusable="false">
+    <title id="{key}-titel">Interaktive Karte der {html.escape(edition.pack.area_label_plural)}</title>
+    <g class="karte-flaechen">{shapes}</g>
+  </svg>
+  <p class="karte-info" aria-live="polite" data-info>Fahren Sie über ein Gebiet oder wählen Sie es oben aus.</p>
+  <div class="karte-legende" data-legende></div>
+  <script type="application/json" data-karte-daten>{payload}</script>
+  <noscript><p>Die interaktive Karte braucht JavaScript; dieselben Werte zeigen die Karten und Tabellen dieser
+  Seite und die Seite „Daten“.</p></noscript>
+</div>""")

@@ -1,0 +1,27 @@
+"""Where an edition's pages live, so that prose can link them and the build can write them there."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from analysis.pack.model import CityPack
+
+PROFILE_FOLDER = "profiles"
+# Above this many areas the profiles are listed on the profiles page only, not in every page's sidebar:
+# Sphinx renders the sidebar into each page, so listing n profiles there costs n² (and helps no reader).
+SIDEBAR_PROFILES_MAX = 60
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def profile_stem(pack: CityPack, area_id: str) -> str:
+    """File name (without suffix) of an area's profile page: sortable id, then the name."""
+    width = max(len(a.id) for a in pack.areas)
+    return f"{area_id.zfill(width)}-{slugify(pack.area_names[area_id])}"
+
+
+def profiles_in_sidebar(pack: CityPack) -> bool:
+    return len(pack.areas) <= SIDEBAR_PROFILES_MAX

@@ -1,0 +1,162 @@
+"""Generated sentences for the prose: every number in them is computed, never typed."""
+from __future__ import annotations
+
+import math
+
+from analysis.pack.model import CITY_AREA_ID
+from analysis.compute.edition import Edition
+from analysis.text import dative_plural, format_change, format_number, format_value
+
+
+def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, float]:
+    """(highest area name, value, lowest area name, value) in the indicator's latest year."""
+    values = edition.area_values(indicator_id).dropna()
+    return (edition.area_name(values.idxmax()), float(values.max()),
+            edition.area_name(values.idxmin()), float(values.min()))
+
+
+def indicator_sentence(edition: Edition, indicator_id: str) -> str:
+    indicator = edition.indicator(indicator_id)
+    frame = edition.table(indicator_id)
+    year = int(frame["year"].iloc[0])
+    high_name, high, low_name, low = extremes(edition, indicator_id)
+    sentence = f"**{indicator.title}** ({year}): "
+    if CITY_AREA_ID in frame.index:
+        city = frame.loc[CITY_AREA_ID]
+        sentence += f"Gesamtstadt {format_value(city['value'], indicator)}"
+        if not math.isnan(city["change_1y"]):
+            sentence += f" ({format_change(city['change_1y'], indicator)} zum Vorjahr)"
+        sentence += "; "
+    sentence += (f"am höchsten in {high_name} ({format_value(high, indicator)}), "
+                 f"am niedrigsten in {low_name} ({format_value(low, indicator)}).")
+    return sentence
+
+
+def migration_sentence(edition: Edition) -> str:
+    """'31,0 % der Menschen hatten 2022 einen Migrationshintergrund.', or nothing where the data lack it."""
+    if not edition.has("migrationshintergrund"):
+        return ""
+    indicator = edition.indicator("migrationshintergrund")
+    return (f"{format_value(edition.value(indicator.id, CITY_AREA_ID), indicator)} der Menschen hatten "
+            f"{edition.latest_year(indicator.id)} einen Migrationshintergrund.")
+
+
+def social_situation(edition: Edition) -> str:
+    """The chapter's opening paragraphs; a sentence whose indicator an edition lacks is left out."""
+    def facts(indicator_id: str) -> dict[str, str] | None:
+        if not edition.has(indicator_id):
+            return None
+        indicator = edition.indicator(indicator_id)
+        high_name, high, low_name, low = extremes(edition, indicator_id)
+        city = edition.value(indicator_id, CITY_AREA_ID)
+        return {"year": str(edition.latest_year(indicator_id)),
+                "city": format_value(city, indicator), "city_number": format_number(city, indicator.decimals),
+                "high_number": format_number(high, indicator.decimals),
+                "high_area": high_name, "high": format_value(high, indicator),
+                "low_area": low_name, "low": format_value(low, indicator)}
+
+    areas = dative_plural(edition.pack.area_label_plural)
+    first, second = [], []
+    if sgb2 := facts("sgb2_quote"):
+        first.append(f"{sgb2['year']} lebten in {edition.city_name} {sgb2['city']} der Menschen unter 65 Jahren "
+                     "von Leistungen nach dem SGB II (SGB-II-Quote). Die Unterschiede zwischen den "
+                     f"{areas} sind groß: von {sgb2['low']} in {sgb2['low_area']} bis {sgb2['high']} in "
+                     f"{sgb2['high_area']}.")
+    if children := facts("kinderarmut_sgb2"):
+        first.append(f"Kinder sind besonders betroffen: Auf 100 Kinder und Jugendliche kamen {children['year']} "
+                     f"{children['city_number']} nicht erwerbsfähige Leistungsberechtigte, in "
+                     f"{children['high_area']} sogar {children['high_number']}.")
+    if unemployed := facts("arbeitslosenanteil"):
+        second.append("Der Anteil der Arbeitslosen an der Bevölkerung von 18 bis unter 65 Jahren lag "
+                      f"{unemployed['year']} bei {unemployed['city']} (höchster Wert: {unemployed['high_area']}, "
+                      f"{unemployed['high']}).")
+    if old_age := facts("grundsicherung_alter_quote"):
+        second.append(f"Grundsicherung im Alter bezogen {old_age['year']} {old_age['city']} der Menschen ab 65 "
+                      f"Jahren, in {old_age['high_area']} {old_age['high']}.")
+    if not first and not second:  # a pack without these indicators: one sentence per indicator of need
+        first = [indicator_sentence(edition, i.id) for i in edition.catalog.indicators
+                 if i.polarity == "higher_is_worse"]
+    return "\n\n".join(" ".join(p) for p in (first, second) if p)
+
+
+def key_findings(edition: Edition) -> str:
+    """A markdown list: population, then every indicator that measures need."""
+    lines = []
+    if edition.has("einwohner"):
+        population = edition.table("einwohner").loc[CITY_AREA_ID]
+        line = (f"- In {edition.city_name} lebten {int(population['year'])} "
+                f"{format_number(population['value'])} Menschen")
+        if not math.isnan(population["change_5y"]):
+            line += f", {format_number(abs(population['change_5y']))} " \
+                    f"{'mehr' if population['change_5y'] > 0 else 'weniger'} als fünf Jahre zuvor"
+        lines.append(line + ".")
+    for indicator in edition.catalog.indicators:
+        if indicator.polarity != "neutral":
+            lines.append(f"- {indicator_sentence(edition, indicator.id)}")
+    return "\n".join(lines)
+
+
+def largest_changes(edition: Edition, n: int = 5) -> str:
+    """A markdown list of the largest one-year changes among areas, for indicators that measure need."""
+    need = {i.id: i for i in edition.catalog.indicators if i.polarity != "neutral" and i.unit == "%"}
+    frame = edition.indicators[edition.indicators["indicator"].isin(need)
+                               & (edition.indicators["area_id"] != CITY_AREA_ID)
+                               & (edition.indicators["year"] == edition.year)].dropna(subset=["change_1y"])
+    frame = frame.reindex(frame["change_1y"].abs().sort_values(ascending=False).index).head(n)
+    return "\n".join(
+        f"- {edition.area_name(r.area_id)}: {need[r.indicator].title} {format_change(r.change_1y, need[r.indicator])} "
+        f"auf {format_value(r.value, need[r.indicator])}" for r in frame.itertuples())
+
+
+def findings_summary(edition: Edition) -> str:
+    """A markdown list: how many findings of each kind."""
+    from analysis.inputs.validate import FINDING_KINDS
+
+    counts = edition.findings["kind"].value_counts()
+    return "\n".join(f"- {FINDING_KINDS[kind]}: {format_number(counts[kind])}"
+                     for kind in FINDING_KINDS if kind in counts) or "- keine"
+
+
+def profile_links(edition: Edition) -> str:
+    """Markdown links to every profile page, grouped by the top level above the areas where there is one."""
+    from analysis.text import markdown_literal
+    from analysis.report.links import PROFILE_FOLDER, profile_stem
+
+    def link(area_id: str) -> str:
+        return f"[{markdown_literal(edition.area_name(area_id))}](../{PROFILE_FOLDER}/{profile_stem(edition.pack, area_id)}.ipynb)"
+
+    hierarchy = edition.hierarchy
+    if hierarchy is None:
+        return " · ".join(link(a) for a in edition.pack.area_ids)
+    top = hierarchy.levels[-1]
+    paragraphs = []
+    for parent, members in hierarchy.parents.groupby(top.id, sort=True):
+        name = markdown_literal(hierarchy.names[top.id][parent])
+        links = " · ".join(link(a) for a in sorted(members.index, key=edition.area_name))
+        paragraphs.append(f"**{top.label} {name}** ({format_number(len(members))}): {links}")
+    return "\n\n".join(paragraphs)
+
+
+def rank_clause(edition: Edition, indicator_id: str, area_id: str) -> str:
+    """'; das ist Rang 3 von 13 (Rang 1 = höchster Wert)', or nothing where the value is withheld or missing."""
+    frame = edition.table(indicator_id)
+    if area_id not in frame.index or math.isnan(frame.at[area_id, "rank"]):
+        return ""
+    row = frame.loc[area_id]
+    return f"; das ist Rang {format_number(row['rank'])} von {format_number(row['rank_of'])} (Rang 1 = höchster Wert)"
+
+
+def parents_sentence(edition: Edition, area_id: str) -> str:
+    """'Es gehört zur Bezirksregion …, zum Prognoseraum … und zum Bezirk ….', where the pack has levels."""
+    from analysis.text import markdown_literal
+
+    hierarchy = edition.hierarchy
+    if hierarchy is None:
+        return ""
+    parts = []
+    for level in hierarchy.levels:
+        _, name = hierarchy.parent(area_id, level.id)
+        article = "zur" if level.label.endswith(("region", "ion", "e", "ung", "heit", "keit")) else "zum"
+        parts.append(f"{article} {level.label} {markdown_literal(name)}")
+    listed = ", ".join(parts[:-1]) + f" und {parts[-1]}" if len(parts) > 1 else parts[0]
+    return f"Es gehört {listed}."

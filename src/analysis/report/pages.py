@@ -1,0 +1,65 @@
+"""Pages rendered from the catalogue, the city pack and the build record (Methoden, Datenquellen, Daten,
+Herkunft). The wording is in report/templates/; this module gathers what the templates show."""
+from __future__ import annotations
+
+import html
+
+from analysis.catalog.texts import KIND_TEXT
+from analysis.compute.edition import Edition
+from analysis.compute.uncertainty import MIN_STABLE_EVENTS
+from analysis.pack.model import UNASSIGNED_AREA_ID, DisclosureRules
+from analysis.report import downloads
+from analysis.report.prose import render
+from analysis.text import built_text
+
+
+def _download_link(path: str, text: str) -> str:
+    """A link from a generated page to a download (written next to the pages after Sphinx ran, so a
+    plain link instead of a Sphinx reference)."""
+    return f'<a href="../{downloads.FOLDER}/{path}">{html.escape(text)}</a>'
+
+
+def small_counts_text(rules: DisclosureRules) -> str:
+    """The withheld counts in words: '1 und 2', '1, 2 und 3'."""
+    small = [str(n) for n in range(1, rules.min_count)]
+    return " und ".join([", ".join(small[:-1]), small[-1]] if len(small) > 1 else small)
+
+
+def methods_page(edition: Edition) -> str:
+    pack = edition.pack
+    base = pack.base or pack
+    indicators = edition.indicators
+    return render(
+        "methoden.md.j2", pack=pack, base=base, catalog=edition.catalog, index=edition.social_index,
+        unassigned_tables=sorted({s.file.split("/")[-1] for s in pack.sources if s.unassigned_value}),
+        unassigned_values=int((edition.tidy["area_id"] == UNASSIGNED_AREA_ID).sum()),
+        level_chain=[base.area_label, *(level.label for level in base.levels), "Gesamtstadt"],
+        rules=edition.rules, small_counts=small_counts_text(edition.rules),
+        withheld_primary=edition.withheld_cells[0], withheld_secondary=edition.withheld_cells[1],
+        min_stable_events=MIN_STABLE_EVENTS, kind_text=KIND_TEXT,
+        years={i.id: sorted(int(y) for y in indicators.loc[indicators["indicator"] == i.id, "year"].unique())
+               for i in edition.catalog.indicators},
+        reconciliation=list(edition.reconciliation.itertuples()),
+        download_link=_download_link, indicator_file=downloads.indicator_file)
+
+
+def sources_page(edition: Edition) -> str:
+    return render("datenquellen.md.j2", pack=edition.pack, attribution=edition.pack.attribution)
+
+
+def provenance_page(edition: Edition, record: dict) -> str:
+    """Which data and code produced this edition, for reviewers who want to rebuild it."""
+    return render("herkunft.md.j2", pack=edition.pack, year=edition.year, city_name=edition.city_name,
+                  record=record, code=record["code_version"], built=built_text(record))
+
+
+def data_page(edition: Edition) -> str:
+    return render("daten.md.j2", pack=edition.pack, year=edition.year, catalog=edition.catalog,
+                  attribution=edition.pack.attribution, downloads=downloads.files(edition),
+                  fields=downloads.datapackage(edition)["resources"][0]["schema"]["fields"],
+                  download_link=_download_link, indicator_file=downloads.indicator_file)
+
+
+def generated_pages(edition: Edition, record: dict) -> dict[str, str]:
+    return {"methoden": methods_page(edition), "datenquellen": sources_page(edition),
+            "daten": data_page(edition), "herkunft": provenance_page(edition, record)}

@@ -1,0 +1,185 @@
+"""Report tables: indicator values formatted German-style, ready to display."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from analysis.pack.model import CITY_AREA_ID
+from analysis.compute.disclosure import FOOTNOTE as SUPPRESSED_NOTE, shows_mark
+from analysis.text import SUPPRESSED
+from analysis.compute.edition import Edition
+from analysis.inputs.validate import FINDING_KINDS
+from analysis.text import format_change, format_number, format_value, signed
+
+
+def overview(edition: Edition) -> pd.DataFrame:
+    """City value, changes and the range across areas for every indicator, in its latest year."""
+    rows, counts = [], []
+    for indicator in edition.catalog.indicators:
+        frame = edition.table(indicator.id)
+        if CITY_AREA_ID not in frame.index:
+            continue
+        counts.append(indicator.kind == "count")
+        city = frame.loc[CITY_AREA_ID]
+        areas = frame.drop(index=CITY_AREA_ID)["value"]
+        number = lambda v: format_number(v, indicator.decimals)
+        rows.append({
+            "Indikator": indicator.title,
+            "Einheit": indicator.unit,
+            "Jahr": str(int(city["year"])),
+            edition.city_name: SUPPRESSED if city["suppressed"] else number(city["value"]),
+            "zum Vorjahr": signed(city["change_1y"], indicator.decimals),
+            "über 5 Jahre": signed(city["change_5y"], indicator.decimals),
+            "niedrigster Wert": number(areas.min()),
+            "höchster Wert": number(areas.max()),
+        })
+    table = pd.DataFrame(rows)
+    return with_notes(with_count_cells(table, counts, [edition.city_name, "niedrigster Wert", "höchster Wert"]))
+
+
+def topic(edition: Edition, topic_id: str) -> pd.DataFrame:
+    """Areas (rows) × the topic's indicators (columns), each in its latest year."""
+    columns = {}
+    for indicator in edition.catalog.by_topic().get(topic_id, []):
+        frame = edition.table(indicator.id)
+        year = int(frame["year"].iloc[0])
+        rows = frame.reindex([*edition.pack.area_ids, CITY_AREA_ID])
+        columns[f"{indicator.short_title} {year}"] = [marked(v, indicator, u, w) for v, u, w in
+                                                      zip(rows["value"], rows["unstable"], rows["suppressed"])]
+    names = [*(edition.area_name(a) for a in edition.pack.area_ids), f"Gesamtstadt {edition.city_name}"]
+    table = pd.DataFrame(columns, index=pd.Index(names, name=edition.pack.area_label))
+    count_columns = [c for c, i in zip(columns, edition.catalog.by_topic().get(topic_id, [])) if i.kind == "count"]
+    return with_notes(with_count_cells(table, [True] * len(table), count_columns))
+
+
+UNSTABLE_MARK = "*"
+UNSTABLE_NOTE = "* weniger als 20 Fälle: Der Wert ist statistisch unsicher und kann zufällig stark schwanken."
+
+
+def marked(value: float, indicator, unstable, suppressed=False) -> str:
+    """The formatted value, with * when it rests on fewer than 20 cases; "." when it is withheld."""
+    if suppressed is True or suppressed == 1:
+        return SUPPRESSED
+    return format_value(value, indicator) + (UNSTABLE_MARK if unstable is True or unstable == 1 else "")
+
+
+def with_count_cells(table: pd.DataFrame, rows: list[bool], columns: list[str]) -> pd.DataFrame:
+    """Mark the cells that hold counts (class "anzahl" in the HTML), for the disclosure audit."""
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for column in columns:
+        if column in mask.columns:
+            mask[column] = rows
+    table.attrs["count_cells"] = mask
+    return table
+
+
+def with_notes(table: pd.DataFrame) -> pd.DataFrame:
+    """Footnotes for the marks the table uses: * (unstable) and . (withheld)."""
+    cells = [str(v) for v in table.to_numpy().ravel()]
+    notes = []
+    if any(c.endswith(UNSTABLE_MARK) for c in cells):
+        notes.append(UNSTABLE_NOTE)
+    if any(shows_mark(c) for c in cells):
+        notes.append(SUPPRESSED_NOTE)
+    if notes:
+        table.attrs["note"] = " ".join(notes)
+    return table
+
+
+def _parent_columns(edition: Edition, area_id: str) -> list[tuple[str, str, str]]:
+    """(column title, level id, parent id) for the first and the top level above the area."""
+    hierarchy = edition.hierarchy
+    if hierarchy is None:
+        return []
+    shown = [hierarchy.levels[0], hierarchy.levels[-1]] if len(hierarchy.levels) > 1 else list(hierarchy.levels)
+    columns = []
+    for level in shown:
+        parent, name = hierarchy.parent(area_id, level.id)
+        columns.append((f"{level.label} {name}", level.id, parent))
+    return columns
+
+
+def profile(edition: Edition, area_id: str) -> pd.DataFrame:
+    """One area against its parents on the levels above (where the pack has levels) and the city."""
+    rows, counts = [], []
+    parents = _parent_columns(edition, area_id)
+    for indicator in edition.catalog.indicators:
+        frame = edition.table(indicator.id)
+        if area_id not in frame.index:
+            continue
+        area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
+        withheld = bool(area["suppressed"])
+        counts.append(indicator.kind == "count")
+        interval = (SUPPRESSED if withheld else "–" if pd.isna(area["ci_low"]) else
+                    f"{format_number(area['ci_low'], indicator.decimals)} – {format_number(area['ci_high'], indicator.decimals)}")
+        rows.append({
+            "Indikator": indicator.title,
+            "Jahr": str(int(area["year"])),
+            edition.area_name(area_id): marked(area["value"], indicator, area["unstable"], withheld),
+            "95-%-Intervall": interval,
+            **{title: _parent_value(edition.hierarchy, level_id, parent, indicator, int(area["year"]))
+               for title, level_id, parent in parents},
+            "Gesamtstadt": (marked(city["value"], indicator, False, city["suppressed"]) if city is not None
+                            else "–"),
+            "Rang": SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
+            "zum Vorjahr": SUPPRESSED if withheld else format_change(area["change_1y"], indicator),
+        })
+    table = pd.DataFrame(rows)
+    value_columns = [edition.area_name(area_id), *(title for title, _, _ in parents), "Gesamtstadt"]
+    return with_notes(with_count_cells(table, counts, value_columns))
+
+
+def _parent_value(hierarchy, level_id: str, parent: str, indicator, year: int) -> str:
+    row = hierarchy.published(level_id, indicator.id, year, parent)
+    if row is None:
+        return "–"  # e.g. supplied shares, which exist only on the level they were published for
+    return marked(row["value"], indicator, bool(row["unstable"]), bool(row["suppressed"]))
+
+
+def findings(edition: Edition) -> pd.DataFrame:
+    frame = edition.findings
+    table = with_notes(pd.DataFrame({
+        "Art": frame["kind"].map(FINDING_KINDS),
+        "Datei": frame["file"].str.replace(f"data/{edition.pack.slug}/raw/", "", regex=False),
+        "Zeile": [str(int(r)) if r == r and r is not None else "" for r in frame["row"]],
+        "Jahr": [str(int(y)) if y == y and y is not None else "" for y in frame["year"]],
+        edition.pack.area_label: [edition.area_name(a) if isinstance(a, str) else "" for a in frame["area_id"]],
+        "Befund": frame["message"],
+    }))
+    table.attrs["css_class"] = "befunde"
+    return table
+
+
+class ScrollableTable:
+    """A report table in its own scroll container. On a narrow screen every wide table scrolls, so the
+    container is focusable and named (WCAG 2.1.1, axe rule scrollable-region-focusable); the site's
+    repair pass (accessibility.py) names it after the section it stands in."""
+
+    def __init__(self, styler):
+        self.styler = styler
+
+    def to_html(self) -> str:
+        return self.styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return (f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="Tabelle">'
+                f"{self.to_html()}</div>")
+
+
+SCROLL_CLASS = "tabelle-rollbar"
+
+
+def styled(frame: pd.DataFrame, index: bool = False) -> ScrollableTable:
+    """A plain HTML table in the book's style (the theme styles <table>). Every text is HTML-escaped:
+    area names and notes come from data."""
+    styler = frame.style.format(escape="html").format_index(escape="html", axis=0).format_index(
+        escape="html", axis=1)
+    if not index:
+        styler = styler.hide(axis="index")
+    if "count_cells" in frame.attrs:
+        styler = styler.set_td_classes(frame.attrs["count_cells"].replace({True: "anzahl", False: ""}))
+    if frame.attrs.get("note"):
+        styler = styler.set_caption(html.escape(frame.attrs["note"]))
+    classes = " ".join(["table", "sozialbericht", *filter(None, [frame.attrs.get("css_class")])])
+    return ScrollableTable(styler.set_table_attributes(f'class="{classes}"'))

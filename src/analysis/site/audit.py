@@ -1,0 +1,280 @@
+"""`sozialbericht audit SITE_DIR`: search a built site and its downloads for disclosure violations.
+
+Independent of how the pages were made: it reads the published HTML, CSV, XLSX and (Geo)JSON and
+checks them against the pack's rules. Kinds of violation:
+
+- small count: a count below the minimum in a count cell, in the prose or in a download;
+- recomputable: the only withheld cell of a column, next to a published total;
+- withheld numerator: a rate published although its numerator is withheld;
+- formula: a download cell that a spreadsheet would run as a formula.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.text import SUPPRESSED
+from analysis.pack.model import DisclosureRules
+from analysis.report.downloads import COLUMNS, is_formula, plain_number
+
+SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_sources", "_images", ".doctrees"}
+SKIPPED_FILES = {"versions.json", "provenance.json", "searchindex.js", "objects.inv"}
+# Headers and row labels that announce counts; count cells may also carry class="anzahl".
+COUNT_LABEL = re.compile(r"\b(Einwohner|Einwohnerinnen|Anzahl|Fälle|Personen|Haushalte)\b")
+NOT_A_COUNT_COLUMN = re.compile(r"^(Jahr|Rang|Einheit|Indikator|zum Vorjahr|über 5 Jahre|95-%-Intervall)")
+TOTAL_ROW = re.compile(r"^(Gesamtstadt|Insgesamt|Summe|Zusammen)\b")
+COUNT_NOUNS = (r"Personen|Einwohnerinnen und Einwohner|Einwohnerinnen|Einwohner|Haushalte|Haushalten|"
+               r"Kinder|Kindern|Fälle|Arbeitslose|Geburten|Leistungsberechtigte|Empfängerinnen|Empfänger")
+COUNT_IN_TEXT = re.compile(rf"(?<![\d.,+−-])(\d{{1,3}}(?:\.\d{{3}})*)(?![\d,])\s+(?:{COUNT_NOUNS})\b")
+CHANGE_IN_TEXT = re.compile(r"(?<![\d,])(\d{1,3}(?:\.\d{3})*)(?![\d,])\s*→\s*(\d{1,3}(?:\.\d{3})*)(?![\d,])")
+DIFFERENCE_IN_TEXT = re.compile(r"Differenz\s+[−-]?(\d{1,3}(?:\.\d{3})*)(?![\d,])")
+
+
+@dataclass(frozen=True)
+class Violation:
+    page: str
+    place: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.place}: {self.kind} – {self.detail}"
+
+
+def _german_count(text: str) -> float | None:
+    """The whole number a cell starts with ('1.234', '2 Personen', '3*') → 1234, 2, 3; else None
+    (decimals such as '12,3 %' are rates, not counts)."""
+    match = re.match(r"\s*(\d{1,3}(?:\.\d{3})*)(?![\d,])", text)
+    return float(match.group(1).replace(".", "")) if match else None
+
+
+def _small(value: float | None, rules: DisclosureRules) -> bool:
+    return value is not None and rules.is_small_count(value)
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+def _table_grid(table) -> tuple[list[str], list[list[tuple[str, bool]]]]:
+    """Header texts and body rows of one HTML table; each cell as (text, marked as a count)."""
+    head = table.find("thead")
+    header_rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+                   for tr in (head.find_all("tr") if head else [])]
+    # pandas writes the column names in the first header row and the index name in a second one
+    width = max((len(r) for r in header_rows), default=0)
+    header = [next((r[i] for r in header_rows if i < len(r) and r[i]), "") for i in range(width)]
+    rows = [[(c.get_text(" ", strip=True), "anzahl" in (c.get("class") or [])) for c in tr.find_all(["th", "td"])]
+            for tr in table.find_all("tr") if tr.find_parent("thead") is None]
+    if not header and rows and all(c.name == "th" for c in table.find("tr").find_all(["th", "td"])):
+        header, rows = [text for text, _ in rows[0]], rows[1:]
+    return header, rows
+
+
+def _audit_table(page: str, number: int, table, rules: DisclosureRules) -> list[Violation]:
+    found = []
+    header, rows = _table_grid(table)
+    where = f"Tabelle {number}"
+    count_columns = {i for i, h in enumerate(header) if COUNT_LABEL.search(h) and not NOT_A_COUNT_COLUMN.match(h)}
+    for r, row in enumerate(rows):
+        label = row[0][0] if row else ""
+        count_row = bool(COUNT_LABEL.search(label)) or label.startswith("Einwohnerinnen und Einwohner")
+        for c, (text, marked) in enumerate(row):
+            column = header[c] if c < len(header) else str(c + 1)
+            is_count = marked or c in count_columns or (
+                count_row and c > 0 and not NOT_A_COUNT_COLUMN.match(column))
+            place = f"{where}, Zeile „{label}“, Spalte „{column}“"
+            if is_count and _small(_german_count(text), rules):
+                found.append(Violation(page, place, "kleine Fallzahl",
+                                       f"„{text}“ liegt unter der Mindestfallzahl {rules.min_count}"))
+            elif not is_count:
+                found += _audit_text(page, place, text, rules)
+    if rules.secondary:
+        found += _recomputable(page, where, header, rows)
+    return found
+
+
+def _recomputable(page: str, where: str, header: list[str], rows) -> list[Violation]:
+    """A column whose only withheld cell sits next to a published total can be recomputed."""
+    found = []
+    totals = [r for r in rows if r and TOTAL_ROW.match(r[0][0])]
+    parts = [r for r in rows if r and not TOTAL_ROW.match(r[0][0])]
+    if not totals or len(parts) < 2:
+        return found
+    for c in range(1, max(len(r) for r in rows)):
+        cells = [r[c][0] for r in parts if c < len(r)]
+        withheld = [i for i, text in enumerate(cells) if text == SUPPRESSED]
+        total = totals[0][c][0] if c < len(totals[0]) else SUPPRESSED
+        if len(withheld) == 1 and total not in (SUPPRESSED, "–", ""):
+            column = header[c] if c < len(header) else str(c + 1)
+            found.append(Violation(page, f"{where}, Spalte „{column}“, Zeile „{parts[withheld[0]][0][0]}“",
+                                   "rückrechenbar", "einziger unterdrückter Wert der Spalte neben dem "
+                                                    f"veröffentlichten Wert „{totals[0][0][0]}: {total}“"))
+    return found
+
+
+def _audit_text(page: str, place: str, text: str, rules: DisclosureRules) -> list[Violation]:
+    found = []
+    for match in COUNT_IN_TEXT.finditer(text):
+        if _small(_german_count(match.group(1)), rules):
+            found.append(Violation(page, place, "kleine Fallzahl", f"„{match.group(0)}“"))
+    for match in CHANGE_IN_TEXT.finditer(text):
+        if any(_small(_german_count(g), rules) for g in match.groups()):
+            found.append(Violation(page, place, "kleine Fallzahl", f"„{match.group(0)}“"))
+    for match in DIFFERENCE_IN_TEXT.finditer(text):
+        if _small(_german_count(match.group(1)), rules):
+            found.append(Violation(page, place, "kleine Fallzahl", f"„{match.group(0)}“"))
+    return found
+
+
+def audit_html(page: str, html: str, rules: DisclosureRules) -> list[Violation]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup(["script", "style", "noscript"]):
+        hidden.decompose()
+    main = soup.find("main") or soup.find("article") or soup.body or soup
+    found = []
+    for number, table in enumerate(main.find_all("table"), start=1):
+        found += _audit_table(page, number, table, rules)
+        for caption in table.find_all("caption"):
+            found += _audit_text(page, f"Tabelle {number}, Überschrift", caption.get_text(" ", strip=True), rules)
+        table.decompose()
+    for block in main.find_all(["p", "li", "dd", "dt", "figcaption", "h1", "h2", "h3", "h4", "blockquote"]):
+        if block.find(["p", "li"]):
+            continue  # the inner blocks are read on their own
+        text = block.get_text(" ", strip=True)
+        found += _audit_text(page, f"Text „{text[:60]}…“" if len(text) > 60 else f"Text „{text}“", text, rules)
+    for image in main.find_all("img"):
+        found += _audit_text(page, "Alternativtext eines Bildes", image.get("alt", ""), rules)
+    return found
+
+
+# --- downloads -------------------------------------------------------------------------------------
+def _rows_of(path: Path) -> list[dict[str, str]]:
+    """The rows of a tabular download as text, whatever its format."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        sample = text[:4096]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        return [dict(r) for r in csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        rows = []
+        for sheet in load_workbook(path, read_only=True, data_only=False).worksheets:
+            values = list(sheet.iter_rows(values_only=True))
+            if values:
+                header = [str(h) for h in values[0]]
+                rows += [{h: "" if v is None else str(v) for h, v in zip(header, row)} for row in values[1:]]
+        return rows
+    if suffix in (".json", ".geojson"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(document, dict) and "features" in document:
+            return [{k: "" if v is None else str(v) for k, v in (f.get("properties") or {}).items()}
+                    for f in document["features"]]
+    return []
+
+
+def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violation]:
+    found = []
+    rows = _rows_of(path)
+    for number, row in enumerate(rows, start=2):
+        for column, text in row.items():
+            if is_formula(text):
+                found.append(Violation(page, f"Zeile {number}, Spalte „{column}“", "Formel",
+                                       f"Zelle beginnt mit „{text[:1]}“ und würde als Formel ausgeführt"))
+    value, kind = COLUMNS["value"], COLUMNS["kind"]
+    if not rows or value not in rows[0]:
+        return found
+    groups: dict[tuple, list[tuple[int, dict]]] = {}
+    for number, row in enumerate(rows, start=2):
+        number_value = plain_number(row.get(value, ""))
+        if row.get(kind) == "count" and _small(number_value, rules):
+            found.append(Violation(page, f"Zeile {number}, Spalte „{value}“", "kleine Fallzahl",
+                                   f"{row.get(COLUMNS['indicator'])} {row.get(COLUMNS['area'])}: {row[value]}"))
+        for numerator in ("zaehler", "numerator"):
+            if numerator in row and (row[numerator] == SUPPRESSED or _small(plain_number(row[numerator]), rules)) \
+                    and row.get(value) not in (SUPPRESSED, ""):
+                found.append(Violation(page, f"Zeile {number}, Spalte „{value}“", "Zähler unterdrückt",
+                                       f"Quote veröffentlicht, obwohl ihr Zähler „{row[numerator]}“ unterdrückt ist"))
+        key = (row.get(COLUMNS["indicator"]), row.get(COLUMNS["year"]))
+        groups.setdefault(key, []).append((number, row))
+    if rules.secondary:
+        for (indicator, year), members in groups.items():
+            city = [row for _, row in members if row.get(COLUMNS["area_id"]) == "stadt"]
+            areas = [(n, row) for n, row in members if row.get(COLUMNS["area_id"]) != "stadt"]
+            withheld = [(n, row) for n, row in areas if row.get(value) == SUPPRESSED]
+            if len(withheld) == 1 and city and city[0].get(value) not in (SUPPRESSED, ""):
+                n, row = withheld[0]
+                found.append(Violation(page, f"Zeile {n}", "rückrechenbar",
+                                       f"{indicator} {year}: einziger unterdrückter Wert ({row.get(COLUMNS['area'])}) "
+                                       "neben dem veröffentlichten Wert der Gesamtstadt"))
+    return found
+
+
+# --- the site ---------------------------------------------------------------------------------------
+def rules_for_site(site: Path) -> DisclosureRules:
+    """The rules of the pack the site was built from (named in provenance.json), else the defaults."""
+    from analysis.pack.loader import load_city
+
+    for candidate in [site, *site.parents][:3]:
+        record = candidate / "provenance.json"
+        if record.is_file():
+            try:
+                parameters = json.loads(record.read_text(encoding="utf-8")).get("parameters", {})
+                return load_city(parameters["city"]).disclosure
+            except Exception:  # noqa: BLE001 - an unreadable record falls back to the defaults
+                break
+    return DisclosureRules()
+
+
+def _audit_file(site: Path, relative: str, rules: DisclosureRules) -> list[Violation]:
+    path = site / relative
+    if path.suffix.lower() == ".html":
+        return audit_html(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
+    return audit_download(relative, path, rules)
+
+
+def _audit_files(site: Path, files: list[str], rules: DisclosureRules) -> list[Violation]:
+    return [violation for relative in files for violation in _audit_file(site, relative, rules)]
+
+
+def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 1) -> list[Violation]:
+    """Every page and download of a site; with workers > 1 the files are shared out among processes
+    (a Berlin edition has about 470 pages), and the violations come back in file order."""
+    site = Path(site)
+    rules = rules or rules_for_site(site)
+    files = []
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site)
+        if not path.is_file() or SKIPPED_FOLDERS & set(relative.parts) or path.name in SKIPPED_FILES:
+            continue
+        if path.suffix.lower() in (".html", ".csv", ".xlsx", ".json", ".geojson"):
+            files.append(str(relative))
+    if workers <= 1 or len(files) < 100:
+        return _audit_files(site, files, rules)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [files[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        found = [v for part in pool.map(_audit_files, [site] * workers, shares, [rules] * workers) for v in part]
+    order = {name: i for i, name in enumerate(files)}
+    return sorted(found, key=lambda v: order.get(v.page, len(order)))
+
+
+def summary(violations: list[Violation], shown: int = 3) -> str:
+    """Violations per page or file, with the first few of each."""
+    pages: dict[str, list[Violation]] = {}
+    for violation in violations:
+        pages.setdefault(violation.page, []).append(violation)
+    lines = [f"Die Prüfung der Geheimhaltung fand {len(violations)} Verstöße auf {len(pages)} Seiten/Dateien:"]
+    for page, found in pages.items():
+        lines.append(f"  {page}: {len(found)}")
+        lines += [f"    {v.place}: {v.kind} – {v.detail}" for v in found[:shown]]
+        if len(found) > shown:
+            lines.append(f"    … und {len(found) - shown} weitere")
+    return "\n".join(lines)

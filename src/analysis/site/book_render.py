@@ -1,0 +1,16 @@
+"""The myst-nb renderer of the book (`nb_render_plugin: sozialbericht` in _config.yml): as myst-nb's
+own, but an image output's alternative text comes from the output's metadata, where
+`analysis.report.chart_display.Chart` puts the text it wrote from the figure's data. myst-nb's default takes
+alt text only from cell metadata, which is fixed before the notebook runs."""
+from __future__ import annotations
+
+from myst_nb.core.render import NbElementRenderer
+
+
+class AccessibleRenderer(NbElementRenderer):
+    def render_image(self, data):
+        nodes = super().render_image(data)
+        alt = (data.output_metadata.get(data.mime_type) or {}).get("alt")
+        if alt and nodes:
+            nodes[0]["alt"] = alt
+        return nodes
