@@ -5,9 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from projects import copy_project
 
 from analysis.pack.loader import load_city
-from projects import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import needs_chromium, served
 
 A11Y = Path(__file__).parent / "a11y"

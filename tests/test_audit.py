@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from analysis.site.audit import audit_site
 from analysis.cli import main
 from analysis.pack.model import DisclosureRules
+from analysis.site.audit import audit_site
 
 RULES = DisclosureRules()
 

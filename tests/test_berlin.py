@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from projects import copy_project, reduce_berlin_to_bezirk
 
-from analysis.pack import levels
-from analysis.report import official_comparison
-from analysis.pack.loader import load_city
 from analysis.compute.edition import Edition
 from analysis.errors import InputError
-from projects import copy_project, reduce_berlin_to_bezirk
+from analysis.pack import levels
+from analysis.pack.loader import load_city
+from analysis.pack.model import CITY_AREA_ID
+from analysis.report import official_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "berlin" / "raw" / "population"
@@ -41,9 +42,9 @@ def berlin_bezirke():
 
 def test_every_planungsraum_of_the_geometry_is_an_area(berlin):
     assert len(berlin.pack.areas) == 448
-    assert berlin.table("einwohner").loc["stadt", "value"] == 3769962  # the published city total 2020
+    assert berlin.table("einwohner").loc[CITY_AREA_ID, "value"] == 3769962  # the published city total 2020
     # 09041403 first appears on 31.12.2019; before, the city total is still complete.
-    assert not berlin.indicators.query("indicator == 'einwohner' and area_id == 'stadt' and year == 2016").empty
+    assert not berlin.indicators.query("indicator == 'einwohner' and area_id == @CITY_AREA_ID and year == 2016").empty
 
 
 def test_the_duplicated_geometry_id_is_corrected_as_declared_and_reported(berlin):
@@ -99,7 +100,7 @@ def test_counts_are_summed_and_rates_recomputed_for_a_bezirk(berlin_bezirke):
     mean_of_shares = sum(float(r["inhabitants_age_below_6_percentage"]) + float(r["inhabitants_age_6_15_percentage"])
                          + float(r["inhabitants_age_15_18_percentage"]) for r in mitte) / len(mitte)
     assert abs(berlin_bezirke.value("anteil_unter_18", "01") - mean_of_shares) > 0.3
-    assert berlin_bezirke.table("einwohner").loc["stadt", "value"] == 3769962
+    assert berlin_bezirke.table("einwohner").loc[CITY_AREA_ID, "value"] == 3769962
 
 
 def test_a_bezirksregion_in_the_profile_comparison_matches_its_planungsraume(berlin):
@@ -123,7 +124,7 @@ def test_supplied_mss_shares_have_values_but_no_counts_and_no_city_value(berlin)
     rows = berlin.indicators[berlin.indicators["indicator"] == "mss_arbeitslose"]
     assert sorted(rows["year"].unique()) == [2013, 2015, 2017]
     assert rows["numerator"].isna().all() and rows["denominator"].isna().all()
-    assert "stadt" not in set(rows["area_id"])
+    assert CITY_AREA_ID not in set(rows["area_id"])
     assert rows.query("area_id == '01011101' and year == 2017")["value"].iloc[0] == pytest.approx(4.98155)
     # Großer Tiergarten is not rated by the MSS (all shares 0 in the source): missing, not 0.
     assert rows.query("area_id == '01011102'").empty

@@ -1,5 +1,6 @@
 """Integration: build the Flensburg 2022 edition from raw data to site, in a copy of the project."""
 import re
+
 import pytest
 
 DISTRICTS = ["Altstadt", "Neustadt", "Nordstadt", "Westliche Höhe", "Friesischer Berg", "Weiche", "Südstadt",

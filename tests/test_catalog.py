@@ -1,8 +1,8 @@
 import copy
+from importlib import resources
 
 import pytest
 import yaml
-from importlib import resources
 
 from analysis.catalog.model import load_catalog, parse_catalog
 from analysis.compute.edition import Edition

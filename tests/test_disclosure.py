@@ -3,15 +3,16 @@ stricter rules declared in city.yml (the real data hold no counts of 1 or 2: the
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analysis.compute.disclosure import FOOTNOTE, apply
+from analysis.compute.edition import Edition
+from analysis.pack.loader import load_city
+from analysis.pack.model import CITY_AREA_ID, DisclosureRules
 from analysis.report import downloads, tables
 from analysis.site.audit import audit_html
-from analysis.pack.loader import load_city
-from analysis.compute.disclosure import FOOTNOTE, apply
 from analysis.text import SUPPRESSED
-from analysis.pack.model import DisclosureRules
-from analysis.compute.edition import Edition
 
 KINDS = {"people": "count", "rate": "share"}
 
@@ -52,12 +53,12 @@ def test_a_rate_is_withheld_for_a_small_numerator_or_a_small_denominator():
 
 def test_a_single_withheld_area_takes_the_next_smallest_with_it_when_the_city_is_published():
     table = frame([(2022, "a", "people", 2, None), (2022, "b", "people", 9, None), (2022, "c", "people", 7, None),
-                   (2022, "d", "people", 50, None), (2022, "stadt", "people", 68, None)])
+                   (2022, "d", "people", 50, None), (2022, CITY_AREA_ID, "people", 68, None)])
     result = apply(table, KINDS, DisclosureRules())
     assert (result.primary, result.secondary) == (1, 1)
     published = result.indicators
     assert published.loc[published.suppressed, "area_id"].tolist() == ["a", "c"]  # 7 is the next smallest
-    assert cell(published, 2022, "stadt", "people") == 68
+    assert cell(published, 2022, CITY_AREA_ID, "people") == 68
 
 
 def test_changes_that_reach_back_to_a_withheld_year_are_blank_and_ranks_skip_withheld_cells():
@@ -74,11 +75,11 @@ def test_changes_that_reach_back_to_a_withheld_year_are_blank_and_ranks_skip_wit
 def test_no_withheld_area_is_ever_alone_next_to_a_published_city_total(counts):
     """Property over random count columns (hypothesis, fixed by its example database/seed)."""
     rows = [(2022, f"area{i}", "people", n, None) for i, n in enumerate(counts)]
-    rows.append((2022, "stadt", "people", sum(counts), None))
+    rows.append((2022, CITY_AREA_ID, "people", sum(counts), None))
     published = apply(frame(rows), KINDS, DisclosureRules()).indicators
-    areas = published[published.area_id != "stadt"]
+    areas = published[published.area_id != CITY_AREA_ID]
     assert not (published["value"].between(1, 2)).any()
-    if not published.loc[published.area_id == "stadt", "suppressed"].iloc[0]:
+    if not published.loc[published.area_id == CITY_AREA_ID, "suppressed"].iloc[0]:
         assert areas["suppressed"].sum() != 1
 
 
@@ -112,8 +113,9 @@ def test_rules_come_from_the_city_pack(strict):
 
 def test_secondary_suppression_holds_on_the_real_table(strict):
     published = strict.indicators
-    for (indicator, year), group in published[published.area_id != "stadt"].groupby(["indicator", "year"]):
-        city = published[(published.indicator == indicator) & (published.year == year) & (published.area_id == "stadt")]
+    for (indicator, year), group in published[published.area_id != CITY_AREA_ID].groupby(["indicator", "year"]):
+        city = published[(published.indicator == indicator) & (published.year == year)
+                         & (published.area_id == CITY_AREA_ID)]
         if len(city) and city["value"].notna().all():
             assert group["suppressed"].sum() != 1, (indicator, year)
 

@@ -1,11 +1,11 @@
 """The index and the district types of the Flensburg report, and the class changes between editions."""
 import numpy as np
 import pytest
+from scipy.spatial.distance import pdist, squareform
 
+from analysis.compute.edition import Edition
 from analysis.report import changes
 from analysis.social_index.district_types import silhouette
-from analysis.compute.edition import Edition
-from scipy.spatial.distance import pdist, squareform
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,8 @@ def test_class_changes_against_the_previous_edition(pack_copy):
 
 
 def test_a_pack_without_index_or_types_gets_an_explanation_instead(pack_copy):
-    from analysis.report import index_views
     from analysis.pack.loader import load_city
+    from analysis.report import index_views
 
     root = pack_copy("flensburg")
     config = root / "data" / "flensburg" / "city.yml"

@@ -22,10 +22,10 @@ import pytest
 from browser import needs_chromium, rendered_dom, served
 from projects import copy_project
 
-from analysis.compute import disclosure
 from analysis.build.pipeline import BuildError, EditionFrozen, build_edition
-from analysis.pack.loader import load_city
+from analysis.compute import disclosure
 from analysis.errors import InputError
+from analysis.pack.loader import load_city
 
 pytestmark = pytest.mark.integration
 

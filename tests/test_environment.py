@@ -1,7 +1,7 @@
 """environment.yml (for conda users) must list the same dependencies as pyproject.toml."""
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 

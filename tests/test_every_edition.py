@@ -4,9 +4,9 @@ Early editions lack indicators (SGB II from 2018, foreigners' share later); this
 that assumes the newest edition's data."""
 import pytest
 
-from analysis.report import changes, index_views, narrative, tables
-from analysis.pack.loader import load_city
 from analysis.compute.edition import Edition
+from analysis.pack.loader import load_city
+from analysis.report import changes, index_views, narrative, tables
 
 YEARS = load_city("flensburg").editions
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from analysis.pack.loader import load_city
 from analysis.errors import InputError
 from analysis.inputs.sources import read_source
+from analysis.pack.loader import load_city
 
 ROOT = Path(__file__).resolve().parents[1]
 RESIDENTS = "raw/fl_residents_by_district.csv"

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compute import uncertainty
 from analysis.cli import main
+from analysis.compute import uncertainty
 from analysis.errors import InputError
 from analysis.social_index.method import class_probability, compute_index, dynamic_codes, status_codes
 

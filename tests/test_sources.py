@@ -1,11 +1,11 @@
 """Readers on real rows, and the clear errors they give for bad input (synthetic files, written here)."""
 import pytest
 
-from analysis.pack.model import UNASSIGNED_AREA_ID
-from analysis.pack.loader import load_city
 from analysis.compute.edition import Edition
 from analysis.errors import InputError
 from analysis.inputs.sources import read_all, tidy_variables
+from analysis.pack.loader import load_city
+from analysis.pack.model import UNASSIGNED_AREA_ID
 
 RESIDENTS = "raw/fl_residents_by_district.csv"
 
@@ -37,8 +37,10 @@ def _break(root, relative, transform):
 
 
 @pytest.mark.parametrize("transform, expected", [
-    (lambda b: b.replace(b"\n2022,13,5675", b"\n2022,14,5675"), ["Zeile 92", "Spalte 'district_id'", "'14' ist unbekannt"]),
-    (lambda b: b.replace(b"2022,13,5675", b"2022,13,viele"), ["Zeile 92", "Spalte 'residents'", "'viele' ist keine Zahl"]),
+    (lambda b: b.replace(b"\n2022,13,5675", b"\n2022,14,5675"),
+     ["Zeile 92", "Spalte 'district_id'", "'14' ist unbekannt"]),
+    (lambda b: b.replace(b"2022,13,5675", b"2022,13,viele"),
+     ["Zeile 92", "Spalte 'residents'", "'viele' ist keine Zahl"]),
     (lambda b: b.replace(b"2022,13,5675", b"2022,13,-5675"), ["Zeile 92", "negativer Wert"]),
     (lambda b: b + b"2022,13,5675\n", ["Zeile 93", "doppelte Zeile"]),
     (lambda b: b.replace(b"year,district_id,residents", b"year,district_id,einwohner"),
@@ -175,7 +177,8 @@ def test_unknown_or_circular_references_in_city_yml_are_errors(pack_copy, change
 
 def test_derived_variables_are_computed_per_year_and_area(pack_copy):
     root = pack_copy()
-    _break(root, "city.yml", lambda b: b + b"derived_variables:\n  residents_18_plus: residents_total - residents_under_18\n")
+    _break(root, "city.yml",
+           lambda b: b + b"derived_variables:\n  residents_18_plus: residents_total - residents_under_18\n")
     tidy = Edition.compute("flensburg", 2022, root, with_previous=False).tidy
     value = lambda v: tidy[(tidy.variable == v) & (tidy.year == 2022) & (tidy.area_id == "1")]["value"].iloc[0]
     assert value("residents_18_plus") == value("residents_total") - value("residents_under_18")

@@ -40,8 +40,8 @@ def test_numerator_greater_than_denominator_is_an_error_naming_file_row_column(p
         Edition.compute("flensburg", 2022, root)
     message = str(error.value)
     assert "fl_beneficiaries_by_district.csv" in message and "Zähler größer als Nenner" in message
-    line = path.read_text().splitlines().index(next(l for l in path.read_text().splitlines()
-                                                     if l.startswith("2022,1,9999"))) + 1
+    lines = path.read_text().splitlines()
+    line = lines.index(next(text for text in lines if text.startswith("2022,1,9999"))) + 1
     assert f"Zeile {line}" in message and "9.999" in message
 
 

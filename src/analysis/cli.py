@@ -5,15 +5,21 @@ import argparse
 import sys
 
 from analysis.errors import InputError
+from analysis.pack.model import DisclosureRules
+from analysis.social_index.classes import METHODS
+
+# Commands import the heavy modules (pandas, geopandas, Sphinx) only when they run: `sozialbericht build`
+# on an unchanged edition answers in well under a second.
+DEFAULT_MIN_POPULATION = DisclosureRules.index_min_population
 
 
 def _validate(args) -> int:
     import pandas as pd
 
     from analysis.build.pipeline import default_city
-    from analysis.pack.loader import project_root
     from analysis.compute.edition import Edition
     from analysis.inputs.validate import FINDING_KINDS
+    from analysis.pack.loader import project_root
 
     root = project_root()
     city = args.city or default_city(root)
@@ -111,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     index.add_argument("--status", required=True, help="Statusindikatoren, mit Komma getrennt")
     index.add_argument("--dynamic", help="Dynamikindikatoren (Veränderungen), mit Komma getrennt")
     index.add_argument("--population", help="Spalte mit der Einwohnerzahl")
-    index.add_argument("--min-population", type=float, default=300,
-                       help="Gebiete mit weniger Einwohnern bleiben außerhalb des Index (Standard 300)")
+    index.add_argument("--min-population", type=float, default=DEFAULT_MIN_POPULATION,
+                       help="Gebiete mit weniger Einwohnern bleiben außerhalb des Index "
+                            f"(Standard {DEFAULT_MIN_POPULATION})")
     index.add_argument("--exclude", help="IDs von Ausreißern, die nicht in den Index eingehen, mit Komma getrennt")
-    index.add_argument("--method", default="mss", help="mss (Standard), imd oder svi")
+    index.add_argument("--method", default=METHODS[0], choices=METHODS,
+                       help=f"Indexmethode: {', '.join(METHODS)} (Standard {METHODS[0]})")
     index.add_argument("--weights", help="nur imd: Gewichte als SPALTE=ZAHL,…")
     index.add_argument("-o", "--output", required=True, help="Ergebnis als CSV")
     index.set_defaults(run=_index)

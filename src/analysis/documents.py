@@ -9,6 +9,7 @@ import yaml
 
 from analysis.errors import InputError, did_you_mean
 
+
 def _located_schema_error(error: jsonschema.ValidationError, file: str) -> InputError:
     where = "/".join(str(p) for p in error.absolute_path) or "(oberste Ebene)"
     hint = None

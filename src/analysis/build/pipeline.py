@@ -16,15 +16,16 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from analysis.build import provenance as prov
 from analysis.compute import archive
+from analysis.documents import read_json, write_json
+from analysis.errors import InputError
+from analysis.pack.loader import load_city, project_root
+from analysis.pack.model import site_key
 from analysis.report import links
 from analysis.site import print_pdf, website
-from analysis.pack.model import site_key
-from analysis.build import provenance as prov
-from analysis.pack.loader import load_city, project_root
-from analysis.errors import InputError
-from analysis.documents import read_json, write_json
 from analysis.text import built_text, markdown_literal
+
 PROFILE_TEMPLATE = "notebooks/profil.ipynb"
 PROFILE_TITLE_TAG = "profile-title"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.pack.model import CITY_AREA_ID, DisclosureRules
 from analysis.compute.indicators import with_changes_and_ranks
+from analysis.pack.model import CITY_AREA_ID, DisclosureRules
 
 FOOTNOTE = (". = Wert aus Datenschutzgründen nicht veröffentlicht (Geheimhaltung): Fallzahl unter der "
             "Mindestfallzahl, zu kleine Bezugsgröße oder aus veröffentlichten Summen rückrechenbar.")

@@ -10,17 +10,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from analysis.compute import archive, disclosure, indicators as ind
-from analysis.social_index import district_index, district_types
-from analysis.pack import geometry, levels
-from analysis.inputs import sources, validate
-from analysis.compute.archive import StoredEdition
 from analysis.catalog.model import Catalog, Indicator, load_catalog, load_catalog_document
-from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
-from analysis.pack.loader import load_city
+from analysis.compute import archive, disclosure
+from analysis.compute import indicators as ind
+from analysis.compute.archive import StoredEdition
 from analysis.errors import InputError
+from analysis.inputs import sources, validate
+from analysis.pack import geometry, levels
+from analysis.pack.loader import load_city
+from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
+from analysis.social_index import district_index, district_types
 from analysis.text import SUPPRESSED, format_number, format_value
-
 
 _LOADED: dict[tuple[str, int], "Edition"] = {}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.compute import uncertainty
 from analysis.catalog.model import Catalog, parse_terms
+from analysis.compute import uncertainty
 from analysis.pack.model import CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 
 INDICATOR_COLUMNS = ["year", "area_id", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high",

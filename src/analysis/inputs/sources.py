@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.pack.model import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
+from analysis.catalog.model import parse_terms
 from analysis.errors import InputError, did_you_mean
+from analysis.pack.model import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
 
 TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
 
@@ -207,8 +208,6 @@ def derivation_order(pack: CityPack) -> list[str]:
     """The derived variables in an order where each comes after those it uses.
 
     Raises for a reference to a variable nobody declares and for a circular reference."""
-    from analysis.catalog.model import parse_terms
-
     shown = f"data/{pack.slug}/city.yml"
     delivered = {v for source in pack.sources for v in source.variables}
     derived = pack.derived_variables
@@ -246,8 +245,6 @@ def derivation_order(pack: CityPack) -> list[str]:
 
 def with_derived_variables(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
     """The tidy table plus the pack's derived variables (missing wherever one of their parts is missing)."""
-    from analysis.catalog.model import parse_terms
-
     order = derivation_order(pack)
     if not order:
         return tidy

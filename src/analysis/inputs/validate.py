@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalog.model import Catalog, parse_terms
-from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
-from analysis.text import SUPPRESSED
 from analysis.errors import InputError, did_you_mean
 from analysis.inputs.sources import RawTable
-from analysis.text import format_number
+from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
+from analysis.text import SUPPRESSED, format_number
 
 FINDING_KINDS = {
     "more_rows_than_areas": "Mehr Zeilen als Gebiete",
@@ -101,7 +100,7 @@ def _row_count_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]
 def _missing_value_findings(tables: list[RawTable]) -> list[Finding]:
     findings = []
     for table in tables:
-        for variable, column in table.source.variables.items():
+        for column in table.source.variables.values():
             missing = table.frame[table.frame[column].isna()]
             if len(missing):
                 meaning = table.source.missing_meaning or "Der Wert fehlt in der Quelle."
@@ -245,5 +244,6 @@ def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTabl
         if row.reproduced < row.compared and not row.note:
             findings.append(Finding("published_rate_not_reproduced", row.file, None, row.column, None, None,
                                     f"{row.label}: {row.compared - row.reproduced} von {row.compared} Werten "
-                                    f"weichen ab (höchstens {format_number(row.max_difference, 2)}); city.yml erklärt nicht, warum."))
+                                    f"weichen ab (höchstens {format_number(row.max_difference, 2)}); "
+                                    "city.yml erklärt nicht, warum."))
     return findings

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import geopandas as gpd
 from shapely.geometry import Point
+from shapely.validation import explain_validity
 
 from analysis.errors import InputError, did_you_mean
 from analysis.pack.model import CityPack, GeometrySpec
-
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,6 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
     areas = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs).set_index("area_id")
     invalid = areas[~areas.is_valid]
     if len(invalid):
-        from shapely.validation import explain_validity
-
         area = pack.areas[pack.area_ids.index(invalid.index[0])]
         raise InputError(f"Ungültige Geometrie für {pack.area_label} {area.id} ({area.name}): "
                          f"{explain_validity(invalid.geometry.iloc[0])}.", file=shown,

@@ -10,9 +10,9 @@ import dataclasses
 import geopandas as gpd
 import pandas as pd
 
-from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, Area, CityPack, Level
 from analysis.errors import InputError
 from analysis.pack.geometry import areas_from_geometry, read_features
+from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, Area, CityPack, Level
 
 
 def parent_id(area_id: str, level: Level) -> str:

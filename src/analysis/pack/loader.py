@@ -10,8 +10,18 @@ from pathlib import Path
 from analysis.documents import check_schema, load_yaml
 from analysis.errors import InputError, did_you_mean
 from analysis.pack.geometry import areas_from_geometry
-from analysis.pack.model import (Area, CityPack, DisclosureRules, DistrictTypesConfig, GeometrySpec, Level,
-                                 Plausibility, PublishedRate, SocialIndexConfig, Source)
+from analysis.pack.model import (
+    Area,
+    CityPack,
+    DisclosureRules,
+    DistrictTypesConfig,
+    GeometrySpec,
+    Level,
+    Plausibility,
+    PublishedRate,
+    SocialIndexConfig,
+    Source,
+)
 
 
 def project_root() -> Path:

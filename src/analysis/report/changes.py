@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalog.model import parse_catalog
-from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID
 from analysis.compute.edition import Edition
+from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID
 from analysis.report.tables import with_count_cells, with_notes
-from analysis.text import dative_plural, format_change, format_number, format_value
+from analysis.social_index import district_index
+from analysis.text import built_text, dative_plural, format_change, format_number, format_value
 
 COMPARED_FIELDS = {"title": "Titel", "numerator": "Zähler", "denominator": "Nenner", "scale": "Faktor",
                    "unit": "Einheit", "kind": "Art", "polarity": "Wertung", "topic": "Thema",
@@ -156,8 +157,6 @@ def comparison_intro(edition: Edition) -> str:
                 "Es gibt keine frühere Ausgabe, mit der sie verglichen werden könnte.")
     text = f"Diese Ausgabe {edition.year} wird mit der Ausgabe {previous.year} verglichen"
     if previous.from_archive and previous.provenance:
-        from analysis.text import built_text
-
         text += (f", so wie diese am {built_text(previous.provenance)} gebaut und archiviert wurde "
                  "(Eingabedaten, Indikatorentabelle und Katalog der damaligen Ausgabe).")
     else:
@@ -172,8 +171,6 @@ def class_changes(edition: Edition) -> pd.DataFrame:
 
     The previous classes are recomputed from the previous edition's stored indicator table with today's
     index configuration, so only the data, not a changed configuration, can move an area."""
-    from analysis.social_index import district_index
-
     columns = [edition.pack.area_label, "vorher", "jetzt"]
     if edition.previous is None or edition.social_index is None:
         return pd.DataFrame(columns=columns)
@@ -219,7 +216,8 @@ def section_texts(edition: Edition) -> dict[str, str]:
         "city": ("Für jeden Indikator steht der neueste Wert der Gesamtstadt in beiden Ausgaben. Die "
                  "Bewertung folgt der Wertung des Indikators im Katalog; Strukturmerkmale werden nicht bewertet."),
         "areas": (f"Verglichen wurden {format_number(len(directions))} Werte von Bedarfsindikatoren in den "
-                  f"{format_number(len(edition.pack.areas))} {dative_plural(label)}: {format_number(directions.count('ungünstiger'))} "
+                  f"{format_number(len(edition.pack.areas))} {dative_plural(label)}: "
+                  f"{format_number(directions.count('ungünstiger'))} "
                   f"haben sich ungünstiger entwickelt, {format_number(directions.count('günstiger'))} günstiger. "
                   "Die Tabelle zeigt die zehn größten Veränderungen aller Indikatoren. Damit Indikatoren in "
                   "verschiedenen Einheiten vergleichbar sind, wird jede Veränderung an der Streuung der "

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 import pandas as pd
+from IPython.display import display
 from matplotlib.figure import Figure
 
 
@@ -45,8 +46,6 @@ class Chart:
                 "</div></details>")
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
         display({"image/png": base64.b64encode(self.png()).decode("ascii")}, raw=True,
                 metadata={"image/png": {"alt": self.alt}})
         table = self.table_html()

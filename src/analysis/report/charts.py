@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.patheffects as path_effects
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-import matplotlib.patheffects as path_effects
 
 from analysis.catalog.model import Indicator
-from analysis.text import SUPPRESSED
-from analysis.text import format_number
+from analysis.text import SUPPRESSED, format_number
 
 N_CLASSES = 5
 # ColorBrewer sequential schemes: distinguishable under the common colour-vision deficiencies.
@@ -112,8 +112,8 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     _label_areas(ax, data)
     ax.set_axis_off()
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    handles = [Patch(facecolor=c, edgecolor="#888888", label=l)
-               for c, l in zip(colours, bin_labels(edges, indicator.decimals))]
+    handles = [Patch(facecolor=colour, edgecolor="#888888", label=label)
+               for colour, label in zip(colours, bin_labels(edges, indicator.decimals))]
     handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH,
                          label=MISSING_LABEL))
     if flagged is not None and flagged.any():
@@ -163,8 +163,6 @@ def _locator_background(areas) -> tuple:
     polygons for every profile would be most of a profile's drawing time."""
     key = id(areas)
     if key not in _locator_backgrounds:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
         ax = fig.add_axes(LOCATOR_BOX)
         areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=_edge_width(areas))

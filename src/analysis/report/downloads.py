@@ -16,11 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry import mapping
 
 from analysis.catalog.model import KIND_NAMES
+from analysis.catalog.texts import formula_text
+from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 from analysis.text import SUPPRESSED
-from analysis.compute.edition import Edition
 
 FOLDER = "daten"
 INDICATORS_CSV = "indikatoren.csv"
@@ -127,8 +130,6 @@ def excel_number(value, decimals: int):
 
 
 def catalogue_table(edition: Edition) -> pd.DataFrame:
-    from analysis.catalog.texts import formula_text
-
     return pd.DataFrame([{
         "indikator_id": i.id, "indikator": i.title, "kurztitel": i.short_title, "einheit": i.unit,
         "art": KIND_NAMES.get(i.kind, i.kind), "wertung": i.polarity_text, "formel": formula_text(i),
@@ -139,9 +140,6 @@ def catalogue_table(edition: Edition) -> pd.DataFrame:
 def areas_geojson(edition: Edition) -> dict:
     """The areas in WGS 84 (as RFC 7946 asks), coordinates to 6 decimals (about 10 cm), with the latest
     published value of every indicator that is not a count."""
-    import shapely
-    from shapely.geometry import mapping
-
     areas = edition.areas.to_crs("EPSG:4326") if edition.areas.crs else edition.areas
     shown = [i for i in edition.catalog.indicators if i.kind != "count"]
     values = {i.id: edition.table(i.id) for i in shown}

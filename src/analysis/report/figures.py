@@ -6,12 +6,13 @@ import math
 
 import pandas as pd
 
+from analysis.compute.edition import Edition
+from analysis.pack.model import CITY_AREA_ID
 from analysis.report import charts
 from analysis.report.chart_display import Chart
-from analysis.pack.model import CITY_AREA_ID
-from analysis.text import SUPPRESSED
-from analysis.compute.edition import Edition
-from analysis.text import dative_plural, format_number, format_value
+from analysis.report.downloads import FOLDER, indicator_file
+from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
+from analysis.text import SUPPRESSED, dative_plural, format_number, format_value
 
 # Above this many rows, a figure's data table shows an excerpt and points to the downloads.
 TABLE_ROWS_MAX = 60
@@ -56,8 +57,6 @@ def extremes_text(edition: Edition, values: pd.Series, indicator_id: str) -> str
 
 
 def _excerpt_note(edition: Edition, indicator_id: str, shown: int, total: int) -> str:
-    from analysis.report.downloads import FOLDER, indicator_file
-
     return (f"Auszug: {shown} von {total} Gebieten. Alle Werte stehen in der Datei {FOLDER}/"
             f"{indicator_file(indicator_id)} (Seite „Daten“).")
 
@@ -115,8 +114,6 @@ def _category_chart(edition: Edition, figure, labels: pd.Series, order: list[str
 
 
 def status_map(edition: Edition) -> Chart:
-    from analysis.social_index.method import STATUS_CLASSES
-
     index = edition.social_index
     figure = charts.category_map(edition.areas, index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
                                  f"Statusklassen {index.year}", "Status (dunkler = ungünstiger)",
@@ -128,8 +125,6 @@ def status_map(edition: Edition) -> Chart:
 
 
 def dynamics_map(edition: Edition) -> Chart | None:
-    from analysis.social_index.method import DYNAMIC_CLASSES
-
     index = edition.social_index
     if not index.dynamics_from:
         return None

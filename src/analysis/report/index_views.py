@@ -7,11 +7,21 @@ import math
 
 import pandas as pd
 
-from analysis.text import SUPPRESSED
+from analysis.catalog.model import load_catalog
 from analysis.compute.edition import Edition
-from analysis.social_index.method import DYNAMIC_CLASSES, METHOD_NAMES, STATUS_CLASSES, standardise
+from analysis.pack.model import CITY_AREA_ID
+from analysis.report.prose import render
 from analysis.report.tables import with_notes
-from analysis.text import format_number, format_value
+from analysis.social_index.classes import (
+    DYNAMIC_CLASSES,
+    DYNAMIC_THRESHOLDS,
+    METHOD_NAMES,
+    STATUS_CLASSES,
+    STATUS_THRESHOLDS,
+    class_ranges,
+)
+from analysis.social_index.method import standardise
+from analysis.text import SUPPRESSED, format_number, format_value
 
 NEAR_PROBABILITY = 0.9
 
@@ -25,8 +35,6 @@ def _names(edition: Edition, ids) -> str:
 
 def _titles(edition: Edition, ids) -> str:
     """Titles from the full catalogue: an indicator may be named although this edition lacks its data."""
-    from analysis.catalog.model import load_catalog
-
     titles = [load_catalog().get(i).title for i in ids]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
 
@@ -46,43 +54,15 @@ def method_text(edition: Edition) -> str:
     index = edition.social_index
     if index is None:
         return ""
-    label = edition.pack.area_label_plural
-    lines = [
-        f"Der Sozialindex fasst {format_number(len(index.status))} Indikatoren zu einer Aussage über die soziale "
-        f"Lage jedes {edition.pack.area_label}s zusammen. Er folgt dem Berliner Monitoring Soziale "
-        "Stadtentwicklung (MSS), das Status und Dynamik getrennt bewertet. Verwendet werden:", "",
-    ]
-    for indicator_id in index.status:
-        indicator = edition.indicator(indicator_id)
-        lines.append(f"- **{indicator.title}** ({index.year}); Dynamik: Veränderung "
-                     + (f"{index.dynamics_from}–{index.year} in {indicator.change_unit}" if index.dynamics_from
-                        else "nicht berechenbar"))
-    if index.unavailable:
-        lines += ["", f"Nicht verfügbar in dieser Ausgabe: {_titles(edition, index.unavailable)}."]
-    lines += [
-        "", "So wird gerechnet:", "",
-        f"1. {label} mit weniger als {format_number(index.min_population)} Einwohnerinnen und Einwohnern"
-        + (f" und die als Ausreißer benannten {label} ({_names(edition, index.excluded)})" if index.excluded else "")
-        + " gehen nicht in die Berechnung ein; ihre Quoten schwanken zu stark.",
-        "2. Jeder Indikator wird standardisiert: Abstand vom Mittelwert aller einbezogenen "
-        f"{label}, geteilt durch die Standardabweichung (z-Wert). Ein z-Wert von 1 heißt: eine "
-        "Standardabweichung ungünstiger als der Durchschnitt.",
-        "3. Die z-Werte werden addiert und die Summe noch einmal standardisiert: Das ist der **Statusindex**. "
-        "Ebenso entsteht aus den Veränderungen der **Dynamikindex**.",
-        "4. Die Indizes werden in Klassen eingeteilt (höhere Werte = ungünstiger):", "",
-        "| Statusindex | Statusklasse | | Dynamikindex | Dynamikklasse |", "|---|---|---|---|---|",
-        "| unter −1 | hoch | | unter −1 | positiv |",
-        "| −1 bis 1 | mittel | | −1 bis 1 | stabil |",
-        "| über 1 bis 1,5 | niedrig | | über 1 | negativ |",
-        "| über 1,5 | sehr niedrig | | | |", "",
-        "Ein hoher Status bedeutet eine günstige soziale Lage; „sehr niedrig“ kennzeichnet besonderen "
-        "Handlungsbedarf. Eine negative Dynamik heißt, dass sich die Lage schneller verschlechtert (oder "
-        "langsamer verbessert) hat als im Durchschnitt der Stadt.",
-    ]
-    if not index.dynamics_from:
-        lines += ["", f"Die Dynamik ist für diese Ausgabe nicht berechenbar: Die Daten reichen nicht "
-                  f"{edition.pack.social_index.dynamics_years} Jahre vor {index.year} zurück."]
-    return "\n".join(lines)
+    status_ranges, dynamic_ranges = class_ranges(STATUS_THRESHOLDS), class_ranges(DYNAMIC_THRESHOLDS)
+    rows = [{"status_range": status_ranges[n], "status_class": STATUS_CLASSES[n],
+             "dynamic_range": dynamic_ranges[n] if n < len(DYNAMIC_CLASSES) else "",
+             "dynamic_class": DYNAMIC_CLASSES[n] if n < len(DYNAMIC_CLASSES) else ""}
+            for n in range(len(STATUS_CLASSES))]
+    return render("sozialindex_methode.md.j2", pack=edition.pack, index=index,
+                  status_indicators=[edition.indicator(i) for i in index.status],
+                  unavailable=_titles(edition, index.unavailable) if index.unavailable else "",
+                  excluded=_names(edition, index.excluded) if index.excluded else "", class_rows=rows).rstrip("\n")
 
 
 def summary_text(edition: Edition) -> str:
@@ -179,7 +159,7 @@ def unstable_text(edition: Edition) -> str:
         if indicator.denominator is None:
             continue
         frame = edition.table(indicator.id)
-        latest.append(frame[frame.index != "stadt"])
+        latest.append(frame[frame.index != CITY_AREA_ID])
     rows = pd.concat(latest)
     flagged = rows[rows["unstable"].astype(bool)]
     if flagged.empty:
@@ -271,9 +251,10 @@ def comparison_text(edition: Edition) -> str:
         changed = [a for a in index.table.index
                    if isinstance(index.table.at[a, "status_class"], str)
                    and result.at[a, "status_class"] != index.table.at[a, "status_class"]]
+        label = edition.pack.area_label_plural if len(changed) != 1 else edition.pack.area_label
         lines.append(f"**{METHOD_NAMES[method]}:** "
-                     + (f"{format_number(len(changed))} {edition.pack.area_label_plural if len(changed) != 1 else edition.pack.area_label} "
-                        "mit anderer Statusklasse als im MSS." if changed else "dieselben Statusklassen wie im MSS."))
+                     + (f"{format_number(len(changed))} {label} mit anderer Statusklasse als im MSS." if changed
+                        else "dieselben Statusklassen wie im MSS."))
         lines.append("")
         for area_id in changed:
             lines.append(f"- {edition.area_name(area_id)}: MSS „{index.table.at[area_id, 'status_class']}“, "

@@ -13,11 +13,12 @@ import pandas as pd
 import shapely
 from matplotlib.colors import to_hex
 
-from analysis.report import charts
-from analysis.pack.model import CITY_AREA_ID
-from analysis.text import SUPPRESSED
 from analysis.compute.edition import Edition
-from analysis.text import format_value
+from analysis.pack.model import CITY_AREA_ID
+from analysis.report import charts
+from analysis.report.figures import STATUS_COLOURS, fixed_bins, lead_indicator, published_text
+from analysis.social_index.classes import STATUS_CLASSES
+from analysis.text import SUPPRESSED, format_value
 
 WIDTH = 1000            # SVG user units across; the height follows the areas' shape
 LAYERS_MAX = 6          # the index plus at most five indicators, so the switch stays short
@@ -55,8 +56,6 @@ def _paths(edition: Edition) -> tuple[dict[str, str], float]:
 
 
 def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
-    from analysis.report.figures import fixed_bins, published_text
-
     indicator = edition.indicator(indicator_id)
     year = edition.latest_year(indicator_id)
     edges = fixed_bins(edition, indicator_id)
@@ -74,9 +73,6 @@ def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
 
 
 def _status_layer(edition: Edition) -> dict:
-    from analysis.report.figures import STATUS_COLOURS
-    from analysis.social_index.method import STATUS_CLASSES
-
     index = edition.social_index
     order = list(STATUS_CLASSES)
     classes, texts = {}, {}
@@ -90,8 +86,6 @@ def _status_layer(edition: Edition) -> dict:
 
 
 def layers(edition: Edition) -> list[dict]:
-    from analysis.report.figures import lead_indicator
-
     result = []
     if edition.social_index is not None:
         result.append(_status_layer(edition))

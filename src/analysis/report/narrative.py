@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import math
 
-from analysis.pack.model import CITY_AREA_ID
 from analysis.compute.edition import Edition
-from analysis.text import dative_plural, format_change, format_number, format_value
+from analysis.inputs.validate import FINDING_KINDS
+from analysis.pack.model import CITY_AREA_ID
+from analysis.report.links import PROFILE_FOLDER, profile_stem
+from analysis.text import dative_plural, format_change, format_number, format_value, markdown_literal
 
 
 def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, float]:
@@ -110,8 +112,6 @@ def largest_changes(edition: Edition, n: int = 5) -> str:
 
 def findings_summary(edition: Edition) -> str:
     """A markdown list: how many findings of each kind."""
-    from analysis.inputs.validate import FINDING_KINDS
-
     counts = edition.findings["kind"].value_counts()
     return "\n".join(f"- {FINDING_KINDS[kind]}: {format_number(counts[kind])}"
                      for kind in FINDING_KINDS if kind in counts) or "- keine"
@@ -119,11 +119,9 @@ def findings_summary(edition: Edition) -> str:
 
 def profile_links(edition: Edition) -> str:
     """Markdown links to every profile page, grouped by the top level above the areas where there is one."""
-    from analysis.text import markdown_literal
-    from analysis.report.links import PROFILE_FOLDER, profile_stem
-
     def link(area_id: str) -> str:
-        return f"[{markdown_literal(edition.area_name(area_id))}](../{PROFILE_FOLDER}/{profile_stem(edition.pack, area_id)}.ipynb)"
+        target = f"../{PROFILE_FOLDER}/{profile_stem(edition.pack, area_id)}.ipynb"
+        return f"[{markdown_literal(edition.area_name(area_id))}]({target})"
 
     hierarchy = edition.hierarchy
     if hierarchy is None:
@@ -148,8 +146,6 @@ def rank_clause(edition: Edition, indicator_id: str, area_id: str) -> str:
 
 def parents_sentence(edition: Edition, area_id: str) -> str:
     """'Es gehört zur Bezirksregion …, zum Prognoseraum … und zum Bezirk ….', where the pack has levels."""
-    from analysis.text import markdown_literal
-
     hierarchy = edition.hierarchy
     if hierarchy is None:
         return ""

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.social_index.district_index import area_values
 from analysis.compute.edition import Edition
 from analysis.errors import InputError, did_you_mean
-from analysis.social_index.method import DYNAMIC_CLASSES, STATUS_CLASSES, compute_index
+from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
+from analysis.social_index.district_index import area_values
+from analysis.social_index.method import compute_index
 from analysis.text import dative_plural, format_number
 
 

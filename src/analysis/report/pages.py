@@ -10,6 +10,7 @@ from analysis.compute.uncertainty import MIN_STABLE_EVENTS
 from analysis.pack.model import UNASSIGNED_AREA_ID, DisclosureRules
 from analysis.report import downloads
 from analysis.report.prose import render
+from analysis.social_index.classes import METHOD_NAMES
 from analysis.text import built_text
 
 
@@ -36,7 +37,7 @@ def methods_page(edition: Edition) -> str:
         level_chain=[base.area_label, *(level.label for level in base.levels), "Gesamtstadt"],
         rules=edition.rules, small_counts=small_counts_text(edition.rules),
         withheld_primary=edition.withheld_cells[0], withheld_secondary=edition.withheld_cells[1],
-        min_stable_events=MIN_STABLE_EVENTS, kind_text=KIND_TEXT,
+        min_stable_events=MIN_STABLE_EVENTS, kind_text=KIND_TEXT, method_names=METHOD_NAMES,
         years={i.id: sorted(int(y) for y in indicators.loc[indicators["indicator"] == i.id, "year"].unique())
                for i in edition.catalog.indicators},
         reconciliation=list(edition.reconciliation.itertuples()),

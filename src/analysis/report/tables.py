@@ -5,12 +5,12 @@ import html
 
 import pandas as pd
 
-from analysis.pack.model import CITY_AREA_ID
-from analysis.compute.disclosure import FOOTNOTE as SUPPRESSED_NOTE, shows_mark
-from analysis.text import SUPPRESSED
+from analysis.compute.disclosure import FOOTNOTE as SUPPRESSED_NOTE
+from analysis.compute.disclosure import shows_mark
 from analysis.compute.edition import Edition
 from analysis.inputs.validate import FINDING_KINDS
-from analysis.text import format_change, format_number, format_value, signed
+from analysis.pack.model import CITY_AREA_ID
+from analysis.text import SUPPRESSED, format_change, format_number, format_value, signed
 
 
 def overview(edition: Edition) -> pd.DataFrame:
@@ -23,7 +23,9 @@ def overview(edition: Edition) -> pd.DataFrame:
         counts.append(indicator.kind == "count")
         city = frame.loc[CITY_AREA_ID]
         areas = frame.drop(index=CITY_AREA_ID)["value"]
-        number = lambda v: format_number(v, indicator.decimals)
+        def number(value, decimals=indicator.decimals):
+            return format_number(value, decimals)
+
         rows.append({
             "Indikator": indicator.title,
             "Einheit": indicator.unit,
@@ -111,8 +113,8 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
         area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
         withheld = bool(area["suppressed"])
         counts.append(indicator.kind == "count")
-        interval = (SUPPRESSED if withheld else "–" if pd.isna(area["ci_low"]) else
-                    f"{format_number(area['ci_low'], indicator.decimals)} – {format_number(area['ci_high'], indicator.decimals)}")
+        low, high = (format_number(area[c], indicator.decimals) for c in ("ci_low", "ci_high"))
+        interval = SUPPRESSED if withheld else "–" if pd.isna(area["ci_low"]) else f"{low} – {high}"
         rows.append({
             "Indikator": indicator.title,
             "Jahr": str(int(area["year"])),

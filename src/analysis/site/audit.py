@@ -13,13 +13,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.text import SUPPRESSED
-from analysis.pack.model import DisclosureRules
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+
+from analysis.pack.loader import load_city
+from analysis.pack.model import CITY_AREA_ID, DisclosureRules
 from analysis.report.downloads import COLUMNS, is_formula, plain_number
+from analysis.text import SUPPRESSED
 
 SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_sources", "_images", ".doctrees"}
 SKIPPED_FILES = {"versions.json", "provenance.json", "searchindex.js", "objects.inv"}
@@ -77,7 +83,7 @@ def _audit_table(page: str, number: int, table, rules: DisclosureRules) -> list[
     header, rows = _table_grid(table)
     where = f"Tabelle {number}"
     count_columns = {i for i, h in enumerate(header) if COUNT_LABEL.search(h) and not NOT_A_COUNT_COLUMN.match(h)}
-    for r, row in enumerate(rows):
+    for row in rows:
         label = row[0][0] if row else ""
         count_row = bool(COUNT_LABEL.search(label)) or label.startswith("Einwohnerinnen und Einwohner")
         for c, (text, marked) in enumerate(row):
@@ -129,8 +135,6 @@ def _audit_text(page: str, place: str, text: str, rules: DisclosureRules) -> lis
 
 
 def audit_html(page: str, html: str, rules: DisclosureRules) -> list[Violation]:
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup(["script", "style", "noscript"]):
         hidden.decompose()
@@ -161,8 +165,6 @@ def _rows_of(path: Path) -> list[dict[str, str]]:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         return [dict(r) for r in csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)]
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
         rows = []
         for sheet in load_workbook(path, read_only=True, data_only=False).worksheets:
             values = list(sheet.iter_rows(values_only=True))
@@ -204,8 +206,8 @@ def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violat
         groups.setdefault(key, []).append((number, row))
     if rules.secondary:
         for (indicator, year), members in groups.items():
-            city = [row for _, row in members if row.get(COLUMNS["area_id"]) == "stadt"]
-            areas = [(n, row) for n, row in members if row.get(COLUMNS["area_id"]) != "stadt"]
+            city = [row for _, row in members if row.get(COLUMNS["area_id"]) == CITY_AREA_ID]
+            areas = [(n, row) for n, row in members if row.get(COLUMNS["area_id"]) != CITY_AREA_ID]
             withheld = [(n, row) for n, row in areas if row.get(value) == SUPPRESSED]
             if len(withheld) == 1 and city and city[0].get(value) not in (SUPPRESSED, ""):
                 n, row = withheld[0]
@@ -218,8 +220,6 @@ def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violat
 # --- the site ---------------------------------------------------------------------------------------
 def rules_for_site(site: Path) -> DisclosureRules:
     """The rules of the pack the site was built from (named in provenance.json), else the defaults."""
-    from analysis.pack.loader import load_city
-
     for candidate in [site, *site.parents][:3]:
         record = candidate / "provenance.json"
         if record.is_file():
@@ -256,9 +256,6 @@ def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 
             files.append(str(relative))
     if workers <= 1 or len(files) < 100:
         return _audit_files(site, files, rules)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     shares = [files[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         found = [v for part in pool.map(_audit_files, [site] * workers, shares, [rules] * workers) for v in part]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import multiprocessing
 import os
+import queue as queue_module
 import re
 from pathlib import Path
 
@@ -90,8 +91,6 @@ def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report) -> None:
 
 def _get(queue, processes):
     """The next report from a worker; a worker that died without reporting is a failure too."""
-    import queue as queue_module
-
     while True:
         try:
             return queue.get(timeout=2)

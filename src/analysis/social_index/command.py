@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, did_you_mean
-from analysis.social_index.method import METHODS, compute_index
+from analysis.social_index.classes import METHODS
+from analysis.social_index.method import compute_index
 
 RESULT_COLUMNS = ["status_index", "status_class", "dynamic_index", "dynamic_class", "combined_class", "note"]
 

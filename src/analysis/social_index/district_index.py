@@ -11,13 +11,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalog.model import Catalog, load_catalog
-from analysis.pack.model import CITY_AREA_ID, CityPack
 from analysis.errors import InputError, did_you_mean
+from analysis.pack.model import CITY_AREA_ID, CityPack
+from analysis.social_index.classes import STATUS_THRESHOLDS
 from analysis.social_index.method import class_probability, compute_index
-
-# An area is "within reach of a threshold" when the 95 % range of its bootstrapped index crosses a
-# class boundary.
-STATUS_THRESHOLDS = (-1.0, 1.0, 1.5)
 
 
 @dataclass
@@ -134,6 +131,7 @@ def _add_class_certainty(index: DistrictIndex, catalog: Catalog, indicators: pd.
     table.loc[included, "index_low"] = interval[:, 0]
     table.loc[included, "index_high"] = interval[:, 1]
     crosses = np.zeros(included.sum(), dtype=bool)
+    # An area is "within reach of a threshold" when the 95 % range of its bootstrapped index crosses one.
     for threshold in STATUS_THRESHOLDS:
         crosses |= (interval[:, 0] < threshold) & (interval[:, 1] > threshold)
     table.loc[included, "near_threshold"] = crosses

@@ -23,29 +23,40 @@ import pandas as pd
 from scipy import stats
 
 from analysis.errors import InputError, did_you_mean
+from analysis.pack.model import DisclosureRules
+from analysis.social_index.classes import (
+    DYNAMIC_CLASSES,
+    DYNAMIC_THRESHOLDS,
+    METHODS,
+    STATUS_CLASSES,
+    STATUS_THRESHOLDS,
+)
 
-METHODS = ("mss", "imd", "svi")
-METHOD_NAMES = {"mss": "MSS (z-Werte)", "imd": "IMD-Stil (Ränge, Exponentialtransformation)",
-                "svi": "SVI-Stil (Perzentilränge)"}
-STATUS_CLASSES = ("hoch", "mittel", "niedrig", "sehr niedrig")
-DYNAMIC_CLASSES = ("positiv", "stabil", "negativ")
-DEFAULT_MIN_POPULATION = 300
+DEFAULT_MIN_POPULATION = DisclosureRules.index_min_population
 MIN_AREAS = 3
 IMD_SHAPE = 23.0  # the English IMD's exponential transform: X = −23 ln(1 − R (1 − e^(−100/23)))
 OUTPUT_COLUMNS = ["status_sum", "status_index", "status_class", "dynamic_sum", "dynamic_index", "dynamic_class",
                   "combined_class", "note"]
 
 
+def class_codes(index: np.ndarray, thresholds: tuple[float, ...]) -> np.ndarray:
+    """Class number per value: the lowest threshold belongs to the class above it, every other threshold
+    to the class below it (MSS: −1 is "mittel", 1 is "mittel", 1,5 is "niedrig")."""
+    index = np.asarray(index)
+    codes = (index >= thresholds[0]).astype(np.int8)
+    for threshold in thresholds[1:]:
+        codes += index > threshold
+    return codes
+
+
 def status_codes(index: np.ndarray) -> np.ndarray:
     """0 hoch (< −1), 1 mittel (−1 … 1), 2 niedrig (> 1 … 1,5), 3 sehr niedrig (> 1,5)."""
-    index = np.asarray(index)
-    return (index >= -1).astype(np.int8) + (index > 1) + (index > 1.5)
+    return class_codes(index, STATUS_THRESHOLDS)
 
 
 def dynamic_codes(index: np.ndarray) -> np.ndarray:
     """0 positiv (< −1), 1 stabil (−1 … 1), 2 negativ (> 1)."""
-    index = np.asarray(index)
-    return (index >= -1).astype(np.int8) + (index > 1)
+    return class_codes(index, DYNAMIC_THRESHOLDS)
 
 
 def standardise(values: np.ndarray, axis: int = -2) -> np.ndarray:
