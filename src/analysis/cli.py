@@ -91,7 +91,7 @@ def _audit(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sozialbericht", description="Kleinräumige Sozialberichterstattung")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -130,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit", help="gebaute Website und Downloads auf Geheimhaltungsverstöße prüfen")
     audit.add_argument("site_dir", help="Ordner einer gebauten Ausgabe oder der ganzen Website")
     audit.set_defaults(run=_audit)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except KeyboardInterrupt:

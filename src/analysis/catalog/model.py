@@ -35,6 +35,13 @@ def parse_terms(expression: str) -> list[tuple[int, str]]:
 
 
 @dataclass(frozen=True)
+class Classification:
+    """How a map of the indicator is divided into classes (a mapclassify scheme and the number of classes)."""
+    scheme: str = "quantiles"
+    classes: int = 5
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     title: str
@@ -49,6 +56,7 @@ class Indicator:
     topic: str
     source: str
     decimals: int
+    classification: Classification = Classification()
 
     @property
     def variables(self) -> set[str]:
@@ -111,7 +119,7 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
         if entry["kind"] == "external" and (entry["denominator"] is not None or " " in entry["numerator"]):
             raise InputError("Ein externer Indikator übernimmt genau eine gelieferte Variable (numerator) "
                              "und hat keinen Nenner.", file=shown_as, column=f"indicators/{index}/numerator")
-        indicators.append(Indicator(**entry))
+        indicators.append(Indicator(**{**entry, "classification": Classification(**entry.get("classification", {}))}))
     return Catalog(topics, tuple(indicators))
 
 

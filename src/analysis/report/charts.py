@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import mapclassify
 import matplotlib.patheffects as path_effects
 import numpy as np
 import pandas as pd
@@ -14,10 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis.catalog.model import Indicator
+from analysis.catalog.model import Classification, Indicator
 from analysis.text import SUPPRESSED, format_number
 
-N_CLASSES = 5
 # ColorBrewer sequential schemes: distinguishable under the common colour-vision deficiencies.
 NEED_PALETTE = "YlOrBr"      # darker = more need
 NEUTRAL_PALETTE = "Blues"    # darker = more, no judgement
@@ -30,8 +30,16 @@ CITY_COLOUR = "#4d4d4d"
 AREA_COLOUR = "#2166ac"
 
 
-def class_bins(values: pd.Series, decimals: int, n_classes: int = N_CLASSES) -> list[float]:
-    """Quantile class breaks over all areas and years, so the same colour means the same range every year."""
+# The mapclassify schemes an indicator may declare (catalogue: classification/scheme).
+CLASSIFIERS = {"quantiles": mapclassify.Quantiles, "fisher_jenks": mapclassify.FisherJenks,
+               "equal_interval": mapclassify.EqualInterval, "natural_breaks": mapclassify.NaturalBreaks,
+               "jenks_caspall": mapclassify.JenksCaspall}
+
+
+def class_bins(values: pd.Series, decimals: int, n_classes: int = Classification.classes,
+               scheme: str = Classification.scheme) -> list[float]:
+    """Class breaks over all areas and years, so the same colour means the same range every year: the
+    inner breaks from mapclassify's scheme, the outer ones the rounded minimum and maximum."""
     clean = np.asarray(values.dropna(), dtype=float)
     if clean.size == 0:
         return [0.0, 1.0]
@@ -40,7 +48,8 @@ def class_bins(values: pd.Series, decimals: int, n_classes: int = N_CLASSES) -> 
     high = math.ceil(clean.max() / step) * step
     if high <= low:
         high = low + step
-    inner = np.quantile(clean, np.linspace(0, 1, n_classes + 1)[1:-1])
+    classes = min(n_classes, len(np.unique(clean)))
+    inner = CLASSIFIERS[scheme](clean, k=classes).bins[:-1] if classes > 1 else []
     edges = [round(low, decimals), *[round(float(q), decimals) for q in inner], round(high, decimals)]
     unique = sorted(set(edges))
     return unique if len(unique) >= 2 else [low, high]

@@ -32,7 +32,9 @@ def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
     """Class breaks over every year the edition holds, so maps of different years compare."""
     rows = edition.indicators[(edition.indicators["indicator"] == indicator_id)
                               & (edition.indicators["area_id"] != CITY_AREA_ID)]
-    return charts.class_bins(rows["value"], edition.indicator(indicator_id).decimals)
+    classification = edition.indicator(indicator_id).classification
+    return charts.class_bins(rows["value"], edition.indicator(indicator_id).decimals, classification.classes,
+                             classification.scheme)
 
 
 def published_text(edition: Edition, indicator_id: str, year: int, area_id: str) -> str:

@@ -19,13 +19,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import needs_chromium, rendered_dom, served
-from projects import copy_project
 
 from analysis.build.pipeline import BuildError, EditionFrozen, build_edition
 from analysis.compute import disclosure
 from analysis.errors import InputError
 from analysis.pack.loader import load_city
+
+from browser import needs_chromium, rendered_dom, served
+from projects import copy_project
 
 pytestmark = pytest.mark.integration
 

@@ -7,9 +7,9 @@ from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 
 
-@pytest.fixture(scope="module")
-def edition():
-    return Edition.compute("flensburg", 2022)
+@pytest.fixture
+def edition(flensburg_2022):
+    return flensburg_2022
 
 
 def test_sgb2_rate_from_real_rows(edition):
@@ -57,11 +57,16 @@ def test_rank_one_is_the_highest_value(edition):
     assert set(frame["rank_of"]) == {13}
 
 
-def test_edition_only_sees_data_up_to_its_year():
-    earlier = Edition.compute("flensburg", 2020)
+def test_edition_only_sees_data_up_to_its_year(flensburg_project):
+    earlier = Edition.compute("flensburg", 2020, flensburg_project, with_previous=False)
     assert earlier.indicators["year"].max() == 2020
 
 
 def test_published_share_of_city_total_is_reproduced(edition):
     row = edition.reconciliation.set_index("column").loc["percentage_of_total"]
     assert row["reproduced"] >= row["compared"] - 1  # one source row is off by 0,96 and is reported
+
+
+def test_at_least_15_indicators_across_all_topics_for_flensburg(edition):
+    assert len(edition.catalog.indicators) >= 15
+    assert set(edition.catalog.by_topic()) == {"bevoelkerung", "arbeit", "transfer", "wohnen"}

@@ -7,33 +7,33 @@ import pytest
 from analysis.build import provenance as prov
 
 
-def test_fingerprint_is_stable_and_moves_with_one_changed_byte(pack_copy):
-    root = pack_copy("flensburg")
-    first = prov.fingerprint(root, "flensburg", 2022, None)
-    assert prov.fingerprint(root, "flensburg", 2022, None)["fingerprint"] == first["fingerprint"]
-    raw = root / "data" / "flensburg" / "raw" / "fl_births_by_district.csv"
+def test_fingerprint_is_stable_and_moves_with_one_changed_byte(tiny_copy):
+    root = tiny_copy
+    first = prov.fingerprint(root, "kleinstadt", 2022, None)
+    assert prov.fingerprint(root, "kleinstadt", 2022, None)["fingerprint"] == first["fingerprint"]
+    raw = root / "data" / "kleinstadt" / "raw" / "bevoelkerung.csv"
     raw.write_bytes(raw.read_bytes().replace(b"2022,1,", b"2022,1, ", 1))
-    changed = prov.fingerprint(root, "flensburg", 2022, None)
+    changed = prov.fingerprint(root, "kleinstadt", 2022, None)
     assert changed["data_hash"] != first["data_hash"]
     assert changed["fingerprint"] != first["fingerprint"]
     assert changed["code_hash"] == first["code_hash"]
 
 
-def test_fingerprint_depends_on_year_and_correction(pack_copy):
-    root = pack_copy("flensburg")
-    base = prov.fingerprint(root, "flensburg", 2022, None)["fingerprint"]
-    assert prov.fingerprint(root, "flensburg", 2021, None)["fingerprint"] != base
-    assert prov.fingerprint(root, "flensburg", 2022, "Nachlieferung")["fingerprint"] != base
+def test_fingerprint_depends_on_year_and_correction(tiny_copy):
+    root = tiny_copy
+    base = prov.fingerprint(root, "kleinstadt", 2022, None)["fingerprint"]
+    assert prov.fingerprint(root, "kleinstadt", 2021, None)["fingerprint"] != base
+    assert prov.fingerprint(root, "kleinstadt", 2022, "Nachlieferung")["fingerprint"] != base
 
 
-def test_every_pack_file_is_listed_with_its_hash(pack_copy):
-    root = pack_copy("flensburg")
-    listed = {f["path"]: f for f in prov.input_files(root, "flensburg")}
-    files = [p for p in (root / "data" / "flensburg").rglob("*") if p.is_file()]
+def test_every_pack_file_is_listed_with_its_hash(tiny_copy):
+    root = tiny_copy
+    listed = {f["path"]: f for f in prov.input_files(root, "kleinstadt")}
+    files = [p for p in (root / "data" / "kleinstadt").rglob("*") if p.is_file()]
     assert len(listed) == len(files)
-    city = listed["data/flensburg/city.yml"]
-    assert city["sha256"] == prov.file_digest(root / "data" / "flensburg" / "city.yml")
-    assert city["bytes"] == (root / "data" / "flensburg" / "city.yml").stat().st_size
+    city = listed["data/kleinstadt/city.yml"]
+    assert city["sha256"] == prov.file_digest(root / "data" / "kleinstadt" / "city.yml")
+    assert city["bytes"] == (root / "data" / "kleinstadt" / "city.yml").stat().st_size
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")

@@ -8,9 +8,9 @@ from analysis.report import changes
 from analysis.social_index.district_types import silhouette
 
 
-@pytest.fixture(scope="module")
-def edition():
-    return Edition.compute("flensburg", 2022)
+@pytest.fixture
+def edition(flensburg_2022):
+    return flensburg_2022
 
 
 def test_index_uses_the_configured_indicators_of_the_latest_common_year(edition):
@@ -55,8 +55,8 @@ def test_types_are_lettered_by_need(edition):
     assert list(need.sort_values(ascending=False).index) == ["A", "B", "C"]
 
 
-def test_class_changes_against_the_previous_edition(pack_copy):
-    current = Edition.compute("flensburg", 2022, pack_copy("flensburg"))
+def test_class_changes_against_the_previous_edition(flensburg_2022):
+    current = flensburg_2022
     table = changes.class_changes(current)
     previous = current.social_index.table  # reference: recompute 2021 classes directly
     before = Edition.compute("flensburg", 2021, current.pack.folder.parents[1], with_previous=False)

@@ -7,12 +7,13 @@ import csv
 import re
 
 import pytest
-from browser import needs_chromium, page_requests, rendered_dom, served
-from projects import copy_project
 
 from analysis.build.pipeline import build_edition
 from analysis.pack.loader import load_city
 from analysis.report.downloads import neutralised
+
+from browser import needs_chromium, page_requests, rendered_dom, served
+from projects import copy_project
 
 pytestmark = pytest.mark.integration
 

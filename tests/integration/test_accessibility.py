@@ -9,9 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from browser import needs_chromium, served
 
-A11Y = Path(__file__).parent / "a11y"
+A11Y = Path(__file__).resolve().parents[1] / "a11y"
 needs_axe = pytest.mark.skipif(shutil.which("node") is None or not (A11Y / "node_modules" / "axe-core").is_dir(),
                                reason="node or tests/a11y/node_modules missing (make test runs npm ci there)")
 

@@ -16,7 +16,7 @@ from analysis.errors import InputError
 from analysis.inputs.sources import read_source
 from analysis.pack.loader import load_city
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESIDENTS = "raw/fl_residents_by_district.csv"
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
