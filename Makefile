@@ -1,23 +1,31 @@
 # Two commands: `make report` builds the default report, `make test` runs every test.
-# Both create .venv and install what they need on a fresh machine.
+# Both create .venv and install what they need on a fresh machine, at the exact versions of requirements.lock.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CITY ?=
 YEAR ?=
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
-.PHONY: report test install system-deps node-deps clean
+.PHONY: report test test-fast test-unit test-component test-integration lint lock install system-deps node-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the exact versions after changing the dependencies in pyproject.toml (and keep environment.yml in step).
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
 
 # Headless Chromium is used by the tests that look at the built site like a reader does.
 system-deps:
@@ -41,9 +49,25 @@ node-deps:
 report: install system-deps
 	$(BIN)/sozialbericht build $(if $(CITY),--city $(CITY)) $(if $(YEAR),--year $(YEAR),--all-editions)
 
-test: install system-deps node-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval-lax \
-		--nbval-current-env --ignore=notebooks/.ipynb_checkpoints
+# Code style (ruff), the same on the notebooks (nbqa), and the layer order of the package (import-linter).
+lint: install
+	$(BIN)/ruff check src tests benchmarks book/_ext
+	$(BIN)/nbqa ruff notebooks
+	$(BIN)/lint-imports
+
+test-unit: install
+	$(PYTEST) tests/unit
+
+test-fast: test-unit
+
+test-component: install
+	$(PYTEST) tests/component
+
+test-integration: install system-deps node-deps
+	$(PYTEST) tests/integration notebooks --nbval-lax --nbval-current-env --ignore=notebooks/.ipynb_checkpoints
+
+test: install system-deps node-deps lint
+	$(PYTEST) tests notebooks --nbval-lax --nbval-current-env --ignore=notebooks/.ipynb_checkpoints
 
 clean:
 	rm -rf _build

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ["_config.yml", "_toc.yml", "book", "notebooks", "data"]
+COPIED = ["_config.yml", "_toc.yml", "requirements.lock", "book", "notebooks", "data"]
 
 
 def copy_project(target: Path) -> Path:

@@ -20,6 +20,8 @@ CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".ipynb", ".md", ".css", ".js"
 RENDERING_PACKAGES = ["jupyter-book", "sphinx-book-theme", "myst-nb", "pandas", "geopandas", "matplotlib",
                       "seaborn", "papermill", "numpy"]
 UNCOMMITTED = "uncommitted changes"
+# Exact versions of every package; `make install` installs from it, so a report can be rebuilt years later.
+LOCK_FILE = "requirements.lock"
 
 
 def file_digest(path: Path) -> str:
@@ -86,15 +88,24 @@ def code_version(root: Path) -> dict:
     return {"commit": commit, "dirty": dirty, "label": UNCOMMITTED if dirty else commit[:12]}
 
 
+def environment_lock(root: Path) -> dict:
+    """The lock file of exact package versions that the environment was installed from (make install)."""
+    path = root / LOCK_FILE
+    if not path.is_file():
+        return {"path": LOCK_FILE, "sha256": None}
+    return {"path": LOCK_FILE, "sha256": file_digest(path)}
+
+
 def fingerprint(root: Path, city: str, year: int, correction: str | None, level: str | None = None) -> dict:
     """Everything that determines an edition's pages except the build date. Equal fingerprint = same site."""
     inputs = input_files(root, city)
     code = code_files(root)
     parameters = {"city": city, "year": year, "correction": correction, **({"level": level} if level else {})}
     versions = package_versions()
+    lock = environment_lock(root)
     summary = json.dumps({"inputs": combined_digest(inputs), "code": combined_digest(code),
-                          "parameters": parameters, "versions": versions}, sort_keys=True)
-    return {"inputs": inputs, "code": code, "parameters": parameters, "versions": versions,
+                          "parameters": parameters, "versions": versions, "lock": lock}, sort_keys=True)
+    return {"inputs": inputs, "code": code, "parameters": parameters, "versions": versions, "lock": lock,
             "data_hash": combined_digest(inputs), "code_hash": combined_digest(code),
             "fingerprint": hashlib.sha256(summary.encode()).hexdigest()}
 
