@@ -239,6 +239,20 @@ def test_notebook_error_fails_and_publishes_nothing(project, second):
     assert project.digests() == before
 
 
+def test_a_sphinx_warning_fails_the_build_and_publishes_nothing(project, second):
+    """Strict builds (-W -n): a reference to a label that does not exist is a defect, not a warning."""
+    before = project.digests()
+    page = project.root / "book" / "impressum.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\nSiehe {ref}`ein-abschnitt-den-es-nicht-gibt`.\n", encoding="utf-8")
+    try:
+        with pytest.raises(BuildError, match="ein-abschnitt-den-es-nicht-gibt"):
+            project.build(2022, force=True)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert project.digests() == before
+
+
 def test_a_disclosure_leak_fails_the_audit_and_publishes_nothing(project, second, monkeypatch):
     before = project.digests()
     original = project.city_yml()

@@ -1,5 +1,8 @@
 """`python -m analysis.site.book_build STAGE JOBS`: Jupyter Book 1's `jupyter-book build STAGE --builder html
---keep-going`, with Sphinx reading and writing pages in JOBS parallel processes.
+-W -n --keep-going`, with Sphinx reading and writing pages in JOBS parallel processes.
+
+Strict: every Sphinx warning (a broken reference, an unknown role, a missing image, a duplicate label) fails
+the build after all of them have been listed, so no edition is published with a defect Sphinx noticed.
 
 The `jupyter-book` command has no option for Sphinx's parallel workers, but its own build function has;
 this calls it with the same arguments as the command does. With hundreds of area profiles, Sphinx is
@@ -17,8 +20,8 @@ def build_html(stage: Path, jobs: int) -> int:
     result = build_sphinx(stage, stage / "_build" / "html", use_external_toc=True, noconfig=True,
                           path_config=str(stage / "_config.yml"),
                           confoverrides={"external_toc_path": (stage / "_toc.yml").as_posix(),
-                                         "latex_individualpages": False},
-                          builder="html", keep_going=True, jobs=jobs)
+                                         "latex_individualpages": False, "nitpicky": True},
+                          builder="html", warningiserror=True, keep_going=True, jobs=jobs)
     if isinstance(result, Exception):
         raise result
     return int(result or 0)
