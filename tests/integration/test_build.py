@@ -115,3 +115,17 @@ def test_method_comparison_and_district_types_pages(site):
     assert "IMD-Stil" in comparison and "SVI-Stil" in comparison and "Nordstadt: MSS „niedrig“" in comparison
     types = _text((site / "notebooks" / "sozialraumtypen.html").read_text(encoding="utf-8"))
     assert "Gewählt wurden 3 Typen" in types and "Typ A (Neustadt und Nordstadt)" in types
+
+
+@pytest.mark.parametrize("page, computes", [("sozialindex", "z = (values - values.mean()) / values.std(ddof=0)"),
+                                            ("soziale_lage", "uncertainty.rate_interval(")])
+def test_the_method_cells_are_open_and_every_other_code_cell_is_folded(site, page, computes):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site / "notebooks" / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    shown = soup.select("div.cell.tag_show-method")
+    assert len(shown) == 1
+    assert computes in shown[0].get_text() and shown[0].find("details") is None
+    assert shown[0].select("table")   # its result
+    folded = [cell for cell in soup.select("div.cell") if "tag_show-method" not in cell["class"]]
+    assert folded and all("tag_hide-input" in cell["class"] for cell in folded)

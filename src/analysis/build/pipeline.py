@@ -91,9 +91,13 @@ def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
     return sorted({root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").is_file()})
 
 
+SHOW_METHOD = "show-method"   # a code cell that stays open: the method, computed where the reader sees it
+
+
 def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False) -> None:
-    """Hide code behind toggles (reviewers can open it), set a profile's page title, and mark a page that
-    is linked but not in the table of contents."""
+    """Hide code behind toggles (reviewers can open it) except the cells that show the method (tag
+    `show-method`), set a profile's page title, and mark a page that is linked but not in the table of
+    contents."""
     notebook = nbformat.read(path, as_version=4)
     if orphan:
         notebook.metadata["orphan"] = True
@@ -101,7 +105,7 @@ def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False)
         tags = cell.metadata.setdefault("tags", [])
         if "parameters" in tags:  # superseded by papermill's injected-parameters cell
             tags.append("remove-cell")
-        if cell.cell_type == "code" and not any(t.startswith(("remove", "hide")) for t in tags):
+        if cell.cell_type == "code" and not any(t.startswith(("remove", "hide")) or t == SHOW_METHOD for t in tags):
             tags.append("hide-input")
         if title and cell.cell_type == "markdown" and PROFILE_TITLE_TAG in tags:
             cell.source = f"# {markdown_literal(title)}"
