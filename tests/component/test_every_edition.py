@@ -6,7 +6,7 @@ import pytest
 
 from analysis.compute.edition import Edition
 from analysis.pack.loader import load_city
-from analysis.report import changes, index_views, narrative, tables
+from analysis.report import changes, figures, index_views, narrative, tables
 
 YEARS = load_city("flensburg").editions
 
@@ -21,7 +21,7 @@ def test_all_chapter_texts_and_tables_render(year, flensburg_project, flensburg_
              index_views.type_profiles_text(edition), *changes.section_texts(edition).values()]
     assert all(isinstance(t, str) and t for t in texts)
     frames = [tables.overview(edition), index_views.matrix(edition), index_views.area_table(edition),
-              index_views.comparison_table(edition), index_views.type_profile_table(edition)]
+              index_views.comparison_table(edition), figures.type_profiles(edition).data]
     frames += [tables.topic(edition, topic) for topic in edition.catalog.by_topic()]
     assert all(len(f) for f in frames)
     for area_id in edition.pack.area_ids:

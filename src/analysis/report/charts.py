@@ -9,6 +9,7 @@ import mapclassify
 import matplotlib.patheffects as path_effects
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -287,4 +288,26 @@ def distribution(values: pd.Series, names: dict[str, str], city_value: float, in
                   + (f";\n{len(withheld)} aus Datenschutzgründen nicht veröffentlicht" if len(withheld) else ""))
     ax.set_xlim(0, len(ordered) + 1)
     ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def profile_heatmap(z_values: pd.DataFrame, title: str) -> Figure:
+    """Rows × columns of z-values as a diverging heatmap centred on 0 (the average), each cell labelled with
+    its value in German format, so the colour is never the only carrier of the number."""
+    height = 0.42 * len(z_values) + 1.3
+    fig = Figure(figsize=(7.2, height), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    limit = max(1.0, float(np.nanmax(np.abs(z_values.to_numpy(dtype=float)))))
+    labels = z_values.map(lambda v: format_number(v, 1))
+    sns.heatmap(z_values.astype(float), ax=ax, cmap="RdBu_r", center=0, vmin=-limit, vmax=limit,
+                annot=labels.to_numpy(), fmt="", annot_kws={"size": 8}, linewidths=0.6, linecolor="white",
+                cbar_kws={"label": "mittlerer z-Wert (0 = Durchschnitt der Gebiete)", "shrink": 0.8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="both", length=0, labelsize=8)
+    ax.set_title(title, loc="left", fontsize=10)
+    colorbar = ax.collections[0].colorbar
+    colorbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: tick_text(value)))
+    colorbar.ax.tick_params(labelsize=8)
+    colorbar.set_label("mittlerer z-Wert (0 = Durchschnitt der Gebiete)", fontsize=8)
     return fig

@@ -12,7 +12,7 @@ from analysis.report import charts
 from analysis.report.chart_display import Chart
 from analysis.report.downloads import FOLDER, indicator_file
 from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
-from analysis.text import SUPPRESSED, dative_plural, format_number, format_value
+from analysis.text import SUPPRESSED, dative_plural, format_number, format_value, signed
 
 # Above this many rows, a figure's data table shows an excerpt and points to the downloads.
 TABLE_ROWS_MAX = 60
@@ -146,6 +146,23 @@ def types_map(edition: Edition) -> Chart:
     figure = charts.category_map(edition.areas, labels, order, TYPE_COLOURS[:len(order)],
                                  "Sozialraumtypen", "Typ (A = größter Bedarf)")
     return _category_chart(edition, figure, labels, order, "Typ", "Sozialraumtypen")
+
+
+def type_profiles(edition: Edition) -> Chart:
+    """The district types' profiles (mean z-value of every indicator) as a seaborn heatmap, with the
+    values as a table."""
+    types = edition.types
+    z_values = types.profiles.T
+    z_values.index = [edition.indicator(i).short_title for i in z_values.index]
+    z_values.columns = [f"Typ {c}" for c in z_values.columns]
+    figure = charts.profile_heatmap(z_values, "Profile der Sozialraumtypen: mittlerer z-Wert je Indikator")
+    stacked = z_values.stack()
+    high, low = stacked.idxmax(), stacked.idxmin()
+    alt = (f"Heatmap: mittlere z-Werte von {len(z_values.columns)} Sozialraumtypen über {len(z_values)} "
+           f"Indikatoren; am weitesten über dem Durchschnitt {high[1]} bei {high[0]} "
+           f"({signed(stacked.max(), 1)}), am weitesten darunter {low[1]} bei {low[0]} ({signed(stacked.min(), 1)}).")
+    table = z_values.map(lambda v: format_number(v, 1)).reset_index(names="Indikator")
+    return Chart(figure, alt, table)
 
 
 def topic_maps(edition: Edition, topic: str) -> list[Chart]:

@@ -301,12 +301,3 @@ def type_profiles_text(edition: Edition) -> str:
         lines.append(f"- **Typ {letter}** ({_names(edition, members)}): "
                      + ("; ".join(traits) if traits else "in allen Indikatoren nahe am Durchschnitt") + ".")
     return "\n".join(lines)
-
-
-def type_profile_table(edition: Edition) -> pd.DataFrame:
-    types = edition.types
-    frame = types.profiles.T.map(lambda v: format_number(v, 1))
-    frame.index = [edition.indicator(i).short_title for i in frame.index]
-    frame.columns = [f"Typ {c}" for c in frame.columns]
-    frame.index.name = None
-    return frame
