@@ -44,3 +44,21 @@ def reduce_berlin_to_bezirk(project: Path, bezirk: str = "01") -> Path:
                                      if a.startswith(bezirk)}
     city_yml.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return project
+
+
+def tables_without_scroll_region(site: Path) -> tuple[list[str], int]:
+    """(tables not inside a focusable, named scroll region, number of tables) over every page of a built
+    site: whether a table overflows depends on the screen, so every one needs such a region."""
+    from bs4 import BeautifulSoup
+
+    missing, checked = [], 0
+    for page in sorted(site.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("main table"):
+            region = table.find_parent(attrs={"role": "region"})
+            if region is None or region.get("tabindex") != "0" or not region.get("aria-label", "").strip():
+                missing.append(f"{page.relative_to(site)}: table {checked}")
+            checked += 1
+    return missing, checked

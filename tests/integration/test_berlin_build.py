@@ -5,7 +5,7 @@ from analysis.build.pipeline import build_edition
 from analysis.pack.loader import load_city
 from analysis.report import links
 
-from projects import copy_project, reduce_berlin_to_bezirk
+from projects import copy_project, reduce_berlin_to_bezirk, tables_without_scroll_region
 
 
 def test_reduced_berlin_build_of_one_bezirk(tmp_path, monkeypatch):
@@ -28,3 +28,5 @@ def test_reduced_berlin_build_of_one_bezirk(tmp_path, monkeypatch):
     assert overview.count('href="../profiles/') >= len(pack.areas)
     sidebar = (site / "notebooks" / "bevoelkerung.html").read_text(encoding="utf-8")
     assert "01011101-stulerstrasse" not in sidebar  # profiles are linked from their overview, not every page
+    missing, checked = tables_without_scroll_region(site)
+    assert checked > 40 and not missing

@@ -1,7 +1,10 @@
 """Edition build: fingerprint → (skip if unchanged) → compute once → papermill → Jupyter Book → publish.
 
 Everything is built under _build/work/; the published edition and its archive are replaced by an atomic
-swap at the very end, so a failed or killed build leaves the published site as it was."""
+swap at the very end, so a failed or killed build leaves the published site as it was.
+
+The modules that need pandas, geopandas or Sphinx are imported inside the functions that use them: a build of
+an unchanged edition is decided from hashes alone, in well under a second."""
 from __future__ import annotations
 
 import html
@@ -271,8 +274,6 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
 
     record = prov.record(root, city, year, correction, force, found)
     step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
-    # Heavy imports (pandas, geopandas) only when there is work to do: an unchanged edition is decided
-    # above in well under a second.
     from analysis.compute.edition import Edition
     from analysis.report import downloads
     from analysis.site import accessibility, audit

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from IPython import get_ipython
 
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
@@ -268,10 +269,6 @@ def share_text(part: float, whole: float) -> str:
 def _inline_figures_as_drawn() -> None:
     """In a notebook, show figures at the size they are laid out (constrained layout) instead of cropping
     them to a tight box: cropping renders every figure twice, which doubles the time of a profile."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
     shell = get_ipython()
     if shell is not None:
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")

@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from jupyter_book.sphinx import build_sphinx
+
 
 def build_html(stage: Path, jobs: int) -> int:
-    from jupyter_book.sphinx import build_sphinx
-
     stage = stage.absolute()
     result = build_sphinx(stage, stage / "_build" / "html", use_external_toc=True, noconfig=True,
                           path_config=str(stage / "_config.yml"),

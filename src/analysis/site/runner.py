@@ -15,6 +15,9 @@ import re
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
 
 Job = tuple[str, str, dict]   # (template notebook, target notebook, parameters)
 
@@ -38,10 +41,6 @@ def _last_lines(error: Exception) -> str:
 
 
 def _worker(cwd: str, jobs: list[Job], log: str, done_queue) -> None:
-    from nbclient import NotebookClient
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
     _quiet(log)
     templates: dict[str, nbformat.NotebookNode] = {}
     client, job = None, ("?", "?", {})
