@@ -25,14 +25,46 @@ def _located_schema_error(error: jsonschema.ValidationError, file: str) -> Input
     return InputError(f"ungültiger Wert unter {where}: {error.message}", file=file, column=where)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping: YAML itself lets the last one win, which
+    silently undoes the first (a repeated `min_count:` would quietly publish every count)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise DuplicateKey(key, seen[key], key_node.start_mark.line + 1)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, first_line: int, line: int):
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.first_line, self.line = key, first_line, line
+
+
 def load_yaml(path: Path, shown_as: str):
     if not path.is_file():
         raise InputError("Datei fehlt.", file=shown_as)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"Datei ist nicht UTF-8-kodiert ({exc.reason}).", file=shown_as,
                          hint="Als UTF-8 speichern.") from None
+    return parse_yaml(text, shown_as)
+
+
+def parse_yaml(text: str, shown_as: str):
+    """A YAML document; a syntax error or a key given twice is an InputError with its line."""
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except DuplicateKey as exc:
+        raise InputError(f"Schlüssel '{exc.key}' steht doppelt (zuerst in Zeile {exc.first_line}).", file=shown_as,
+                         row=exc.line, column=str(exc.key),
+                         hint="Einen der beiden Einträge löschen; sonst gälte stillschweigend nur der letzte."
+                         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"kein gültiges YAML: {getattr(exc, 'problem', exc)}", file=shown_as,

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
-from analysis.documents import check_schema
+from analysis.documents import check_schema, parse_yaml
 from analysis.errors import InputError, did_you_mean
 
 CATALOG_SHOWN_AS = "src/analysis/catalog/indicators.yml"
@@ -125,7 +123,8 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
 
 def load_catalog_document() -> dict:
     """The catalogue as written, stored with each edition so later editions can show what changed."""
-    return yaml.safe_load(resources.files("analysis.catalog").joinpath("indicators.yml").read_text("utf-8"))
+    return parse_yaml(resources.files("analysis.catalog").joinpath("indicators.yml").read_text("utf-8"),
+                      CATALOG_SHOWN_AS)
 
 
 @lru_cache(maxsize=1)

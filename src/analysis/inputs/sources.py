@@ -16,6 +16,19 @@ from analysis.errors import InputError, did_you_mean
 from analysis.pack.model import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
 
 TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
+GROUPED_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def _whole_count(value: float, text: str, shown_as: str, row: int, column: str, decimal: str) -> float:
+    """Counts are whole numbers: '4.0' is 4; '3.367' is an error, because it is almost always 3.367 people
+    written with a thousands separator, and reading it as 3,367 would be silently wrong."""
+    if math.isnan(value) or value == int(value):
+        return value
+    hint = ("Ist der Punkt ein Tausendertrennzeichen? Dann 'decimal: \",\"' in city.yml angeben oder die Zahl "
+            "ohne Trennzeichen schreiben." if decimal == "." and "." in text else
+            "Die Spalte ist als Anzahl deklariert; Anteile gehören in eine Quelle mit 'counts: false'.")
+    raise InputError(f"'{text}' ist keine ganze Zahl, die Spalte enthält Anzahlen.", file=shown_as, row=row,
+                     column=column, hint=hint)
 
 
 @dataclass
@@ -63,6 +76,10 @@ def _parse_number(cell: str, source: Source, shown_as: str, row: int, column: st
                          hint="Fehlende Werte in der Quelle kennzeichnen und unter missing_values deklarieren.")
     normal = text
     if source.decimal == ",":
+        if "." in text and not GROUPED_THOUSANDS.match(text):
+            raise InputError(f"'{text}' passt nicht zum deklarierten Dezimalkomma: Ein Punkt kann hier nur "
+                             "Tausender trennen (1.234,5).", file=shown_as, row=row, column=column,
+                             hint="Steht der Punkt für Dezimalstellen, 'decimal: \".\"' in city.yml angeben.")
         normal = text.replace(".", "").replace(",", ".")
     elif "," in text and text.replace(",", "").replace("-", "").isdigit():
         raise InputError(f"'{text}' enthält ein Dezimalkomma, deklariert ist der Dezimalpunkt.",
@@ -88,6 +105,7 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
         hint = (f"Für jedes Jahr unter years wird eine Datei erwartet ({source.file})." if fixed_year
                 else "Datei in den Ordner raw/ des Stadtpakets legen.")
         raise InputError("Datei fehlt.", file=shown_as, hint=hint)
+    pack.limits.check_size(path, shown_as)
     text = _decode(path.read_bytes(), source, shown_as)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter)
     try:
@@ -101,7 +119,13 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
                 if header and other in header[0] else "Die Datei muss eine Kopfzeile mit Spaltennamen haben.")
         raise InputError("keine Tabelle mit mehreren Spalten erkannt.", file=shown_as, row=1, hint=hint)
 
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        raise InputError(f"Spalte '{repeated[0]}' steht {header.count(repeated[0])}-mal in der Kopfzeile.",
+                         file=shown_as, row=1, column=repeated[0],
+                         hint="Jede Spalte braucht einen eigenen Namen; sonst ist nicht klar, welche gemeint ist.")
     value_columns = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
+    count_columns = set(source.variables.values()) if source.counts else set()
     key_columns = [*([source.year_column] if fixed_year is None else []),
                    *([source.area_column] if source.level == "area" else [])]
     for column in [*key_columns, *value_columns]:
@@ -150,7 +174,10 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
         seen[key] = line
         record = {"line": line, "file": shown_as, "year": year, "area_id": area_id}
         for column in value_columns:
-            record[column] = _parse_number(cells[position[column]], source, shown_as, line, column)
+            cell = cells[position[column]]
+            record[column] = _parse_number(cell, source, shown_as, line, column)
+            if column in count_columns:
+                _whole_count(record[column], cell.strip(), shown_as, line, column, source.decimal)
         if source.all_zero_means_missing and all(record[c] == 0 for c in value_columns):
             for column in value_columns:
                 record[column] = math.nan

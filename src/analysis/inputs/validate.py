@@ -14,6 +14,7 @@ from analysis.text import SUPPRESSED, format_number
 
 FINDING_KINDS = {
     "more_rows_than_areas": "Mehr Zeilen als Gebiete",
+    "area_missing": "Gebiet fehlt in einer Datei",
     "missing_values": "Fehlende Werte in der Quelle",
     "jump": "Sprung zum Vorjahr",
     "sum_differs_from_city_total": "Summe der Gebiete weicht von der Gesamtstadt ab",
@@ -94,6 +95,24 @@ def _row_count_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]
                 f"{count} Zeilen für {len(pack.areas)} {pack.area_label_plural}; "
                 f"{len(extra)} Zeile(n) ohne {pack.area_label} werden als „nicht zuordenbar“ "
                 "nur in der Gesamtstadt gezählt."))
+    return findings
+
+
+def _missing_area_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
+    """An area without a row in a year its file covers: its values are missing, and so is every city total
+    summed from them. Reported with file, year and area, never passed over in silence."""
+    findings = []
+    for table in tables:
+        if table.source.level != "area":
+            continue
+        present = table.frame.groupby("year")["area_id"].agg(set)
+        for year, areas in present.items():
+            for area in pack.areas:
+                if (area.first_year or 0) <= year and area.id not in areas:
+                    findings.append(Finding(
+                        "area_missing", table.shown_as, None, table.source.area_column, int(year), area.id,
+                        f"Für {pack.area_label} {area.name} ({area.id}) fehlt die Zeile des Jahres {year}. "
+                        "Seine Werte und die daraus summierten Werte der Gesamtstadt fehlen in diesem Jahr."))
     return findings
 
 
@@ -238,7 +257,8 @@ def correction_findings(pack: CityPack, corrections) -> list[Finding]:
 def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame,
                           indicators: pd.DataFrame, wide: pd.DataFrame,
                           reconciliation: pd.DataFrame) -> list[Finding]:
-    findings = (_row_count_findings(pack, tables) + _missing_value_findings(tables) + _jump_findings(pack, tables)
+    findings = (_row_count_findings(pack, tables) + _missing_area_findings(pack, tables)
+                + _missing_value_findings(tables) + _jump_findings(pack, tables)
                 + _city_total_findings(pack, tidy, wide, tables))
     for row in reconciliation.itertuples():
         if row.reproduced < row.compared and not row.note:

@@ -9,7 +9,7 @@ from shapely.geometry import Point
 from shapely.validation import explain_validity
 
 from analysis.errors import InputError, did_you_mean
-from analysis.pack.model import CityPack, GeometrySpec
+from analysis.pack.model import CityPack, GeometrySpec, confined_path
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class AppliedCorrection:
 
 
 def _read_file(folder: Path, shown: str, spec: GeometrySpec) -> gpd.GeoDataFrame:
-    path = folder / spec.file
+    path = confined_path(folder, spec.file, shown)
     if not path.is_file():
         raise InputError("Geometriedatei fehlt.", file=shown)
     if path.suffix == ".zip":
@@ -36,10 +36,30 @@ def _read_file(folder: Path, shown: str, spec: GeometrySpec) -> gpd.GeoDataFrame
         if field and field not in frame.columns:
             raise InputError(f"Feld '{field}' fehlt in der Geometrie.", file=shown, column=field,
                              hint=did_you_mean(field, list(frame.columns)))
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise InputError("Die Datei enthält keine Geometrien (Flächen).", file=shown,
+                         hint="Eine Geometriedatei mit Flächen angeben (Shapefile, GeoPackage, GeoJSON).")
     if frame.crs is None or frame.crs.to_string() != spec.crs and not frame.crs.equals(spec.crs):
         raise InputError(f"Koordinatensystem {frame.crs} statt des deklarierten {spec.crs}.", file=shown,
                          hint="Geometrie umprojizieren oder 'crs' in city.yml korrigieren.")
+    _check_coordinates_fit_the_crs(frame, shown)
     return frame
+
+
+def _check_coordinates_fit_the_crs(frame: gpd.GeoDataFrame, shown: str) -> None:
+    """A file whose .prj names a projected system (metres) but whose coordinates are degrees, or the other
+    way round, would put every area in the wrong place: refused with what was found."""
+    min_x, min_y, max_x, max_y = frame.total_bounds
+    in_degrees = -180 <= min_x and max_x <= 180 and -90 <= min_y and max_y <= 90
+    if frame.crs.is_projected and in_degrees:
+        raise InputError(f"Die Koordinaten ({min_x:.4f} … {max_x:.4f}, {min_y:.4f} … {max_y:.4f}) sind Längen- und "
+                         f"Breitengrade, die Datei erklärt aber das metrische System {frame.crs.name}.", file=shown,
+                         hint="Die .prj-Datei passt nicht zu den Daten: die Geometrie mit dem richtigen "
+                              "Koordinatensystem (z. B. EPSG:4326) neu exportieren.")
+    if frame.crs.is_geographic and not in_degrees:
+        raise InputError(f"Die Koordinaten ({min_x:,.0f} … {max_x:,.0f}) sind keine Längen- und Breitengrade, die "
+                         f"Datei erklärt aber {frame.crs.name}.", file=shown,
+                         hint="Die Geometrie mit dem richtigen Koordinatensystem neu exportieren.")
 
 
 def read_features(folder: Path, shown: str, spec: GeometrySpec) -> tuple[gpd.GeoDataFrame, list[AppliedCorrection]]:

@@ -1,6 +1,7 @@
 """City pack (data/<city>/city.yml) → validated, typed configuration (model.CityPack)."""
 from __future__ import annotations
 
+import codecs
 import json
 from collections import Counter
 from functools import lru_cache
@@ -17,6 +18,7 @@ from analysis.pack.model import (
     DistrictTypesConfig,
     GeometrySpec,
     Level,
+    Limits,
     Plausibility,
     PublishedRate,
     SocialIndexConfig,
@@ -35,6 +37,38 @@ def project_root() -> Path:
         return package_guess
     raise InputError("Projektordner nicht gefunden (kein _toc.yml mit data/ darüber).",
                      hint="Befehl im Ordner des Sozialbericht-Repositoriums ausführen.")
+
+
+def _refuse_links_out_of(folder: Path, slug: str) -> None:
+    """Every file of a pack is hashed and may be read: a symbolic link that leads out of the pack is refused."""
+    inside = folder.resolve()
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            relative = path.relative_to(folder).as_posix()
+            raise InputError(f"'{relative}' ist eine Verknüpfung auf eine Datei außerhalb des Stadtpakets.",
+                             file=f"data/{slug}/{relative}",
+                             hint="Die Datei selbst in den Ordner des Stadtpakets kopieren.")
+
+
+# The names Windows users know for the encodings of their exports, and what Python calls them.
+ENCODING_NAMES = {"ansi": "cp1252", "windows-1252": "cp1252", "windows 1252": "cp1252",
+                  "westeuropäisch (windows)": "cp1252",
+                  "latin-1": "latin-1", "latin 1": "latin-1", "iso-8859-1": "latin-1", "iso-8859-15": "iso8859-15",
+                  "utf-8 mit bom": "utf-8-sig", "utf-8 with bom": "utf-8-sig", "utf-8-bom": "utf-8-sig",
+                  "utf8 mit bom": "utf-8-sig", "unicode (utf-8)": "utf-8"}
+
+
+def encoding_name(declared: str, shown: str, index: int) -> str:
+    """The declared encoding as Python knows it; a name neither Windows nor Python knows is refused."""
+    name = ENCODING_NAMES.get(str(declared).strip().lower(), str(declared).strip())
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise InputError(f"Zeichenkodierung '{declared}' ist unbekannt.", file=shown,
+                         column=f"sources/{index}/encoding",
+                         hint="Üblich sind utf-8, 'UTF-8 mit BOM', ANSI (= Windows-1252) oder Latin-1; im Zweifel "
+                              "die Datei in einem Editor als UTF-8 speichern.") from None
+    return name
 
 
 def city_schema() -> dict:
@@ -57,6 +91,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         packs = sorted(p.parent.name for p in (root / "data").glob("*/city.yml"))
         raise InputError(f"Stadtpaket '{slug}' nicht gefunden.", file=shown,
                          hint=did_you_mean(slug, packs) or f"Vorhandene Pakete: {', '.join(packs) or 'keine'}")
+    _refuse_links_out_of(folder, slug)
     raw = load_yaml(folder / "city.yml", shown)
     check_schema(raw, city_schema(), shown)
 
@@ -99,7 +134,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         sources.append(Source(
             file=s["file"], title=s.get("title", s["file"]), year_column=s.get("year_column"),
             area_column=s.get("area_column"), level=level, delimiter=s.get("delimiter", ","),
-            decimal=s.get("decimal", "."), encoding=s.get("encoding", "utf-8"),
+            decimal=s.get("decimal", "."), encoding=encoding_name(s.get("encoding", "utf-8"), shown, index),
             unassigned_value=s.get("unassigned_value"),
             missing_values=tuple(s.get("missing_values", [])), missing_meaning=s.get("missing_meaning"),
             variables=dict(s["variables"]), published=published, years=tuple(s.get("years", ())),
@@ -109,6 +144,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         area_label_plural=raw.get("area_label_plural", "Gebiete"), areas=areas, geometry=geometry,
         editions=editions, corrections={e["year"]: e["correction"] for e in raw["editions"] if "correction" in e},
         default_edition=default, sources=tuple(sources), plausibility=Plausibility(**raw.get("plausibility", {})),
+        limits=Limits(**raw.get("limits", {})),
         attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
         social_index=SocialIndexConfig.of(raw["social_index"]) if "social_index" in raw else None,
         district_types=DistrictTypesConfig.of(raw["district_types"]) if "district_types" in raw else None,

@@ -14,6 +14,20 @@ CITY_AREA_ID = "stadt"
 REPORTED_CITY_AREA_ID = "stadt_gemeldet"
 
 
+def confined_path(folder: Path, relative: str, shown: str) -> Path:
+    """A file of the city pack, refused before it is opened when its path leads out of the pack's folder
+    (an absolute path, '..', or a symbolic link to somewhere else): a pack is data, and must not make the
+    build read or publish other files of the machine."""
+    candidate = folder / relative
+    inside = folder.resolve()
+    if Path(relative).is_absolute() or not candidate.resolve().is_relative_to(inside):
+        raise InputError(f"Der Pfad '{relative}' führt aus dem Stadtpaket heraus.", file=shown,
+                         hint="Nur Dateien im Ordner des Stadtpakets verwenden und relativ angeben, "
+                              "z. B. raw/datei.csv (keine absoluten Pfade, kein '..', keine Verknüpfungen "
+                              "nach außen).")
+    return candidate
+
+
 def site_key(city: str, level: str | None) -> str:
     """Folder name of an edition's site and archive: the city, plus the level where one is chosen."""
     return f"{city}-{level}" if level else city
@@ -170,6 +184,20 @@ class DistrictTypesConfig:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """`limits:`: an input larger than this is refused before it is read (a pack may raise it)."""
+    max_file_mb: float = 100.0
+
+    def check_size(self, path: Path, shown: str) -> None:
+        size_mb = path.stat().st_size / 1_000_000
+        if size_mb > self.max_file_mb:
+            raise InputError(f"Datei ist {size_mb:,.0f} MB groß; die Grenze liegt bei {self.max_file_mb:,.0f} MB."
+                             .replace(",", "."), file=shown,
+                             hint="Ist die Datei richtig? Für größere Lieferungen 'limits: max_file_mb' in "
+                                  "city.yml erhöhen (der Bau braucht etwa das 20-Fache an Arbeitsspeicher).")
+
+
+@dataclass(frozen=True)
 class Plausibility:
     max_jump_share: float = 0.5       # a raw count changing by more than this share between years is reported
     min_count_for_jump: float = 20    # ... if it is at least this large (small counts jump by nature)
@@ -188,6 +216,7 @@ class CityPack:
     default_edition: int
     sources: tuple[Source, ...]
     plausibility: Plausibility = Plausibility()
+    limits: Limits = Limits()
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None
     social_index: SocialIndexConfig | None = None
@@ -223,7 +252,8 @@ class CityPack:
         return {a.id: a.name for a in self.areas}
 
     def path(self, relative: str) -> Path:
-        return self.folder / relative
+        """A file of the pack; refused when it lies outside the pack's folder."""
+        return confined_path(self.folder, relative, f"data/{self.slug}/city.yml")
 
     def display_path(self, relative: str) -> str:
         return f"data/{self.slug}/{relative}"

@@ -61,6 +61,16 @@ def neutralised(cell):
     return "'" + cell if is_formula(cell) else cell
 
 
+def neutralised_document(value):
+    """Every text value of a JSON document (GeoJSON properties, the datapackage) neutralised like a CSV
+    cell: these files are opened in spreadsheets and GIS tables too. Keys are the format's own."""
+    if isinstance(value, dict):
+        return {key: neutralised_document(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [neutralised_document(item) for item in value]
+    return neutralised(value)
+
+
 def indicator_table(edition: Edition) -> pd.DataFrame:
     """All published values: indicators × areas and the city × years, withheld values as "."."""
     frame = edition.indicators
@@ -145,7 +155,7 @@ def areas_geojson(edition: Edition) -> dict:
     values = {i.id: edition.table(i.id) for i in shown}
     features = []
     for area_id, row in areas.iterrows():
-        properties = {"gebiet_id": area_id, "gebiet": edition.area_name(area_id)}
+        properties = {"gebiet_id": neutralised(area_id), "gebiet": neutralised(edition.area_name(area_id))}
         for indicator in shown:
             frame = values[indicator.id]
             if area_id not in frame.index:
@@ -221,7 +231,7 @@ def datapackage(edition: Edition) -> dict:
                 {"name": COLUMNS["value"], "type": "number", "title": f"{indicator.title} ({indicator.unit})"},
             ], "missingValues": missing},
         })
-    return {
+    return neutralised_document({
         "profile": "data-package",
         "name": f"sozialbericht-{pack.slug}-{edition.year}",
         "title": f"Sozialbericht {pack.name} {edition.year}: Indikatoren",
@@ -234,7 +244,7 @@ def datapackage(edition: Edition) -> dict:
         "sources": [{"title": f"{attribution.get('title', pack.name)} – {attribution.get('publisher', '')}"},
                     *({"title": s.title} for s in pack.sources)],
         "resources": resources,
-    }
+    })
 
 
 def write(edition: Edition, site: Path) -> list[Path]:
