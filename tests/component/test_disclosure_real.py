@@ -1,5 +1,6 @@
 """Disclosure control on the real Flensburg pack with stricter rules declared in city.yml (the real data hold
 no counts of 1 or 2: the source withholds below 4)."""
+import pandas as pd
 import pytest
 
 from analysis.compute.disclosure import FOOTNOTE
@@ -67,3 +68,45 @@ def test_tables_profiles_downloads_and_findings_show_the_mark_and_its_footnote(s
 def test_value_texts_for_the_prose_use_the_mark(strict):
     row = strict.indicators[strict.indicators["suppressed"]].iloc[-1]
     assert strict.value_text(row["indicator"], row["area_id"], int(row["year"])) == SUPPRESSED
+
+
+def test_profile_chart_tables_mark_withheld_values_with_the_point(strict):
+    from analysis.report import figures
+
+    row = strict.indicators[strict.indicators["suppressed"] & (strict.indicators["area_id"] != CITY_AREA_ID)].iloc[0]
+    indicator = strict.indicator(row["indicator"])
+    chart = figures.trends(strict, row["area_id"], [indicator.id])
+    table = chart.data.set_index("Jahr")
+    assert table.at[str(int(row["year"])), strict.area_name(row["area_id"])] == SUPPRESSED
+    # "–" means "no value"; it never stands for a withheld one
+    withheld_years = set(strict.indicators[(strict.indicators["indicator"] == indicator.id)
+                                           & (strict.indicators["area_id"] == row["area_id"])
+                                           & strict.indicators["suppressed"]]["year"].astype(int).astype(str))
+    assert all(table.at[year, strict.area_name(row["area_id"])] == SUPPRESSED for year in withheld_years)
+
+
+def test_an_edition_archived_under_looser_rules_is_shown_by_todays_rules(pack_copy):
+    """2021 built with min_count 3, then the rule raised to 10 and 2022 built: what 2022 shows of 2021
+    (the page "Was hat sich geändert") obeys the rule of 2022."""
+    from analysis.compute import archive
+    from analysis.report import changes
+
+    root = pack_copy("flensburg")
+    before = Edition.compute("flensburg", 2021, root, with_previous=False)
+    archive.write(archive.folder(root, "flensburg", 2021), before.tidy, before.indicators, before.catalog_document,
+                  {"built": "2022-03-01T10:00:00+01:00"})
+    small = before.indicators[(before.indicators["numerator"] > 0) & (before.indicators["numerator"] < 10)]
+    assert len(small) and not small["suppressed"].any()   # published in 2021 under min_count 3
+    city = root / "data" / "flensburg" / "city.yml"
+    city.write_text(city.read_text(encoding="utf-8").replace("  min_count: 3\n", "  min_count: 10\n"), encoding="utf-8")
+    load_city.cache_clear()
+    now = Edition.compute("flensburg", 2022, root)
+    assert now.previous.from_archive
+    previous = now.previous.indicators.set_index(["indicator", "area_id", "year"])
+    for row in small.itertuples():
+        cell = previous.loc[(row.indicator, row.area_id, row.year)]
+        assert cell["suppressed"] and pd.isna(cell["value"]) and pd.isna(cell["numerator"])
+    compared = changes.indicator_changes(now).set_index(["indicator", "area_id"])
+    for row in small[small["year"] == 2021].itertuples():
+        if (row.indicator, row.area_id) in compared.index:
+            assert pd.isna(compared.loc[(row.indicator, row.area_id), "before"])

@@ -70,8 +70,14 @@ class Disclosed:
 
 def apply(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRules) -> Disclosed:
     """Withhold cells and blank everything that would reveal them, including changes that reach back to
-    a withheld year; ranks are recomputed among the published values."""
+    a withheld year; ranks are recomputed among the published values.
+
+    A table that was published before (an archived edition) keeps what it withheld then and is withheld
+    again by today's rules, which may be stricter: whatever an edition shows about any year obeys the rules
+    of that edition."""
     primary = primary_mask(indicators, kinds, rules)
+    if "suppressed" in indicators.columns:
+        primary = primary | indicators["suppressed"].fillna(False).astype(bool)
     secondary = secondary_mask(indicators, primary) if rules.secondary else pd.Series(False, index=primary.index)
     withheld = primary | secondary
     published = indicators.copy()

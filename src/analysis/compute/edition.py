@@ -122,10 +122,9 @@ class Edition:
         year = earlier[-1]
         stored = archive.read(self.pack.folder.parents[1], self.pack.site_key, year)
         if stored is not None:
-            if "suppressed" not in stored.indicators.columns:
-                # Archived before disclosure control existed: withhold by today's rules before comparing.
-                kinds = {i.id: i.kind for i in load_catalog().indicators}
-                stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules).indicators
+            # Built under the rules of its day: withheld again by today's, which may be stricter.
+            kinds = {i.id: i.kind for i in load_catalog().indicators}
+            stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules).indicators
             return stored
         recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level)
         return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,

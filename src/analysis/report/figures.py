@@ -223,10 +223,12 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     place = edition.area_name(area_id) if area_id else f"Gesamtstadt {edition.city_name}"
     for ax, indicator_id in zip(axes, ids):
         indicator = edition.indicator(indicator_id)
-        lines = {}
+        lines, places = {}, {}
         if area_id:
             lines[edition.area_name(area_id)] = edition.series(indicator_id, area_id)
+            places[edition.area_name(area_id)] = area_id
         lines[f"Gesamtstadt {edition.city_name}"] = edition.series(indicator_id, CITY_AREA_ID)
+        places[f"Gesamtstadt {edition.city_name}"] = CITY_AREA_ID
         styles = [charts.AREA_COLOUR, charts.CITY_COLOUR] if area_id else [charts.CITY_COLOUR]
         for (label, series), colour in zip(lines.items(), styles):
             dashed = colour == charts.CITY_COLOUR and area_id is not None
@@ -243,7 +245,8 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         for year in years:
             row = {"Indikator": f"{indicator.short_title} ({unit})", "Jahr": str(int(year))}
             for label, series in lines.items():
-                row[label] = format_number(series.get(year), indicator.decimals)
+                withheld = edition.withheld(indicator_id, places[label], int(year))
+                row[label] = SUPPRESSED if withheld else format_number(series.get(year), indicator.decimals)
             table_rows.append(row)
     for ax in axes[len(ids):]:
         ax.set_visible(False)
