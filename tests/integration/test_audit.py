@@ -121,3 +121,34 @@ def test_xlsx_and_geojson_downloads_are_read_too(copy):
     found = sorted((v.page, v.kind) for v in audit_site(copy, RULES))
     assert found == [("daten/gebiete.geojson", "kleine Fallzahl"), ("daten/indikatoren.xlsx", "Formel"),
                      ("daten/indikatoren.xlsx", "kleine Fallzahl")]
+
+
+def test_a_small_count_in_a_published_notebook_source_is_found(copy):
+    """_sources/ holds the executed notebooks every page offers for download: prose and outputs are read."""
+    path = copy / "_sources" / "notebooks" / "bevoelkerung.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["Betroffen sind 2 Haushalte."]})
+    output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": [
+        '<table><thead><tr><th>Stadtteil</th><th>Personen</th></tr></thead>'
+        '<tbody><tr><td>Altstadt</td><td class="anzahl">1</td></tr></tbody></table>']}}
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
+                              "outputs": [output]})
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    found = [v for v in audit_site(copy, RULES) if v.page.startswith("_sources/notebooks/bevoelkerung.ipynb")]
+    assert {v.kind for v in found} == {"kleine Fallzahl"}
+    assert any("2 Haushalte" in v.detail for v in found) and any("Zelle" in v.page for v in found)
+
+
+def test_a_small_count_in_the_pdf_is_found_on_its_page(copy):
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    pdf = next(copy.glob("*.pdf"))
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(pdf) as document:
+        for text in ("Sozialbericht", "In Weiche leben 2 Kinder in Bedarfsgemeinschaften."):
+            page = Figure(figsize=(8.27, 11.69))
+            page.text(0.1, 0.9, text)
+            document.savefig(page)
+    found = [v for v in audit_site(copy, RULES) if v.page == pdf.name]
+    assert [(v.place, v.kind) for v in found] == [("Seite 2", "kleine Fallzahl")]

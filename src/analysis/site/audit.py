@@ -1,7 +1,9 @@
 """`sozialbericht audit SITE_DIR`: search a built site and its downloads for disclosure violations.
 
-Independent of how the pages were made: it reads the published HTML, CSV, XLSX and (Geo)JSON and
-checks them against the pack's rules. Kinds of violation:
+Independent of how the pages were made: it reads everything published: the HTML pages, their sources
+(`_sources/`: the executed notebooks and markdown files that every page offers for download), the council
+PDF, and the CSV, XLSX and (Geo)JSON downloads, and checks them against the pack's rules. In the PDF the
+tables have lost their structure, so its text is read like prose. Kinds of violation:
 
 - small count: a count below the minimum in a count cell, in the prose or in a download;
 - recomputable: the only withheld cell of a column, next to a published total;
@@ -21,13 +23,15 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID, DisclosureRules
 from analysis.report.downloads import COLUMNS, is_formula, plain_number
 from analysis.text import SUPPRESSED
 
-SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_sources", "_images", ".doctrees"}
+SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_images", ".doctrees"}
+AUDITED_SUFFIXES = {".html", ".csv", ".xlsx", ".json", ".geojson", ".ipynb", ".md", ".pdf"}
 SKIPPED_FILES = {"versions.json", "provenance.json", "searchindex.js", "objects.inv"}
 # Headers and row labels that announce counts; count cells may also carry class="anzahl".
 COUNT_LABEL = re.compile(r"\b(Einwohner|Einwohnerinnen|Anzahl|Fälle|Personen|Haushalte)\b")
@@ -155,6 +159,48 @@ def audit_html(page: str, html: str, rules: DisclosureRules) -> list[Violation]:
     return found
 
 
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text or "")
+
+
+def audit_notebook(page: str, text: str, rules: DisclosureRules) -> list[Violation]:
+    """An executed notebook as published in _sources/: its prose cells and every output (HTML tables,
+    text, image alt texts). Code is not read: it holds no data, only names."""
+    try:
+        notebook = json.loads(text)
+    except ValueError:
+        return [Violation(page, "Datei", "unlesbar", "kein gültiges Notebook (JSON)")]
+    found = []
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        where = f"{page}, Zelle {number}"
+        if cell.get("cell_type") == "markdown":
+            found += _audit_text(page, f"Zelle {number} (Text)", _joined(cell.get("source")), rules)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                found += audit_html(where, _joined(data["text/html"]), rules)
+            for kind in ("text/markdown", "text/plain"):
+                if kind in data:
+                    found += _audit_text(page, f"Zelle {number} (Ausgabe)", _joined(data[kind]), rules)
+            if output.get("output_type") == "stream":
+                found += _audit_text(page, f"Zelle {number} (Ausgabe)", _joined(output.get("text")), rules)
+            for meta in output.get("metadata", {}).values():
+                if isinstance(meta, dict) and meta.get("alt"):
+                    found += _audit_text(page, f"Zelle {number}, Alternativtext", meta["alt"], rules)
+    return found
+
+
+def audit_pdf(page: str, path: Path, rules: DisclosureRules) -> list[Violation]:
+    """The council PDF, page by page, read as text."""
+    try:
+        reader = PdfReader(path)
+        texts = [sheet.extract_text() or "" for sheet in reader.pages]
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types; an unreadable PDF is a finding itself
+        return [Violation(page, "Datei", "unlesbar", f"PDF nicht lesbar: {exc}")]
+    return [violation for number, text in enumerate(texts, start=1)
+            for violation in _audit_text(page, f"Seite {number}", text, rules)]
+
+
 # --- downloads -------------------------------------------------------------------------------------
 def _rows_of(path: Path) -> list[dict[str, str]]:
     """The rows of a tabular download as text, whatever its format."""
@@ -233,8 +279,15 @@ def rules_for_site(site: Path) -> DisclosureRules:
 
 def _audit_file(site: Path, relative: str, rules: DisclosureRules) -> list[Violation]:
     path = site / relative
-    if path.suffix.lower() == ".html":
+    suffix = path.suffix.lower()
+    if suffix == ".html":
         return audit_html(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
+    if suffix == ".ipynb":
+        return audit_notebook(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
+    if suffix == ".md":
+        return _audit_text(relative, "Quelltext", path.read_text(encoding="utf-8", errors="replace"), rules)
+    if suffix == ".pdf":
+        return audit_pdf(relative, path, rules)
     return audit_download(relative, path, rules)
 
 
@@ -252,7 +305,7 @@ def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 
         relative = path.relative_to(site)
         if not path.is_file() or SKIPPED_FOLDERS & set(relative.parts) or path.name in SKIPPED_FILES:
             continue
-        if path.suffix.lower() in (".html", ".csv", ".xlsx", ".json", ".geojson"):
+        if path.suffix.lower() in AUDITED_SUFFIXES:
             files.append(str(relative))
     if workers <= 1 or len(files) < 100:
         return _audit_files(site, files, rules)
