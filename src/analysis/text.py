@@ -28,6 +28,12 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     return ("−" if rounded < 0 else "") + text
 
 
+def rounded(value: float, decimals: int) -> float:
+    """A value rounded as the report prints it (commercial rounding, 0,05 → 0,1), for downloads: they carry
+    no more digits than the pages, since extra digits of a rate can pin down a withheld count."""
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 def format_value(value: float | None, indicator: Indicator) -> str:
     """A value with its unit: '23,8 %', '12,3 je 1.000', '5.052 Personen'."""
     number = format_number(value, indicator.decimals)

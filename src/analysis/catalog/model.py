@@ -72,9 +72,18 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Partition:
+    """Variables that add up for every area and year (e.g. the age groups to all residents). Disclosure
+    control keeps any one of them from being recomputed from the others."""
+    total: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalog:
     topics: dict[str, str]
     indicators: tuple[Indicator, ...]
+    partitions: tuple[Partition, ...] = ()
 
     def get(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -85,10 +94,11 @@ class Catalog:
 
     def computable(self, available_variables: set[str]) -> "Catalog":
         """The part of the catalogue whose variables a city pack provides."""
-        return Catalog(self.topics, tuple(i for i in self.indicators if i.variables <= available_variables))
+        return Catalog(self.topics, tuple(i for i in self.indicators if i.variables <= available_variables),
+                       self.partitions)
 
     def restricted_to(self, indicator_ids: set[str]) -> "Catalog":
-        return Catalog(self.topics, tuple(i for i in self.indicators if i.id in indicator_ids))
+        return Catalog(self.topics, tuple(i for i in self.indicators if i.id in indicator_ids), self.partitions)
 
     def by_topic(self) -> dict[str, list[Indicator]]:
         grouped = {topic: [] for topic in self.topics}
@@ -118,7 +128,8 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
             raise InputError("Ein externer Indikator übernimmt genau eine gelieferte Variable (numerator) "
                              "und hat keinen Nenner.", file=shown_as, column=f"indicators/{index}/numerator")
         indicators.append(Indicator(**{**entry, "classification": Classification(**entry.get("classification", {}))}))
-    return Catalog(topics, tuple(indicators))
+    partitions = tuple(Partition(p["total"], tuple(p["parts"])) for p in document.get("partitions", []))
+    return Catalog(topics, tuple(indicators), partitions)
 
 
 def load_catalog_document() -> dict:

@@ -25,6 +25,16 @@ from analysis.text import SUPPRESSED, format_number, format_value
 _LOADED: dict[tuple[str, int], "Edition"] = {}
 
 
+def _parents_of_lone_withheld(published: pd.DataFrame, parent_of: dict[str, str], parent_values: pd.DataFrame) -> list:
+    """For each row of a parent level's table: whether exactly one of its areas is withheld in that indicator
+    and year."""
+    withheld = published[published["suppressed"] & published["area_id"].isin(parent_of)]
+    lone = withheld.assign(parent=withheld["area_id"].map(parent_of)).groupby(["indicator", "year", "parent"]).size()
+    lone = set(lone[lone == 1].index)
+    return [(i, y, a) in lone for i, y, a in zip(parent_values["indicator"], parent_values["year"],
+                                                 parent_values["area_id"])]
+
+
 @dataclass
 class Edition:
     pack: CityPack
@@ -84,23 +94,46 @@ class Edition:
         # Everything below, and everything published, sees only the disclosed table.
         rules = pack.disclosure
         kinds = {i.id: i.kind for i in catalog.indicators}
-        disclosed = disclosure.apply(indicator_table, kinds, rules)
+        above = cls._levels_above(base, pack)
+        parents = tuple({a: levels.parent_id(a, level) for a in pack.area_ids} for level in above)
+        if level:
+            # The areas below are published in their own edition: a parent with one withheld area is withheld.
+            base_published = cls._published_base(base, base_wide, rules)
+            indicator_table["suppressed"] = _parents_of_lone_withheld(
+                base_published, {a.id: levels.parent_id(a.id, pack.level) for a in base.areas}, indicator_table)
+        disclosed = disclosure.apply(indicator_table, kinds, rules, disclosure.linkage_of(catalog, parents))
         published = disclosed.indicators
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas, load_catalog_document(),
                       district_index.compute(pack, catalog, published),
                       district_types.compute(pack, catalog, published),
                       withheld_cells=(disclosed.primary, disclosed.secondary),
-                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules))
+                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published))
         if with_previous:
             edition.previous = edition._previous_edition(root, level)
         return edition
 
     @staticmethod
+    def _published_base(base: CityPack, base_wide: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
+        """The indicator table of the pack's own level as its edition publishes it."""
+        catalog = load_catalog().computable(set(base_wide.columns))
+        catalog = catalog.restricted_to({i.id for i in catalog.indicators if i.kind != "external"})
+        parents = tuple({a: levels.parent_id(a, level) for a in base.area_ids} for level in base.levels)
+        values = ind.compute_indicators(base_wide, catalog)
+        return disclosure.apply(values, {i.id: i.kind for i in catalog.indicators}, rules,
+                                disclosure.linkage_of(catalog, parents)).indicators
+
+    @staticmethod
+    def _levels_above(base: CityPack, pack: CityPack) -> tuple:
+        return base.levels[base.levels.index(pack.level) + 1:] if pack.level else base.levels
+
+    @staticmethod
     def _hierarchy(base_tidy: pd.DataFrame, base: CityPack, pack: CityPack, catalog: Catalog,
-                   rules: DisclosureRules) -> levels.Hierarchy | None:
-        """The parents of this edition's areas on the levels above it, with their published values."""
-        above = base.levels[base.levels.index(pack.level) + 1:] if pack.level else base.levels
+                   rules: DisclosureRules, published: pd.DataFrame) -> levels.Hierarchy | None:
+        """The parents of this edition's areas on the levels above it, with their published values. A parent
+        with exactly one withheld area (one that no other area could complement, e.g. its only one) is
+        withheld too: its value minus the published areas would give the withheld one back."""
+        above = Edition._levels_above(base, pack)
         if not above:
             return None
         parents, names, tables = {}, {}, {}
@@ -109,8 +142,10 @@ class Edition:
             level_pack = levels.level_pack(base, level.id)
             wide = ind.wide_with_city(levels.aggregate(base_tidy, base, level), level_pack)
             values = ind.compute_indicators(wide, counted)
-            tables[level.id] = disclosure.apply(values, {i.id: i.kind for i in counted.indicators}, rules).indicators
             parents[level.id] = {a: levels.parent_id(a, level) for a in pack.area_ids}
+            values["suppressed"] = _parents_of_lone_withheld(published, parents[level.id], values)
+            tables[level.id] = disclosure.apply(values, {i.id: i.kind for i in counted.indicators}, rules,
+                                                disclosure.linkage_of(counted)).indicators
             names[level.id] = level_pack.area_names
         return levels.Hierarchy(above, pd.DataFrame(parents), names, tables)
 

@@ -23,7 +23,7 @@ from analysis.catalog.model import KIND_NAMES
 from analysis.catalog.texts import formula_text
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
-from analysis.text import SUPPRESSED
+from analysis.text import SUPPRESSED, rounded
 
 FOLDER = "daten"
 INDICATORS_CSV = "indikatoren.csv"
@@ -75,8 +75,8 @@ def indicator_table(edition: Edition) -> pd.DataFrame:
     """All published values: indicators × areas and the city × years, withheld values as "."."""
     frame = edition.indicators
     indicators = {i.id: i for i in edition.catalog.indicators}
-    # Two digits more than the report shows, so users can round exactly as the report does.
-    values = [SUPPRESSED if withheld else round(value, indicators[indicator].decimals + 2)
+    # The digits the report shows and no more: more would help to recompute withheld counts.
+    values = [SUPPRESSED if withheld else rounded(value, indicators[indicator].decimals)
               for value, withheld, indicator in zip(frame["value"], frame["suppressed"], frame["indicator"])]
     table = pd.DataFrame({
         COLUMNS["year"]: frame["year"].astype(int),
@@ -162,8 +162,8 @@ def areas_geojson(edition: Edition) -> dict:
                 continue
             cell = frame.loc[area_id]
             properties[indicator.id] = (SUPPRESSED if cell["suppressed"] else
-                                        None if pd.isna(cell["value"]) else round(float(cell["value"]),
-                                                                                   indicator.decimals + 2))
+                                        None if pd.isna(cell["value"]) else rounded(float(cell["value"]),
+                                                                                     indicator.decimals))
         geometry = shapely.transform(row.geometry, lambda xy: np.round(xy, 6))
         features.append({"type": "Feature", "id": area_id, "properties": properties, "geometry": mapping(geometry)})
     return {"type": "FeatureCollection", "features": features}
@@ -259,7 +259,7 @@ def write(edition: Edition, site: Path) -> list[Path]:
         return path
 
     table.to_csv(keep(folder / INDICATORS_CSV), index=False, encoding="utf-8")
-    decimals = {i.id: i.decimals + 2 for i in edition.catalog.indicators}
+    decimals = {i.id: i.decimals for i in edition.catalog.indicators}
     excel = table.assign(**{COLUMNS["value"]: [excel_number(v, decimals[i]) for v, i in
                                                zip(table[COLUMNS["value"]], table[COLUMNS["indicator"]])]})
     excel.to_csv(keep(folder / EXCEL_CSV), index=False, sep=";", encoding="utf-8-sig")

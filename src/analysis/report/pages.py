@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from analysis.catalog.model import parse_terms
 from analysis.catalog.texts import KIND_TEXT
 from analysis.compute.edition import Edition
 from analysis.compute.uncertainty import MIN_STABLE_EVENTS
@@ -26,6 +27,20 @@ def small_counts_text(rules: DisclosureRules) -> str:
     return " und ".join([", ".join(small[:-1]), small[-1]] if len(small) > 1 else small)
 
 
+def linked_examples(edition: Edition) -> str:
+    """The sums the disclosure rules protect, named by their indicators: 'Migrationshintergrund = Ausländeranteil
+    + Deutsche mit Migrationshintergrund'; the declared partitions by their variables."""
+    by_quantity = {i.numerator: i.short_title for i in edition.catalog.indicators if i.kind != "external"}
+    examples = []
+    for indicator in edition.catalog.indicators:
+        terms = [name for _, name in parse_terms(indicator.numerator)]
+        if len(terms) > 1 and all(term in by_quantity for term in terms):
+            examples.append(f"{indicator.short_title} = {' + '.join(by_quantity[t] for t in terms)}")
+    for partition in edition.catalog.partitions:
+        examples.append(f"`{partition.total}` = " + " + ".join(f"`{part}`" for part in partition.parts))
+    return "; ".join(examples) or "keine im Katalog"
+
+
 def methods_page(edition: Edition) -> str:
     pack = edition.pack
     base = pack.base or pack
@@ -38,6 +53,7 @@ def methods_page(edition: Edition) -> str:
         rules=edition.rules, small_counts=small_counts_text(edition.rules),
         withheld_primary=edition.withheld_cells[0], withheld_secondary=edition.withheld_cells[1],
         min_stable_events=MIN_STABLE_EVENTS, kind_text=KIND_TEXT, method_names=METHOD_NAMES,
+        linked_examples=linked_examples(edition),
         years={i.id: sorted(int(y) for y in indicators.loc[indicators["indicator"] == i.id, "year"].unique())
                for i in edition.catalog.indicators},
         reconciliation=list(edition.reconciliation.itertuples()),
