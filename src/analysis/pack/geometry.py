@@ -9,7 +9,7 @@ from shapely.geometry import Point
 from shapely.validation import explain_validity
 
 from analysis.errors import InputError, did_you_mean
-from analysis.pack.model import CityPack, GeometrySpec, confined_path
+from analysis.pack.model import CityPack, GeometrySpec, Limits, confined_path
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,11 @@ class AppliedCorrection:
     reason: str
 
 
-def _read_file(folder: Path, shown: str, spec: GeometrySpec) -> gpd.GeoDataFrame:
+def _read_file(folder: Path, shown: str, spec: GeometrySpec, limits: Limits) -> gpd.GeoDataFrame:
     path = confined_path(folder, spec.file, shown)
     if not path.is_file():
         raise InputError("Geometriedatei fehlt.", file=shown)
+    limits.check_size(path, shown)
     if path.suffix == ".zip":
         uri = f"zip://{path}!{spec.layer}" if spec.layer else f"zip://{path}"
     else:
@@ -62,12 +63,13 @@ def _check_coordinates_fit_the_crs(frame: gpd.GeoDataFrame, shown: str) -> None:
                          hint="Die Geometrie mit dem richtigen Koordinatensystem neu exportieren.")
 
 
-def read_features(folder: Path, shown: str, spec: GeometrySpec) -> tuple[gpd.GeoDataFrame, list[AppliedCorrection]]:
+def read_features(folder: Path, shown: str, spec: GeometrySpec,
+                  limits: Limits) -> tuple[gpd.GeoDataFrame, list[AppliedCorrection]]:
     """The features of a geometry file with string ids, the pack's declared corrections applied.
 
     A correction names an id and a point: of the features with that id, the nearest one gets the
     corrected id. Ids must be unique afterwards."""
-    frame = _read_file(folder, shown, spec)
+    frame = _read_file(folder, shown, spec, limits)
     ids = frame[spec.id_field].astype(str)
     applied = []
     for number, correction in enumerate(spec.corrections):
@@ -94,13 +96,14 @@ def read_features(folder: Path, shown: str, spec: GeometrySpec) -> tuple[gpd.Geo
     return frame, applied
 
 
-def areas_from_geometry(folder: Path, slug: str, spec: GeometrySpec) -> list[tuple[str, str]]:
+def areas_from_geometry(folder: Path, slug: str, spec: GeometrySpec,
+                        limits: Limits) -> list[tuple[str, str]]:
     """(id, name) of every feature, in file order (for packs declaring `areas: {from_geometry: true}`)."""
     shown = f"data/{slug}/{spec.file}"
     if not spec.name_field:
         raise InputError("areas: from_geometry braucht geometry: name_field.", file=f"data/{slug}/city.yml",
                          column="geometry/name_field")
-    frame, _ = read_features(folder, shown, spec)
+    frame, _ = read_features(folder, shown, spec, limits)
     return list(zip(frame[spec.id_field], frame[spec.name_field].astype(str)))
 
 
@@ -108,7 +111,7 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
     """A GeoDataFrame indexed by area_id with name and geometry, in the pack's declared CRS."""
     spec = pack.geometry
     shown = pack.display_path(spec.file)
-    frame, corrections = read_features(pack.folder, shown, spec)
+    frame, corrections = read_features(pack.folder, shown, spec, pack.limits)
     ids = frame[spec.id_field]
     by_geometry_id = dict(zip(ids, frame.geometry))
     feature_number = {geometry_id: number for number, geometry_id in enumerate(ids, start=1)}

@@ -22,7 +22,7 @@ def parent_id(area_id: str, level: Level) -> str:
 def level_pack(base: CityPack, level_id: str) -> CityPack:
     """The pack as seen from a higher level: its areas are the parents, named from the level's geometry."""
     level = base.get_level(level_id)
-    names = dict(areas_from_geometry(base.folder, base.slug, level.geometry))
+    names = dict(areas_from_geometry(base.folder, base.slug, level.geometry, base.limits))
     wanted = list(dict.fromkeys(parent_id(a.id, level) for a in base.areas))
     unknown = [p for p in wanted if p not in names]
     if unknown:
@@ -65,7 +65,7 @@ def check_against_polygons(base: CityPack, base_areas: gpd.GeoDataFrame) -> None
     points = base_areas.geometry.representative_point()
     for level in base.levels:
         shown = base.display_path(level.geometry.file)
-        frame, _ = read_features(base.folder, shown, level.geometry)
+        frame, _ = read_features(base.folder, shown, level.geometry, base.limits)
         polygons = frame.set_index(level.geometry.id_field).geometry.to_crs(base_areas.crs)
         for area_id, point in points.items():
             parent = parent_id(area_id, level)

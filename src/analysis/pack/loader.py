@@ -99,7 +99,8 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
     if isinstance(raw["areas"], dict):
         first_year = raw["areas"].get("first_year", {})
         areas = tuple(Area(area_id, name, area_id, first_year.get(area_id))
-                      for area_id, name in areas_from_geometry(folder, slug, geometry))
+                      for area_id, name in areas_from_geometry(folder, slug, geometry,
+                                                               Limits(**raw.get("limits", {}))))
         for area_id in first_year:
             if area_id not in {a.id for a in areas}:
                 raise InputError(f"Gebiets-ID '{area_id}' unter areas/first_year ist unbekannt.", file=shown,
