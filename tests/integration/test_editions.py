@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -210,46 +211,37 @@ def test_old_edition_is_frozen_once_its_inputs_changed(project, second):
     assert project.digests() == before
 
 
-def test_invalid_data_fails_and_publishes_nothing(project, second):
-    before = project.digests()
-    residents = project.pack / REVISED_FILE
-    original = residents.read_text(encoding="utf-8")
-    residents.write_text(original.replace(",3749", ",drei", 1), encoding="utf-8")
+@contextmanager
+def planted(path: Path, change):
+    """The file changed for the duration of a failing build, then restored."""
+    original = path.read_text(encoding="utf-8")
+    path.write_text(change(original), encoding="utf-8")
     try:
-        with pytest.raises(InputError, match="fl_residents_by_district.csv"):
-            project.build(2022)
+        yield
     finally:
-        residents.write_text(original, encoding="utf-8")
-    assert project.digests() == before
+        path.write_text(original, encoding="utf-8")
 
 
-def test_notebook_error_fails_and_publishes_nothing(project, second):
-    before = project.digests()
-    notebook = project.root / "notebooks" / "aenderungen.ipynb"
-    original = notebook.read_text(encoding="utf-8")
-    document = json.loads(original)
+def _with_failing_cell(text: str) -> str:
+    document = json.loads(text)
     document["cells"].insert(3, {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                                  "source": "raise RuntimeError('absichtlicher Fehler')"})
-    notebook.write_text(json.dumps(document), encoding="utf-8")
-    try:
-        with pytest.raises(BuildError, match="aenderungen.ipynb"):
-            project.build(2022)
-    finally:
-        notebook.write_text(original, encoding="utf-8")
-    assert project.digests() == before
+    return json.dumps(document)
 
 
-def test_a_sphinx_warning_fails_the_build_and_publishes_nothing(project, second):
-    """Strict builds (-W -n): a reference to a label that does not exist is a defect, not a warning."""
+@pytest.mark.parametrize("where, change, error, reason", [
+    ("pack", lambda text: text.replace(",3749", ",drei", 1), InputError, "fl_residents_by_district.csv"),
+    ("notebook", _with_failing_cell, BuildError, "aenderungen.ipynb"),
+    # strict builds (-W -n): a reference to a label that does not exist is a defect, not a warning
+    ("book", lambda text: text + "\nSiehe {ref}`ein-abschnitt-den-es-nicht-gibt`.\n", BuildError,
+     "ein-abschnitt-den-es-nicht-gibt"),
+], ids=["invalid data", "notebook error", "sphinx warning"])
+def test_a_failing_build_says_why_and_publishes_nothing(project, second, where, change, error, reason):
     before = project.digests()
-    page = project.root / "book" / "impressum.md"
-    original = page.read_text(encoding="utf-8")
-    page.write_text(original + "\nSiehe {ref}`ein-abschnitt-den-es-nicht-gibt`.\n", encoding="utf-8")
-    try:
-        with pytest.raises(BuildError, match="ein-abschnitt-den-es-nicht-gibt"):
-            project.build(2022, force=True)
-    finally:
-        page.write_text(original, encoding="utf-8")
+    path = {"pack": project.pack / REVISED_FILE, "notebook": project.root / "notebooks" / "aenderungen.ipynb",
+            "book": project.root / "book" / "impressum.md"}[where]
+    with planted(path, change), pytest.raises(error, match=reason):
+        project.build(2022, force=True)
     assert project.digests() == before
 
 
