@@ -19,6 +19,7 @@ from analysis.inputs import sources, validate
 from analysis.pack import geometry, levels
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
+from analysis.planning import infrastructure as planning
 from analysis.social_index import district_index, district_types
 from analysis.text import SUPPRESSED, format_number, format_value
 
@@ -51,6 +52,7 @@ class Edition:
     previous: StoredEdition | None = None
     withheld_cells: tuple[int, int] = (0, 0)   # cells withheld by the primary and the secondary rule
     hierarchy: levels.Hierarchy | None = None   # parents on the levels above, where the pack declares levels
+    infrastructure: planning.Infrastructure | None = None   # facilities and need plans (own level only)
     _tables: dict = field(default_factory=dict, repr=False, compare=False)
     _latest: dict | None = field(default=None, repr=False, compare=False)
     _memo_of: object = field(default=None, repr=False, compare=False)
@@ -91,6 +93,9 @@ class Edition:
         findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []))
         levels.check_against_polygons(base, base_areas)
         areas = geometry.load_areas(pack) if level else base_areas
+        facilities = None if level else planning.compute(base, base_areas, base_tidy)
+        if facilities is not None:
+            findings += facilities.findings
         # Everything below, and everything published, sees only the disclosed table.
         rules = pack.disclosure
         kinds = {i.id: i.kind for i in catalog.indicators}
@@ -108,7 +113,8 @@ class Edition:
                       district_index.compute(pack, catalog, published),
                       district_types.compute(pack, catalog, published),
                       withheld_cells=(disclosed.primary, disclosed.secondary),
-                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published))
+                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published),
+                      infrastructure=facilities)
         if with_previous:
             edition.previous = edition._previous_edition(root, level)
         return edition

@@ -20,6 +20,7 @@ FINDING_KINDS = {
     "sum_differs_from_city_total": "Summe der Gebiete weicht von der Gesamtstadt ab",
     "published_rate_not_reproduced": "Veröffentlichte Quote nicht reproduziert",
     "geometry_corrected": "Geometrie korrigiert (in city.yml deklariert)",
+    "facility_area_differs": "Einrichtung liegt in einem anderen Gebiet als angegeben",
 }
 
 

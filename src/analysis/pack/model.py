@@ -184,6 +184,67 @@ class DistrictTypesConfig:
 
 
 @dataclass(frozen=True)
+class Capacity:
+    field: str
+    title: str
+    target_group: str
+
+
+@dataclass(frozen=True)
+class FacilityLayer:
+    """`facilities:` one layer of points (Kitas, schools, playgrounds), joined to the areas by polygon."""
+    id: str
+    title: str
+    file: str
+    crs: str
+    name_field: str
+    reference_date: str
+    source: str
+    published_fields: tuple[str, ...]
+    x_field: str | None = None        # CSV: coordinate columns
+    y_field: str | None = None
+    delimiter: str = ","
+    id_field: str | None = None       # None: the feature number is the id
+    area_name_field: str | None = None
+    capacities: tuple[Capacity, ...] = ()
+
+    @classmethod
+    def of(cls, raw: dict) -> "FacilityLayer":
+        return cls(**{**raw, "published_fields": tuple(raw["published_fields"]),
+                      "capacities": tuple(Capacity(**c) for c in raw.get("capacities", []))})
+
+
+@dataclass(frozen=True)
+class NeedPlan:
+    """`need_plan:` supply of one facility layer next to the need of its target population, per area."""
+    facility: str
+    title: str
+    target_population: str
+    target_value: float               # target_ratio: value per `per` of the target population
+    target_per: float
+    target_source: str
+    distance_m: float                 # catchment: straight-line distance × detour factor, in metres
+    detour_factor: float = 1.0
+    metric_crs: str = "EPSG:25832"
+    capacity: str | None = None       # None: every facility counts 1
+    share_fields: tuple[str, ...] = ()
+    share_total: str | None = None
+
+    @classmethod
+    def of(cls, raw: dict) -> "NeedPlan":
+        ratio, catchment, share = raw["target_ratio"], raw["catchment"], raw.get("capacity_share", {})
+        return cls(raw["facility"], raw["title"], raw["target_population"], ratio["value"], ratio["per"],
+                   ratio["source"], catchment["distance_m"], catchment.get("detour_factor", 1.0),
+                   catchment.get("metric_crs", "EPSG:25832"), raw.get("capacity"),
+                   tuple(share.get("fields", ())), share.get("total"))
+
+    @property
+    def straight_line_m(self) -> float:
+        """The radius actually drawn: the walking distance divided by the detour factor."""
+        return self.distance_m / self.detour_factor
+
+
+@dataclass(frozen=True)
 class Limits:
     """`limits:`: an input larger than this is refused before it is read (a pack may raise it)."""
     max_file_mb: float = 100.0
@@ -217,6 +278,16 @@ class CityPack:
     sources: tuple[Source, ...]
     plausibility: Plausibility = Plausibility()
     limits: Limits = Limits()
+    facilities: tuple[FacilityLayer, ...] = ()
+    need_plan: tuple[NeedPlan, ...] = ()
+
+    def facility_layer(self, layer_id: str) -> FacilityLayer:
+        for layer in self.facilities:
+            if layer.id == layer_id:
+                return layer
+        raise InputError(f"Einrichtungsebene '{layer_id}' ist nicht deklariert.", file=f"data/{self.slug}/city.yml",
+                         column="need_plan", hint=did_you_mean(layer_id, [f.id for f in self.facilities])
+                         or f"Deklariert: {', '.join(f.id for f in self.facilities) or 'keine'}")
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None
     social_index: SocialIndexConfig | None = None

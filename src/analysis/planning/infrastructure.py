@@ -1,0 +1,50 @@
+"""Social infrastructure of one edition: every facility layer of the pack and every need plan, computed
+once with the edition."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.errors import InputError, did_you_mean
+from analysis.inputs.validate import Finding
+from analysis.pack.model import CityPack, NeedPlan
+from analysis.planning.facilities import Facilities, read_layer
+from analysis.planning.need import supply_table
+
+
+@dataclass
+class Infrastructure:
+    layers: dict[str, Facilities] = field(default_factory=dict)
+    supply: list[tuple[NeedPlan, pd.DataFrame]] = field(default_factory=list)
+    unavailable: list[NeedPlan] = field(default_factory=list)   # no target population yet in this edition
+    findings: list[Finding] = field(default_factory=list)
+
+
+def compute(pack: CityPack, areas: gpd.GeoDataFrame, tidy: pd.DataFrame) -> Infrastructure | None:
+    """None for a pack without facility layers."""
+    if not pack.facilities:
+        return None
+    result = Infrastructure()
+    for layer in pack.facilities:
+        used = tuple(f for plan in pack.need_plan if plan.facility == layer.id
+                     for f in (plan.capacity, *plan.share_fields, plan.share_total) if f)
+        facilities, findings = read_layer(pack, layer, areas, used)
+        result.layers[layer.id] = facilities
+        result.findings += findings
+    variables = {v for source in pack.sources for v in source.variables} | set(pack.derived_variables)
+    for number, plan in enumerate(pack.need_plan):
+        if plan.facility not in result.layers:
+            raise InputError(f"need_plan '{plan.title}': Einrichtungsebene '{plan.facility}' ist nicht deklariert.",
+                             file=f"data/{pack.slug}/city.yml", column=f"need_plan/{number}/facility",
+                             hint=did_you_mean(plan.facility, list(result.layers)))
+        if plan.target_population not in variables:
+            raise InputError(f"need_plan '{plan.title}': Variable '{plan.target_population}' liefert keine Quelle.",
+                             file=f"data/{pack.slug}/city.yml", column=f"need_plan/{number}/target_population",
+                             hint=did_you_mean(plan.target_population, sorted(variables)))
+        if tidy.loc[tidy["variable"] == plan.target_population, "value"].notna().any():
+            result.supply.append((plan, supply_table(pack, plan, result.layers[plan.facility], areas, tidy)))
+        else:
+            result.unavailable.append(plan)
+    return result

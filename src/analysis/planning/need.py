@@ -1,0 +1,96 @@
+"""Supply next to need, per area (`need_plan:` in the city pack).
+
+For each area: the target population in the latest year, the places of the facilities in the area (a
+capacity field, optionally only the share of it that serves the target group), places per `per` of the
+target group, the places the declared target ratio asks for and the gap, the share of the area's
+surface within the catchment of a facility, and the change of the target population over five years.
+
+Distances are measured in a metric CRS, never in degrees: the catchment is a circle of the walking
+distance divided by the declared detour factor, an approximation the report names as such."""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.pack.model import CITY_AREA_ID, CityPack, NeedPlan
+from analysis.planning.facilities import Facilities
+
+SUPPLY_COLUMNS = ["target_population", "population_year", "places", "places_per", "target_places", "gap",
+                  "catchment_share", "trend_from", "population_change", "population_change_share", "facilities"]
+TREND_YEARS = 5   # the trend reaches back at most this far, to the earliest year the data have
+
+
+def facility_places(plan: NeedPlan, facilities: Facilities) -> pd.Series:
+    """Places per facility that count for the plan's target group."""
+    points = facilities.points
+    if plan.capacity is None:
+        return pd.Series(1.0, index=points.index)
+    places = points[plan.capacity].astype(float)
+    if plan.share_fields:
+        groups = points[list(plan.share_fields)].astype(float).sum(axis=1)
+        total = points[plan.share_total].astype(float)
+        # a record whose groups add up to more than its total still has only its places
+        places = places * (groups / total.where(total > 0)).fillna(0.0).clip(upper=1.0)
+    return places
+
+
+def catchment_shares(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame, radius_m: float, metric_crs: str) -> pd.Series:
+    """Share (0–1) of each area's surface within `radius_m` of any facility, measured in `metric_crs`."""
+    metric = areas.to_crs(metric_crs)
+    if not metric.crs.is_projected or metric.crs.axis_info[0].unit_name not in ("metre", "meter"):
+        raise InputError(f"{metric_crs} misst nicht in Metern; Einzugsbereiche brauchen ein metrisches System.",
+                         column="need_plan/catchment/metric_crs", hint="z. B. EPSG:25832 (UTM 32N) angeben.")
+    if points.empty:
+        return pd.Series(0.0, index=areas.index)
+    reach = points.to_crs(metric_crs).buffer(radius_m).union_all()
+    covered = metric.geometry.intersection(reach).area
+    return (covered / metric.geometry.area).clip(0, 1)
+
+
+def supply_table(pack: CityPack, plan: NeedPlan, facilities: Facilities, areas: gpd.GeoDataFrame,
+                 tidy: pd.DataFrame) -> pd.DataFrame:
+    """One row per area (index area_id, pack order) plus the city (CITY_AREA_ID), columns SUPPLY_COLUMNS."""
+    rows = tidy[tidy["variable"] == plan.target_population]
+    if rows.empty:
+        raise InputError(f"need_plan '{plan.title}': Die Variable '{plan.target_population}' hat keine Werte.",
+                         file=f"data/{pack.slug}/city.yml", column="need_plan/target_population")
+    year = int(rows["year"].max())
+    population = rows[rows["year"] == year].set_index("area_id")["value"].reindex(pack.area_ids)
+    trend_from = int(rows.loc[rows["year"] >= year - TREND_YEARS, "year"].min())
+    earlier = rows[rows["year"] == trend_from].set_index("area_id")["value"].reindex(pack.area_ids)
+    places_each = facility_places(plan, facilities)
+    area_of = facilities.points["area_id"]
+    places = places_each.groupby(area_of).sum().reindex(pack.area_ids, fill_value=0.0)
+    counted = area_of.value_counts().reindex(pack.area_ids, fill_value=0)
+    table = pd.DataFrame(index=pd.Index(pack.area_ids, name="area_id"))
+    table["target_population"] = population
+    table["population_year"] = year
+    table["places"] = places
+    table["facilities"] = counted
+    table["catchment_share"] = catchment_shares(areas.loc[pack.area_ids], facilities.points, plan.straight_line_m,
+                                                plan.metric_crs)
+    table["trend_from"] = trend_from
+    table["population_change"] = (population - earlier) if trend_from < year else np.nan
+    city = pd.DataFrame({"target_population": population.sum(min_count=len(population)),
+                         "population_year": year, "places": places.sum(), "facilities": counted.sum(),
+                         "catchment_share": _city_catchment(areas.loc[pack.area_ids], table["catchment_share"],
+                                                            plan.metric_crs),
+                         "trend_from": trend_from,
+                         "population_change": ((population - earlier).sum(min_count=len(population))
+                                               if trend_from < year else np.nan)},
+                        index=pd.Index([CITY_AREA_ID], name="area_id"))
+    table = pd.concat([table, city])
+    base = table["target_population"] - table["population_change"]
+    table["population_change_share"] = table["population_change"] / base.where(base > 0)
+    table["places_per"] = table["places"] / table["target_population"].where(table["target_population"] > 0) \
+        * plan.target_per
+    table["target_places"] = table["target_population"] * plan.target_value / plan.target_per
+    table["gap"] = table["places"] - table["target_places"]
+    return table[SUPPLY_COLUMNS]
+
+
+def _city_catchment(areas: gpd.GeoDataFrame, shares: pd.Series, metric_crs: str) -> float:
+    surface = areas.to_crs(metric_crs).geometry.area
+    return float((shares * surface).sum() / surface.sum()) if surface.sum() else np.nan
