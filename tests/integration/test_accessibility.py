@@ -21,6 +21,7 @@ PAGE_TYPES = {
     "overview": "2022/notebooks/ueberblick.html",
     "chapter": "2022/notebooks/soziale_lage.html",
     "map and index page": "2022/notebooks/sozialindex.html",
+    "infrastructure chapter": "2022/notebooks/infrastruktur.html",
     "profile": "2022/profiles/01-altstadt.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",

@@ -52,6 +52,7 @@ class BuildResult:
 # ("sozialbericht": {"requires": …}); the edition's table of contents leaves them out elsewhere.
 CHAPTER_REQUIREMENTS = {
     "official_classes": lambda pack: bool(pack.social_index and pack.social_index.official_classes),
+    "facilities": lambda pack: bool(pack.facilities) and pack.level is None,   # facilities join to base areas
 }
 
 

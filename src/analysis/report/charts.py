@@ -73,7 +73,8 @@ def class_colours(indicator: Indicator, n: int) -> list:
 
 
 def _polarity_note(indicator: Indicator) -> str:
-    return {"higher_is_worse": "dunkler = ungünstiger", "higher_is_better": "dunkler = ungünstiger (niedriger)",
+    # two lines where one would run out of the figure
+    return {"higher_is_worse": "dunkler = ungünstiger", "higher_is_better": "dunkler = ungünstiger\n(niedriger)",
             "neutral": "dunkler = höherer Wert"}[indicator.polarity]
 
 
