@@ -281,13 +281,6 @@ class CityPack:
     facilities: tuple[FacilityLayer, ...] = ()
     need_plan: tuple[NeedPlan, ...] = ()
 
-    def facility_layer(self, layer_id: str) -> FacilityLayer:
-        for layer in self.facilities:
-            if layer.id == layer_id:
-                return layer
-        raise InputError(f"Einrichtungsebene '{layer_id}' ist nicht deklariert.", file=f"data/{self.slug}/city.yml",
-                         column="need_plan", hint=did_you_mean(layer_id, [f.id for f in self.facilities])
-                         or f"Deklariert: {', '.join(f.id for f in self.facilities) or 'keine'}")
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None
     social_index: SocialIndexConfig | None = None
