@@ -129,3 +129,15 @@ def test_the_method_cells_are_open_and_every_other_code_cell_is_folded(site, pag
     assert shown[0].select("table")   # its result
     folded = [cell for cell in soup.select("div.cell") if "tag_show-method" not in cell["class"]]
     assert folded and all("tag_hide-input" in cell["class"] for cell in folded)
+
+
+def test_no_published_file_shows_where_the_edition_was_built(site):
+    """Pages, notebook sources and downloads are the same on every machine: no absolute build path."""
+    project = site.parents[3]   # <project>/_build/site/<city>/<year>
+    assert (project / "_toc.yml").is_file()
+    leaks = [str(path.relative_to(site)) for path in site.rglob("*")
+             if path.is_file() and path.suffix in (".html", ".ipynb", ".md", ".json", ".js", ".csv", ".geojson")
+             and str(project) in path.read_text(encoding="utf-8", errors="replace")]
+    assert not leaks
+    parameters = (site / "_sources" / "notebooks" / "ueberblick.ipynb").read_text(encoding="utf-8")
+    assert 'edition_cache = \\"../_build/work/flensburg/2022/edition.pkl\\"' in parameters

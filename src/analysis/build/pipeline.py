@@ -8,6 +8,7 @@ an unchanged edition is decided from hashes alone, in well under a second."""
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -95,6 +96,7 @@ def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
     return sorted({root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").is_file()})
 
 
+NOTEBOOK_CWD = "notebooks"   # the kernels' working folder, relative to the project root
 SHOW_METHOD = "show-method"   # a code cell that stays open: the method, computed where the reader sees it
 
 
@@ -186,18 +188,21 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None
 
 
 def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: dict) -> tuple[list, dict]:
+    # Papermill writes the parameters into every published notebook: the cache path is given relative to the
+    # kernels' working folder (NOTEBOOK_CWD), so no page shows where the edition was built.
+    cache = os.path.relpath(cache, root / NOTEBOOK_CWD)
     jobs = []
     for notebook in _chapter_notebooks(root, toc):
         target = stage / notebook.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": str(cache)}))
+        jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": cache}))
     titles = {}
     (stage / links.PROFILE_FOLDER).mkdir()
     for area in pack.areas:
         target = stage / links.PROFILE_FOLDER / f"{links.profile_stem(pack, area.id)}.ipynb"
         titles[str(target)] = area.name
         jobs.append((str(root / PROFILE_TEMPLATE), str(target),
-                     {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": str(cache)}))
+                     {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": cache}))
     return jobs, titles
 
 
@@ -292,7 +297,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     jobs, titles = _notebook_jobs(root, stage, pack, year, cache, toc)
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
-    _run_notebooks(jobs, root / "notebooks", work / "notebooks.log", workers, step)
+    _run_notebooks(jobs, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step)
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
         _finish_notebook(Path(notebook), titles.get(notebook), orphan=orphans and notebook in titles)
