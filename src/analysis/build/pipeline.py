@@ -149,16 +149,15 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_n
         (generated / f"{name}.md").write_text(text, encoding="utf-8")
 
 
-ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
-
-
 def _run_jupyter_book(stage: Path, log: Path, workers: int) -> Path:
     command = [sys.executable, "-m", "analysis.site.book_build", str(stage), str(workers)]
     with open(log, "w", encoding="utf-8") as handle:
         result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=stage)
     html = stage / "_build" / "html"
     if result.returncode != 0 or not (html / "index.html").is_file():
-        lines = ANSI_CODE.sub("", log.read_text(encoding="utf-8")).splitlines()
+        from analysis.site.runner import without_colours
+
+        lines = without_colours(log.read_text(encoding="utf-8")).splitlines()
         # Strict builds stop on warnings: name each of them (file, line, what), else the end of the log.
         problems = [line for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
         shown = "\n".join(problems[:20] or lines[-15:])

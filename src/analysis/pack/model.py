@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.errors import InputError, did_you_mean
-from analysis.text import SUPPRESSED
+from analysis.text import SUPPRESSED, format_number
 
 UNASSIGNED_AREA_ID = "nicht_zuordenbar"
 CITY_AREA_ID = "stadt"
@@ -252,8 +252,8 @@ class Limits:
     def check_size(self, path: Path, shown: str) -> None:
         size_mb = path.stat().st_size / 1_000_000
         if size_mb > self.max_file_mb:
-            raise InputError(f"Datei ist {size_mb:,.0f} MB groß; die Grenze liegt bei {self.max_file_mb:,.0f} MB."
-                             .replace(",", "."), file=shown,
+            raise InputError(f"Datei ist {format_number(size_mb)} MB groß; die Grenze liegt bei "
+                             f"{format_number(self.max_file_mb)} MB.", file=shown,
                              hint="Ist die Datei richtig? Für größere Lieferungen 'limits: max_file_mb' in "
                                   "city.yml erhöhen (der Bau braucht etwa das 20-Fache an Arbeitsspeicher).")
 

@@ -36,17 +36,18 @@ def facility_places(plan: NeedPlan, facilities: Facilities) -> pd.Series:
     return places
 
 
-def catchment_shares(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame, radius_m: float, metric_crs: str) -> pd.Series:
-    """Share (0–1) of each area's surface within `radius_m` of any facility, measured in `metric_crs`."""
+def covered_surface(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame, radius_m: float,
+                    metric_crs: str) -> tuple[pd.Series, pd.Series]:
+    """(surface within `radius_m` of any facility, whole surface) per area in m², measured in `metric_crs`."""
     metric = areas.to_crs(metric_crs)
     if not metric.crs.is_projected or metric.crs.axis_info[0].unit_name not in ("metre", "meter"):
         raise InputError(f"{metric_crs} misst nicht in Metern; Einzugsbereiche brauchen ein metrisches System.",
                          column="need_plan/catchment/metric_crs", hint="z. B. EPSG:25832 (UTM 32N) angeben.")
+    surface = metric.geometry.area
     if points.empty:
-        return pd.Series(0.0, index=areas.index)
+        return pd.Series(0.0, index=areas.index), surface
     reach = points.to_crs(metric_crs).buffer(radius_m).union_all()
-    covered = metric.geometry.intersection(reach).area
-    return (covered / metric.geometry.area).clip(0, 1)
+    return metric.geometry.intersection(reach).area, surface
 
 
 def supply_table(pack: CityPack, plan: NeedPlan, facilities: Facilities, areas: gpd.GeoDataFrame,
@@ -69,14 +70,14 @@ def supply_table(pack: CityPack, plan: NeedPlan, facilities: Facilities, areas: 
     table["population_year"] = year
     table["places"] = places
     table["facilities"] = counted
-    table["catchment_share"] = catchment_shares(areas.loc[pack.area_ids], facilities.points, plan.straight_line_m,
-                                                plan.metric_crs)
+    covered, surface = covered_surface(areas.loc[pack.area_ids], facilities.points, plan.straight_line_m,
+                                       plan.metric_crs)
+    table["catchment_share"] = (covered / surface).clip(0, 1)
     table["trend_from"] = trend_from
     table["population_change"] = (population - earlier) if trend_from < year else np.nan
     city = pd.DataFrame({"target_population": population.sum(min_count=len(population)),
                          "population_year": year, "places": places.sum(), "facilities": counted.sum(),
-                         "catchment_share": _city_catchment(areas.loc[pack.area_ids], table["catchment_share"],
-                                                            plan.metric_crs),
+                         "catchment_share": min(1.0, covered.sum() / surface.sum()),
                          "trend_from": trend_from,
                          "population_change": ((population - earlier).sum(min_count=len(population))
                                                if trend_from < year else np.nan)},
@@ -89,8 +90,3 @@ def supply_table(pack: CityPack, plan: NeedPlan, facilities: Facilities, areas: 
     table["target_places"] = table["target_population"] * plan.target_value / plan.target_per
     table["gap"] = table["places"] - table["target_places"]
     return table[SUPPLY_COLUMNS]
-
-
-def _city_catchment(areas: gpd.GeoDataFrame, shares: pd.Series, metric_crs: str) -> float:
-    surface = areas.to_crs(metric_crs).geometry.area
-    return float((shares * surface).sum() / surface.sum()) if surface.sum() else np.nan

@@ -34,8 +34,16 @@ def _quiet(log: str) -> None:
     os.dup2(handle, 2)
 
 
+TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def without_colours(text: str) -> str:
+    """Output of kernels and of Sphinx arrives with terminal colour codes; messages and logs read without."""
+    return TERMINAL_COLOURS.sub("", text)
+
+
 def _last_lines(error: Exception) -> str:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # tracebacks arrive with terminal colours
+    text = without_colours(str(error))
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return " ".join(lines[-2:]) if lines else type(error).__name__
 

@@ -18,8 +18,6 @@ from analysis.pack.model import CITY_AREA_ID, CityPack
 from analysis.social_index.district_index import check_configured
 from analysis.social_index.method import standardise
 
-DEFAULT_MIN_TYPES = 3
-DEFAULT_MAX_TYPES = 6
 TYPE_LETTERS = "ABCDEFGHIJ"
 
 
