@@ -99,14 +99,12 @@ class Edition:
         # Everything below, and everything published, sees only the disclosed table.
         rules = pack.disclosure
         kinds = {i.id: i.kind for i in catalog.indicators}
-        above = cls._levels_above(base, pack)
-        parents = tuple({a: levels.parent_id(a, level) for a in pack.area_ids} for level in above)
         if level:
             # The areas below are published in their own edition: a parent with one withheld area is withheld.
             base_published = cls._published_base(base, base_wide, rules)
             indicator_table["suppressed"] = _parents_of_lone_withheld(
                 base_published, {a.id: levels.parent_id(a.id, pack.level) for a in base.areas}, indicator_table)
-        disclosed = disclosure.apply(indicator_table, kinds, rules, disclosure.linkage_of(catalog, parents))
+        disclosed = disclosure.apply(indicator_table, kinds, rules, cls._linkage(catalog, base, pack))
         published = disclosed.indicators
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas, load_catalog_document(),
@@ -124,14 +122,21 @@ class Edition:
         """The indicator table of the pack's own level as its edition publishes it."""
         catalog = load_catalog().computable(set(base_wide.columns))
         catalog = catalog.restricted_to({i.id for i in catalog.indicators if i.kind != "external"})
-        parents = tuple({a: levels.parent_id(a, level) for a in base.area_ids} for level in base.levels)
         values = ind.compute_indicators(base_wide, catalog)
         return disclosure.apply(values, {i.id: i.kind for i in catalog.indicators}, rules,
-                                disclosure.linkage_of(catalog, parents)).indicators
+                                Edition._linkage(catalog, base, base)).indicators
 
     @staticmethod
     def _levels_above(base: CityPack, pack: CityPack) -> tuple:
         return base.levels[base.levels.index(pack.level) + 1:] if pack.level else base.levels
+
+    @staticmethod
+    def _linkage(catalog: Catalog, base: CityPack, pack: CityPack) -> disclosure.Linkage:
+        """What else could reveal a withheld cell of the edition's table: its areas' parents on the levels
+        above, and the sums the catalogue knows."""
+        parents = tuple({a: levels.parent_id(a, level) for a in pack.area_ids}
+                        for level in Edition._levels_above(base, pack))
+        return disclosure.linkage_of(catalog, parents)
 
     @staticmethod
     def _hierarchy(base_tidy: pd.DataFrame, base: CityPack, pack: CityPack, catalog: Catalog,
@@ -164,8 +169,10 @@ class Edition:
         stored = archive.read(self.pack.folder.parents[1], self.pack.site_key, year)
         if stored is not None:
             # Built under the rules of its day: withheld again by today's, which may be stricter.
-            kinds = {i.id: i.kind for i in load_catalog().indicators}
-            stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules).indicators
+            catalog = load_catalog()
+            kinds = {i.id: i.kind for i in catalog.indicators}
+            linkage = self._linkage(catalog, self.pack.base or self.pack, self.pack)
+            stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules, linkage).indicators
             return stored
         recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level)
         return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,
