@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.errors import InputError
+from analysis.errors import InputError, did_you_mean
 from analysis.pack.model import DisclosureRules
 from analysis.social_index.classes import METHODS
 
@@ -91,6 +91,36 @@ def _audit(args) -> int:
     return 0
 
 
+def _development(args) -> int:
+    from analysis.build.pipeline import default_city
+    from analysis.compute.edition import Edition
+    from analysis.pack.loader import project_root
+    from analysis.pack.model import Development
+    from analysis.report.infrastructure_views import statement
+
+    if args.flats < 1:
+        raise InputError(f"--flats {args.flats}: Ein Vorhaben hat mindestens eine Wohnung.", column="--flats")
+    root = project_root()
+    edition = Edition.compute(args.city or default_city(root), args.edition, root, with_previous=False)
+    if edition.infrastructure is None or not edition.infrastructure.supply:
+        raise InputError(f"{edition.city_name}: Die Konfiguration hat keine Einrichtungen mit Bedarfsplan.",
+                         file=f"data/{edition.pack.slug}/city.yml", column="need_plan",
+                         hint="facilities und need_plan in city.yml angeben.")
+    areas = tuple(a.strip() for a in args.area.split(",") if a.strip())
+    for area_id in areas:
+        if area_id not in edition.pack.area_names:
+            raise InputError(f"--area: Gebiet '{area_id}' gibt es in {edition.city_name} nicht.", column="--area",
+                             hint=did_you_mean(area_id, edition.pack.area_ids) or "IDs siehe areas in city.yml.")
+    name = args.name or f"Vorhaben mit {args.flats} Wohnungen"
+    project = Development(name, areas, args.flats, args.year, "Anfrage, nicht in der Konfiguration der Stadt")
+    text = statement(edition, project, heading_level=1).strip()
+    print(f"Stellungnahme nach dem Sozialbericht {edition.city_name}, Ausgabe {edition.year}\n")
+    print(text)
+    if args.year < edition.year:
+        print(f"\nHinweis: Die Fertigstellung {args.year} liegt vor dem Stand der Daten ({edition.year}).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sozialbericht", description="Kleinräumige Sozialberichterstattung")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--weights", help="nur imd: Gewichte als SPALTE=ZAHL,…")
     index.add_argument("-o", "--output", required=True, help="Ergebnis als CSV")
     index.set_defaults(run=_index)
+
+    project = commands.add_parser("development", help="Stellungnahme: was ein Neubauvorhaben an Kita- und "
+                                                      "Schulplätzen braucht")
+    project.add_argument("--city", help="Stadtpaket unter data/<city>/")
+    project.add_argument("--area", required=True, help="ID des Gebiets (mehrere mit Komma getrennt)")
+    project.add_argument("--flats", type=int, required=True, help="geplante Wohnungen")
+    project.add_argument("--year", type=int, required=True, help="Jahr der Fertigstellung")
+    project.add_argument("--name", help="Name des Vorhabens (Standard: 'Vorhaben mit N Wohnungen')")
+    project.add_argument("--edition", type=int, help="Ausgabe, deren Zahlen gelten (Standard: neueste)")
+    project.set_defaults(run=_development)
 
     audit = commands.add_parser("audit", help="gebaute Website und Downloads auf Geheimhaltungsverstöße prüfen")
     audit.add_argument("site_dir", help="Ordner einer gebauten Ausgabe oder der ganzen Website")

@@ -31,7 +31,8 @@ from analysis.site import print_pdf, website
 from analysis.text import built_text, markdown_literal
 
 PROFILE_TEMPLATE = "notebooks/profil.ipynb"
-PROFILE_TITLE_TAG = "profile-title"
+SUPPLY_TEMPLATE = "notebooks/versorgung.ipynb"   # one page per need plan, in the infrastructure chapter
+PAGE_TITLE_TAG = "page-title"   # the heading cell a generated page's title replaces
 
 
 class BuildError(Exception):
@@ -74,7 +75,7 @@ def _edition_toc(root: Path, pack) -> dict:
 
     def prune(entries: list) -> list:
         kept = []
-        for entry in entries:
+        for entry in _with_supply_pages(entries, pack):
             if keep(entry):
                 entry = dict(entry)
                 for key in ("sections", "chapters"):
@@ -90,30 +91,41 @@ def _edition_toc(root: Path, pack) -> dict:
     return toc
 
 
+def _with_supply_pages(entries: list, pack) -> list:
+    """The supply pages' glob replaced by one entry per need plan, in the pack's order."""
+    pages = [{"file": f"{links.SUPPLY_FOLDER}/{plan.facility}"} for plan in pack.need_plan]
+    return [page for entry in entries
+            for page in (pages if entry.get("glob", "").startswith(links.SUPPLY_FOLDER) else [entry])]
+
+
 def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
     files = re.findall(r"file:\s*(notebooks/[\w-]+)", yaml.safe_dump(toc))
     files.append(toc["root"])
     return sorted({root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").is_file()})
 
 
+REQUIRES_TAG = "requires-"   # a cell (a profile's section) kept only for packs with the feature
 NOTEBOOK_CWD = "notebooks"   # the kernels' working folder, relative to the project root
 SHOW_METHOD = "show-method"   # a code cell that stays open: the method, computed where the reader sees it
 
 
-def _finish_notebook(path: Path, title: str | None = None, orphan: bool = False) -> None:
+def _finish_notebook(path: Path, pack, title: str | None = None, orphan: bool = False) -> None:
     """Hide code behind toggles (reviewers can open it) except the cells that show the method (tag
-    `show-method`), set a profile's page title, and mark a page that is linked but not in the table of
-    contents."""
+    `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in CHAPTER_REQUIREMENTS),
+    set a generated page's title, and mark a page that is linked but not in the table of contents."""
     notebook = nbformat.read(path, as_version=4)
     if orphan:
         notebook.metadata["orphan"] = True
+    notebook.cells = [cell for cell in notebook.cells if all(
+        CHAPTER_REQUIREMENTS[tag.removeprefix(REQUIRES_TAG)](pack)
+        for tag in cell.metadata.get("tags", []) if tag.startswith(REQUIRES_TAG))]
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "parameters" in tags:  # superseded by papermill's injected-parameters cell
             tags.append("remove-cell")
         if cell.cell_type == "code" and not any(t.startswith(("remove", "hide")) or t == SHOW_METHOD for t in tags):
             tags.append("hide-input")
-        if title and cell.cell_type == "markdown" and PROFILE_TITLE_TAG in tags:
+        if title and cell.cell_type == "markdown" and PAGE_TITLE_TAG in tags:
             cell.source = f"# {markdown_literal(title)}"
     nbformat.write(notebook, path)
 
@@ -196,6 +208,13 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: d
         target.parent.mkdir(parents=True, exist_ok=True)
         jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": cache}))
     titles = {}
+    if f"{links.SUPPLY_FOLDER}/" in yaml.safe_dump(toc):
+        (stage / links.SUPPLY_FOLDER).mkdir()
+        for plan in pack.need_plan:
+            target = stage / links.SUPPLY_FOLDER / f"{plan.facility}.ipynb"
+            titles[str(target)] = plan.title
+            jobs.append((str(root / SUPPLY_TEMPLATE), str(target), {"city": pack.slug, "year": year,
+                                                                   "facility": plan.facility, "edition_cache": cache}))
     (stage / links.PROFILE_FOLDER).mkdir()
     for area in pack.areas:
         target = stage / links.PROFILE_FOLDER / f"{links.profile_stem(pack, area.id)}.ipynb"
@@ -299,7 +318,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     _run_notebooks(jobs, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step)
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
-        _finish_notebook(Path(notebook), titles.get(notebook), orphan=orphans and notebook in titles)
+        profile = Path(notebook).parent.name == links.PROFILE_FOLDER
+        _finish_notebook(Path(notebook), pack, titles.get(notebook), orphan=orphans and profile)
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)

@@ -106,6 +106,8 @@ class Edition:
                 base_published, {a.id: levels.parent_id(a.id, pack.level) for a in base.areas}, indicator_table)
         disclosed = disclosure.apply(indicator_table, kinds, rules, cls._linkage(catalog, base, pack))
         published = disclosed.indicators
+        if facilities is not None:
+            planning.add_priorities(facilities, pack, published)
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas, load_catalog_document(),
                       district_index.compute(pack, catalog, published),

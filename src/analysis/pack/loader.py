@@ -14,6 +14,8 @@ from analysis.pack.geometry import areas_from_geometry
 from analysis.pack.model import (
     Area,
     CityPack,
+    Development,
+    DevelopmentDemand,
     DisclosureRules,
     DistrictTypesConfig,
     FacilityLayer,
@@ -150,6 +152,9 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         limits=Limits(**raw.get("limits", {})),
         facilities=tuple(FacilityLayer.of(f) for f in raw.get("facilities", [])),
         need_plan=tuple(NeedPlan.of(n) for n in raw.get("need_plan", [])),
+        development_demand=(DevelopmentDemand.of(raw["development_demand"]) if "development_demand" in raw
+                            else None),
+        developments=tuple(Development.of(d) for d in raw.get("developments", [])),
         attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
         social_index=SocialIndexConfig.of(raw["social_index"]) if "social_index" in raw else None,
         district_types=DistrictTypesConfig.of(raw["district_types"]) if "district_types" in raw else None,

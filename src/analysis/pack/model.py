@@ -214,34 +214,162 @@ class FacilityLayer:
                       "capacities": tuple(Capacity(**c) for c in raw.get("capacities", []))})
 
 
+SUPPLY_MEASURES = ("places_per", "gap", "facilities", "catchment_share", "population_change_share")
+
+
+@dataclass(frozen=True)
+class PriorityStep:
+    """Points for a compared value within [at_least, at_most] (either bound may be open)."""
+    points: int
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def holds(self, value: float) -> bool:
+        return ((self.at_least is None or value >= self.at_least)
+                and (self.at_most is None or value <= self.at_most))
+
+
+@dataclass(frozen=True)
+class PriorityCriterion:
+    """One row of a points grid: an indicator of the catalogue or a measure of the supply table, compared
+    as its value, as a multiple of the city's value (`city`) or of the target ratio (`target`)."""
+    id: str
+    title: str
+    steps: tuple[PriorityStep, ...]
+    indicator: str | None = None
+    supply: str | None = None
+    compare: str = "value"
+
+    @classmethod
+    def of(cls, raw: dict) -> "PriorityCriterion":
+        return cls(raw["id"], raw["title"], tuple(PriorityStep(**s) for s in raw["steps"]), raw.get("indicator"),
+                   raw.get("supply"), raw.get("compare", "value"))
+
+    def points(self, value: float) -> int:
+        """The most points of any step the value reaches; a missing value earns none."""
+        if value is None or math.isnan(value):
+            return 0
+        return max((step.points for step in self.steps if step.holds(value)), default=0)
+
+
+@dataclass(frozen=True)
+class TieBreak:
+    by: str                           # a criterion id (its compared value) or a supply measure
+    order: str = "descending"
+
+
+@dataclass(frozen=True)
+class PriorityGrid:
+    """`need_plan.priority:`: the areas ranked by their points; ties broken by the declared rules, then
+    by the pack's order of areas."""
+    criteria: tuple[PriorityCriterion, ...]
+    tie_break: tuple[TieBreak, ...]
+    source: str
+
+    @classmethod
+    def of(cls, raw: dict) -> "PriorityGrid":
+        return cls(tuple(PriorityCriterion.of(c) for c in raw["criteria"]),
+                   tuple(TieBreak(**t) for t in raw.get("tie_break", [])), raw["source"])
+
+
 @dataclass(frozen=True)
 class NeedPlan:
     """`need_plan:` supply of one facility layer next to the need of its target population, per area."""
     facility: str
     title: str
     target_population: str
-    target_value: float               # target_ratio: value per `per` of the target population
-    target_per: float
-    target_source: str
-    distance_m: float                 # catchment: straight-line distance × detour factor, in metres
+    target_group: str                 # the target population in words, e.g. "Kinder unter 7 Jahren"
+    target_per: float                 # supply is measured per `per` of the target population
+    distance_m: float                 # catchment: walking distance in metres
+    catchment_source: str
+    target_value: float | None = None   # target_ratio: places (or facilities) per `per`; None: no target
+    target_source: str | None = None
     detour_factor: float = 1.0
     metric_crs: str = "EPSG:25832"
     capacity: str | None = None       # None: every facility counts 1
     share_fields: tuple[str, ...] = ()
     share_total: str | None = None
+    select_flag: str | None = None    # count only facilities whose field is a number above 0
+    priority: PriorityGrid | None = None
 
     @classmethod
     def of(cls, raw: dict) -> "NeedPlan":
         ratio, catchment, share = raw["target_ratio"], raw["catchment"], raw.get("capacity_share", {})
-        return cls(raw["facility"], raw["title"], raw["target_population"], ratio["value"], ratio["per"],
-                   ratio["source"], catchment["distance_m"], catchment.get("detour_factor", 1.0),
-                   catchment.get("metric_crs", "EPSG:25832"), raw.get("capacity"),
-                   tuple(share.get("fields", ())), share.get("total"))
+        return cls(raw["facility"], raw["title"], raw["target_population"], raw["target_group"], ratio["per"],
+                   catchment["distance_m"], catchment["source"], ratio.get("value"), ratio.get("source"),
+                   catchment.get("detour_factor", 1.0), catchment.get("metric_crs", "EPSG:25832"),
+                   raw.get("capacity"), tuple(share.get("fields", ())), share.get("total"), raw.get("select_flag"),
+                   PriorityGrid.of(raw["priority"]) if "priority" in raw else None)
 
     @property
     def straight_line_m(self) -> float:
         """The radius actually drawn: the walking distance divided by the detour factor."""
         return self.distance_m / self.detour_factor
+
+    @property
+    def supply_unit(self) -> str:
+        what = "Plätze" if self.capacity else "Einrichtungen"
+        return f"{what} je {format_number(self.target_per)}"
+
+    @property
+    def numeric_fields(self) -> tuple[str, ...]:
+        """The layer's fields this plan reads as numbers."""
+        return tuple(f for f in (self.capacity, *self.share_fields, self.share_total, self.select_flag) if f)
+
+
+@dataclass(frozen=True)
+class ChildrenPerFlat:
+    group: str                        # an age group in words, e.g. "unter 3 Jahren"
+    per_flat: float
+    care_rate: float                  # the share of them that needs a place
+
+
+@dataclass(frozen=True)
+class PlaceDemand:
+    """What a flat asks of one facility type: children per flat × care rate, or places per 100 flats."""
+    facility: str                     # a facility layer; its need plan gives the spare places
+    title: str
+    source: str
+    children: tuple[ChildrenPerFlat, ...] = ()
+    per_100_flats: float | None = None
+
+    @classmethod
+    def of(cls, raw: dict) -> "PlaceDemand":
+        return cls(raw["facility"], raw["title"], raw["source"],
+                   tuple(ChildrenPerFlat(**c) for c in raw.get("children", [])), raw.get("per_100_flats"))
+
+    @property
+    def per_flat(self) -> float:
+        if self.per_100_flats is not None:
+            return self.per_100_flats / 100
+        return sum(c.per_flat * c.care_rate for c in self.children)
+
+
+@dataclass(frozen=True)
+class DevelopmentDemand:
+    """`development_demand:` the declared ratios that turn planned flats into residents, children and places."""
+    persons_per_flat: float
+    persons_source: str
+    places: tuple[PlaceDemand, ...]
+
+    @classmethod
+    def of(cls, raw: dict) -> "DevelopmentDemand":
+        return cls(raw["persons_per_flat"]["value"], raw["persons_per_flat"]["source"],
+                   tuple(PlaceDemand.of(p) for p in raw["places"]))
+
+
+@dataclass(frozen=True)
+class Development:
+    """`developments:` a planned housing project with its source."""
+    name: str
+    area_ids: tuple[str, ...]
+    flats: int
+    completion_year: int
+    source: str
+
+    @classmethod
+    def of(cls, raw: dict) -> "Development":
+        return cls(raw["name"], tuple(raw["area_ids"]), raw["flats"], raw["completion_year"], raw["source"])
 
 
 @dataclass(frozen=True)
@@ -280,6 +408,8 @@ class CityPack:
     limits: Limits = Limits()
     facilities: tuple[FacilityLayer, ...] = ()
     need_plan: tuple[NeedPlan, ...] = ()
+    development_demand: DevelopmentDemand | None = None
+    developments: tuple[Development, ...] = ()
 
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None

@@ -10,6 +10,8 @@ import pandas as pd
 from analysis.errors import InputError, did_you_mean
 from analysis.inputs.validate import Finding
 from analysis.pack.model import CityPack, NeedPlan
+from analysis.planning import priority
+from analysis.planning.development import check_developments
 from analysis.planning.facilities import Facilities, read_layer
 from analysis.planning.need import supply_table
 
@@ -20,6 +22,10 @@ class Infrastructure:
     supply: list[tuple[NeedPlan, pd.DataFrame]] = field(default_factory=list)
     unavailable: list[NeedPlan] = field(default_factory=list)   # no target population yet in this edition
     findings: list[Finding] = field(default_factory=list)
+    priorities: dict[str, pd.DataFrame] = field(default_factory=dict)   # by facility layer id, in rank order
+
+    def plan_of(self, facility: str) -> tuple[NeedPlan, pd.DataFrame]:
+        return next((plan, table) for plan, table in self.supply if plan.facility == facility)
 
 
 def compute(pack: CityPack, areas: gpd.GeoDataFrame, tidy: pd.DataFrame) -> Infrastructure | None:
@@ -28,13 +34,17 @@ def compute(pack: CityPack, areas: gpd.GeoDataFrame, tidy: pd.DataFrame) -> Infr
         return None
     result = Infrastructure()
     for layer in pack.facilities:
-        used = tuple(f for plan in pack.need_plan if plan.facility == layer.id
-                     for f in (plan.capacity, *plan.share_fields, plan.share_total) if f)
+        used = tuple(f for plan in pack.need_plan if plan.facility == layer.id for f in plan.numeric_fields)
         facilities, findings = read_layer(pack, layer, areas, used)
         result.layers[layer.id] = facilities
         result.findings += findings
     variables = {v for source in pack.sources for v in source.variables} | set(pack.derived_variables)
+    planned = [plan.facility for plan in pack.need_plan]
     for number, plan in enumerate(pack.need_plan):
+        if planned.index(plan.facility) != number:
+            raise InputError(f"Für die Einrichtungsebene '{plan.facility}' gibt es schon einen Bedarfsplan.",
+                             file=f"data/{pack.slug}/city.yml", column=f"need_plan/{number}/facility",
+                             hint="Je Einrichtungsebene ein Eintrag unter need_plan.")
         if plan.facility not in result.layers:
             raise InputError(f"need_plan '{plan.title}': Einrichtungsebene '{plan.facility}' ist nicht deklariert.",
                              file=f"data/{pack.slug}/city.yml", column=f"need_plan/{number}/facility",
@@ -47,4 +57,22 @@ def compute(pack: CityPack, areas: gpd.GeoDataFrame, tidy: pd.DataFrame) -> Infr
             result.supply.append((plan, supply_table(pack, plan, result.layers[plan.facility], areas, tidy)))
         else:
             result.unavailable.append(plan)
+    check_developments(pack)
     return result
+
+
+def add_priorities(result: Infrastructure, pack: CityPack, indicators: pd.DataFrame) -> None:
+    """Rank the areas of every plan with a points grid, on the published indicator values (a withheld value
+    counts as missing) of each indicator's latest year."""
+    known = set(indicators["indicator"])
+    latest = indicators[indicators["year"] == indicators.groupby("indicator")["year"].transform("max")]
+    for number, plan in enumerate(pack.need_plan):
+        if plan.priority is None or plan in result.unavailable:
+            continue
+        priority.check_grid(pack, plan, number, known)
+        values = {}
+        for criterion in plan.priority.criteria:
+            if criterion.indicator:
+                rows = latest[latest["indicator"] == criterion.indicator].set_index("area_id")
+                values[criterion.indicator] = rows["value"].where(~rows["suppressed"].astype(bool))
+        result.priorities[plan.facility] = priority.rank(pack, plan, result.plan_of(plan.facility)[1], values)

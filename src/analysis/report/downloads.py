@@ -33,6 +33,8 @@ CATALOGUE_CSV = "indikatorenkatalog.csv"
 AREAS_GEOJSON = "gebiete.geojson"
 DATAPACKAGE = "datapackage.json"
 PER_INDICATOR = "indikatoren"   # subfolder: one CSV per indicator
+SUPPLY_CSV = "versorgung.csv"
+SUPPLY_XLSX = "versorgung.xlsx"
 # Column names of the long indicator table; the audit reads downloads by these names.
 COLUMNS = {"year": "jahr", "area_id": "gebiet_id", "area": "gebiet", "indicator": "indikator_id",
            "title": "indikator", "unit": "einheit", "kind": "art", "value": "wert"}
@@ -123,9 +125,136 @@ def files(edition: Edition) -> list[Download]:
         Download(AREAS_GEOJSON, f"Gebiete mit Werten {year} (GeoJSON)", "geojson",
                  "Die Gebietsgrenzen (WGS 84) mit Kennung, Name und dem jeweils neuesten Wert jeder Quote und "
                  "jedes Anteils. Anzahlen stehen nur in den Tabellen."),
+        *supply_files(edition),
         Download(DATAPACKAGE, "Beschreibung aller Dateien (Frictionless Data Package)", "json",
                  "Maschinenlesbare Beschreibung aller Dateien: Spalten, Typen, Einheiten, Quellen, Lizenz."),
     ]
+
+
+# --- social infrastructure: supply per area and the facilities' published fields ----------------------
+
+# Measures of a supply table in the long format of the indicator table. Their kinds are not "count" except
+# the target population: places and facilities are not people, and the audit checks counts for small values.
+SUPPLY_MEASURES = {  # column: (id suffix, title, unit, kind, decimals)
+    "target_population": ("zielgruppe", "Zielgruppe", "Personen", "count", 0),
+    "facilities": ("einrichtungen", "Einrichtungen", "Anzahl", "supply", 0),
+    "places": ("plaetze", "Plätze", "Plätze", "supply", 1),
+    "places_per": ("versorgung", "Versorgung", None, "ratio", 1),
+    "target_places": ("soll", "Soll nach Richtwert", "Plätze", "supply", 1),
+    "gap": ("differenz", "Differenz zum Soll", "Plätze", "supply", 1),
+    "catchment_share": ("flaeche_einzugsbereich", "Fläche im Einzugsbereich", "%", "share", 1),
+    "population_change": ("zielgruppe_veraenderung", "Veränderung der Zielgruppe", "Personen", "change", 0),
+}
+
+
+def supply_table(edition: Edition) -> pd.DataFrame:
+    """Every need plan's supply table in the long format of the indicator table; withheld cells as "."."""
+    rows = []
+    for plan, table in edition.infrastructure.supply if edition.infrastructure else []:
+        for column, (suffix, title, unit, kind, decimals) in SUPPLY_MEASURES.items():
+            if column in ("target_places", "gap") and plan.target_value is None:
+                continue
+            if column == "places" and plan.capacity is None:
+                continue
+            hidden = table["count_withheld"] if column == "target_population" else table["withheld"]
+            scale = 100 if column == "catchment_share" else 1
+            for area_id, value in table[column].items():
+                year = int(table.at[area_id, "population_year"])
+                withheld = bool(hidden[area_id]) and column not in ("facilities", "places", "catchment_share")
+                rows.append({
+                    COLUMNS["year"]: year, COLUMNS["area_id"]: area_id,
+                    COLUMNS["area"]: (edition.area_name(area_id) if area_id != CITY_AREA_ID
+                                      else f"Gesamtstadt {edition.city_name}"),
+                    COLUMNS["indicator"]: f"{plan.facility}_{suffix}", COLUMNS["title"]: f"{plan.title}: {title}",
+                    COLUMNS["unit"]: unit or plan.supply_unit, COLUMNS["kind"]: kind,
+                    COLUMNS["value"]: (SUPPRESSED if withheld else None if pd.isna(value)
+                                       else rounded(float(value) * scale, decimals)),
+                })
+    return pd.DataFrame(rows, columns=list(COLUMNS.values()))
+
+
+def facility_file(layer_id: str, suffix: str) -> str:
+    return f"einrichtungen-{layer_id}.{suffix}"
+
+
+def facilities_table(edition: Edition, layer_id: str) -> pd.DataFrame:
+    """One layer's facilities with their published fields only (never a head's name or a phone number)."""
+    facilities = edition.infrastructure.layers[layer_id]
+    points, layer = facilities.points, facilities.layer
+    located = points.to_crs("EPSG:4326")
+    fields = [f for f in layer.published_fields if f != layer.name_field]
+    return pd.DataFrame({
+        "einrichtung_id": points.index.astype(str), "name": points["name"],
+        COLUMNS["area_id"]: points["area_id"], COLUMNS["area"]: [edition.area_name(a) for a in points["area_id"]],
+        **{f: points[f].to_numpy() for f in fields},
+        "laenge": located.geometry.x.round(6).to_numpy(), "breite": located.geometry.y.round(6).to_numpy(),
+    }).reset_index(drop=True)
+
+
+def facilities_geojson(edition: Edition, layer_id: str) -> dict:
+    table = facilities_table(edition, layer_id)
+    features = [{"type": "Feature", "id": row["einrichtung_id"],
+                 "properties": {k: (None if pd.isna(v) else v) for k, v in row.items() if k not in ("laenge", "breite")},
+                 "geometry": {"type": "Point", "coordinates": [row["laenge"], row["breite"]]}}
+                for row in table.to_dict("records")]
+    return neutralised_document({"type": "FeatureCollection", "features": features})
+
+
+def supply_files(edition: Edition) -> list[Download]:
+    if not edition.infrastructure:
+        return []
+    found = [Download(SUPPLY_CSV, "Versorgung je Gebiet (CSV)", "csv",
+                      "Je Bedarfsplan und Gebiet: Zielgruppe, Einrichtungen, Plätze, Versorgung, Soll, Differenz, "
+                      "Fläche im Einzugsbereich und Veränderung der Zielgruppe; gleiche Spalten wie die "
+                      "Indikatoren-Tabelle."),
+             Download(SUPPLY_XLSX, "Versorgung und Einrichtungen (Excel-Arbeitsmappe)", "xlsx",
+                      "Die Versorgungstabelle und je Einrichtungsart ein Blatt mit den veröffentlichten Feldern.")]
+    for layer_id, facilities in edition.infrastructure.layers.items():
+        title = facilities.layer.title
+        found += [Download(facility_file(layer_id, "csv"), f"{title} (CSV)", "csv",
+                           f"{title}, Stand {facilities.layer.reference_date}: Kennung, Name, Gebiet, die "
+                           "veröffentlichten Felder und die Lage (WGS 84)."),
+                  Download(facility_file(layer_id, "geojson"), f"{title} (GeoJSON)", "geojson",
+                           f"{title} als Punkte (WGS 84) mit denselben Feldern.")]
+    return found
+
+
+def supply_resources(edition: Edition) -> list[dict]:
+    """Datapackage resources of the infrastructure downloads."""
+    if not edition.infrastructure:
+        return []
+    missing = ["", SUPPRESSED]
+    fields = [dict(f) for f in _table_fields(edition)]
+    for f in fields:
+        if f["name"] == COLUMNS["indicator"]:
+            f["constraints"] = {"enum": sorted(set(supply_table(edition)[COLUMNS["indicator"]]))}
+            f["description"] = "Einrichtungsart und Kennzahl, z. B. kitas_versorgung"
+        if f["name"] == COLUMNS["kind"]:
+            f["description"] = ("count = Personen, supply = Plätze oder Einrichtungen, ratio = je Zielgruppe, "
+                                "share = Anteil in %, change = Veränderung")
+    resources = [{"name": "versorgung", "path": SUPPLY_CSV, "title": "Versorgung je Gebiet",
+                  "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                  "sources": [{"title": plan.target_source} for plan, _ in edition.infrastructure.supply
+                              if plan.target_source],
+                  "schema": {"fields": fields, "missingValues": missing}},
+                 {"name": "versorgung-xlsx", "path": SUPPLY_XLSX, "title": "Versorgung und Einrichtungen",
+                  "format": "xlsx",
+                  "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}]
+    for layer_id, facilities in edition.infrastructure.layers.items():
+        table = facilities_table(edition, layer_id)
+        layer = facilities.layer
+        resources += [
+            {"name": f"einrichtungen-{layer_id}".replace("_", "-"), "path": facility_file(layer_id, "csv"),
+             "title": layer.title, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "sources": [{"title": layer.source}],
+             "description": f"Stand {layer.reference_date}; nur die veröffentlichten Felder.",
+             "schema": {"fields": [{"name": c, "type": "number" if c in ("laenge", "breite")
+                                    or pd.api.types.is_numeric_dtype(table[c]) else "string"}
+                                   for c in table.columns]}},
+            {"name": f"einrichtungen-{layer_id}-geojson".replace("_", "-"),
+             "path": facility_file(layer_id, "geojson"), "title": f"{layer.title} (Punkte)", "format": "geojson",
+             "mediatype": "application/geo+json", "encoding": "utf-8", "sources": [{"title": layer.source}]}]
+    return resources
 
 
 def indicator_file(indicator_id: str) -> str:
@@ -215,6 +344,7 @@ def datapackage(edition: Edition) -> dict:
                                for c in catalogue_table(edition).columns]}},
         {"name": "gebiete", "path": AREAS_GEOJSON, "title": f"{pack.area_label_plural} mit den neuesten Werten",
          "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8"},
+        *supply_resources(edition),
     ]
     for indicator in edition.catalog.indicators:
         resources.append({
@@ -273,6 +403,17 @@ def write(edition: Edition, site: Path) -> list[Path]:
         rows[columns].to_csv(keep(folder / indicator_file(indicator_id)), index=False, encoding="utf-8")
     keep(folder / AREAS_GEOJSON).write_text(json.dumps(areas_geojson(edition), ensure_ascii=False),
                                             encoding="utf-8")
+    if edition.infrastructure:
+        supply = supply_table(edition).map(neutralised)
+        supply.to_csv(keep(folder / SUPPLY_CSV), index=False, encoding="utf-8")
+        with pd.ExcelWriter(keep(folder / SUPPLY_XLSX), engine="openpyxl") as workbook:
+            supply.to_excel(workbook, sheet_name="Versorgung", index=False)
+            for layer_id in edition.infrastructure.layers:
+                facilities = facilities_table(edition, layer_id).map(neutralised)
+                facilities.to_excel(workbook, sheet_name=layer_id[:31], index=False)
+                facilities.to_csv(keep(folder / facility_file(layer_id, "csv")), index=False, encoding="utf-8")
+                keep(folder / facility_file(layer_id, "geojson")).write_text(
+                    json.dumps(facilities_geojson(edition, layer_id), ensure_ascii=False), encoding="utf-8")
     keep(folder / DATAPACKAGE).write_text(json.dumps(datapackage(edition), ensure_ascii=False, indent=1),
                                           encoding="utf-8")
     return written
