@@ -22,6 +22,7 @@ PAGE_TYPES = {
     "chapter": "2022/notebooks/soziale_lage.html",
     "map and index page": "2022/notebooks/sozialindex.html",
     "infrastructure chapter": "2022/notebooks/infrastruktur.html",
+    "supply page with priority list": "2022/versorgung/kitas.html",
     "profile": "2022/profiles/01-altstadt.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",

@@ -235,11 +235,15 @@ def _with_failing_cell(text: str) -> str:
     # strict builds (-W -n): a reference to a label that does not exist is a defect, not a warning
     ("book", lambda text: text + "\nSiehe {ref}`ein-abschnitt-den-es-nicht-gibt`.\n", BuildError,
      "ein-abschnitt-den-es-nicht-gibt"),
-], ids=["invalid data", "notebook error", "sphinx warning"])
+    # a school without coordinates (row 3 of the CSV: the second school)
+    ("facilities", lambda text: text.replace(",54.78237219432031,9.410334207605427", ",,", 1), InputError,
+     "schulen_flensburg.csv, Zeile 3"),
+], ids=["invalid data", "notebook error", "sphinx warning", "facility without coordinates"])
 def test_a_failing_build_says_why_and_publishes_nothing(project, second, where, change, error, reason):
     before = project.digests()
     path = {"pack": project.pack / REVISED_FILE, "notebook": project.root / "notebooks" / "aenderungen.ipynb",
-            "book": project.root / "book" / "impressum.md"}[where]
+            "book": project.root / "book" / "impressum.md",
+            "facilities": project.pack / "raw" / "facilities" / "schulen_flensburg.csv"}[where]
     with planted(path, change), pytest.raises(error, match=reason):
         project.build(2022, force=True)
     assert project.digests() == before

@@ -31,10 +31,11 @@ facilities:
 need_plan:
   - facility: kitas
     title: Kita-Plätze
+    target_group: Kinder unter 18 Jahren
     capacity: plaetze
     target_population: residents_under_18
     target_ratio: {value: 50, per: 100, source: Testannahme}
-    catchment: {distance_m: 650, detour_factor: 1.3}
+    catchment: {distance_m: 650, detour_factor: 1.3, source: Testannahme}
 """
 # centre of square 1 (Nordhafen), a second Kita in square 1 near its west edge, one in square 3 (Südfeld)
 ROWS = [("k1", "Kita Mitte eins", "Nordhafen", 500500, 6000500, "60"),

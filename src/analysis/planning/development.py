@@ -16,6 +16,7 @@ from analysis.errors import InputError, did_you_mean
 from analysis.pack.model import CityPack, Development, NeedPlan, PlaceDemand
 
 NEIGHBOUR_TOLERANCE_M = 1.0   # polygons that come this close count as neighbours (digitising gaps)
+RATIOS_HINT = "development_demand mit persons_per_flat und places angeben."
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def check_developments(pack: CityPack) -> None:
     shown = f"data/{pack.slug}/city.yml"
     if pack.developments and pack.development_demand is None:
         raise InputError("Vorhaben sind deklariert, aber keine Kennzahlen je Wohnung.", file=shown,
-                         column="development_demand", hint="development_demand mit persons_per_flat und places angeben.")
+                         column="development_demand", hint=RATIOS_HINT)
     layers = [layer.id for layer in pack.facilities]
     for position, demand in enumerate(pack.development_demand.places if pack.development_demand else ()):
         if demand.facility not in layers:
@@ -95,7 +96,7 @@ def assess(pack: CityPack, development: Development, supply: list[tuple[NeedPlan
     ratios = pack.development_demand
     if ratios is None:
         raise InputError("Für Vorhaben fehlen die Kennzahlen je Wohnung.", file=f"data/{pack.slug}/city.yml",
-                         column="development_demand", hint="development_demand mit persons_per_flat und places angeben.")
+                         column="development_demand", hint=RATIOS_HINT)
     check_areas(pack, development.area_ids, "area_ids")
     metric_crs = supply[0][0].metric_crs if supply else "EPSG:25832"
     nearby = neighbours(areas, development.area_ids, metric_crs)

@@ -194,7 +194,8 @@ def facilities_table(edition: Edition, layer_id: str) -> pd.DataFrame:
 def facilities_geojson(edition: Edition, layer_id: str) -> dict:
     table = facilities_table(edition, layer_id)
     features = [{"type": "Feature", "id": row["einrichtung_id"],
-                 "properties": {k: (None if pd.isna(v) else v) for k, v in row.items() if k not in ("laenge", "breite")},
+                 "properties": {k: (None if pd.isna(v) else v) for k, v in row.items()
+                                if k not in ("laenge", "breite")},
                  "geometry": {"type": "Point", "coordinates": [row["laenge"], row["breite"]]}}
                 for row in table.to_dict("records")]
     return neutralised_document({"type": "FeatureCollection", "features": features})

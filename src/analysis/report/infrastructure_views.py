@@ -114,8 +114,8 @@ def supply_table(edition: Edition, facility: str) -> pd.DataFrame:
         columns["Soll"] = shown("target_places", format_number)
         columns["Differenz"] = shown("gap", lambda v: signed(v, 0))
     columns["Fläche in Reichweite"] = [f"{format_number(v * 100)}\u202f%" for v in table["catchment_share"]]
-    columns[f"Zielgruppe ± seit {since}"] = (shown("population_change", lambda v: "–" if math.isnan(v) else signed(v, 0))
-                                         if since < year else ["–"] * len(table))
+    change = shown("population_change", lambda v: "–" if math.isnan(v) else signed(v, 0))
+    columns[f"Zielgruppe ± seit {since}"] = change if since < year else ["–"] * len(table)
     frame = pd.DataFrame(columns)
     return with_notes(with_count_cells(frame, [True] * len(frame), [population]))
 
@@ -157,9 +157,8 @@ def plan_summary(edition: Edition, facility: str, link: bool = False) -> str:
     if ranked is not None:
         top = ranked[ranked["points"] > 0].head(3)
         if len(top):
-            text += (" Vorrang nach dem Punkteraster: "
-                     + ", ".join(f"{edition.area_name(a)} ({format_number(p)} Punkte)" for a, p in top["points"].items())
-                     + ".")
+            named = [f"{edition.area_name(a)} ({format_number(p)} Punkte)" for a, p in top["points"].items()]
+            text += f" Vorrang nach dem Punkteraster: {', '.join(named)}."
     return text
 
 
@@ -168,8 +167,10 @@ def _compared_text(criterion: PriorityCriterion, value: float) -> str:
         return SUPPRESSED
     if criterion.compare in ("city", "target"):
         return f"{format_number(value, 2)}×"
+    if criterion.supply == "population_change_share":
+        return f"{signed(value * 100, 1)} %"
     if criterion.supply in SHARE_MEASURES:
-        return f"{signed(value * 100, 1) if criterion.supply == 'population_change_share' else format_number(value * 100)} %"
+        return f"{format_number(value * 100)} %"
     return format_number(value, 1 if criterion.indicator else 0)
 
 
@@ -182,7 +183,8 @@ def step_text(criterion: PriorityCriterion) -> str:
             bounds.append(f"ab {_compared_text(criterion, step.at_least)}")
         if step.at_most is not None:
             bounds.append(f"höchstens {_compared_text(criterion, step.at_most)}")
-        parts.append(f"{' und '.join(bounds)}: {format_number(step.points)} {'Punkt' if step.points == 1 else 'Punkte'}")
+        points = f"{format_number(step.points)} {'Punkt' if step.points == 1 else 'Punkte'}"
+        parts.append(f"{' und '.join(bounds)}: {points}")
     return "; ".join(parts)
 
 
