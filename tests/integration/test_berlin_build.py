@@ -23,6 +23,8 @@ def test_reduced_berlin_build_of_one_bezirk(tmp_path, monkeypatch):
     assert len(profiles) == len(pack.areas) > 30
     page = (site / "profiles" / "01011101-stulerstrasse.html").read_text(encoding="utf-8")
     assert "Bezirksregion Tiergarten Süd" in page and "Bezirk Mitte" in page
+    # a pack without facility layers: no infrastructure chapter, and the profiles' section is dropped
+    assert "Soziale Infrastruktur" not in page and not (site / "notebooks" / "infrastruktur.html").exists()
     assert (site / "notebooks" / "mss_vergleich.html").is_file()
     overview = (site / "notebooks" / "stadtteilprofile.html").read_text(encoding="utf-8")
     assert overview.count('href="../profiles/') >= len(pack.areas)

@@ -7,6 +7,8 @@ import json
 import re
 import shutil
 
+import openpyxl
+import pandas as pd
 import pytest
 
 from analysis.report import downloads
@@ -100,3 +102,27 @@ def test_daten_page_links_every_download_and_methods_link_each_indicator(built_s
     per_indicator = re.findall(r'href="\.\./daten/indikatoren/([^"]+)\.csv"', methods)
     assert len(per_indicator) >= 15
     assert all((built_site / downloads.FOLDER / downloads.indicator_file(i)).is_file() for i in per_indicator)
+
+
+def test_supply_and_facility_downloads_match_the_report_and_leave_out_personal_data(built_site, root):
+    folder = built_site / downloads.FOLDER
+    supply = pd.read_csv(folder / downloads.SUPPLY_CSV, dtype={"gebiet_id": str})
+    neustadt = supply[(supply["indikator_id"] == "kitas_versorgung") & (supply["gebiet_id"] == "2")]
+    assert neustadt["wert"].astype(float).tolist() == [24.3]
+    kitas = json.loads((folder / downloads.facility_file("kitas", "geojson")).read_text(encoding="utf-8"))
+    assert len(kitas["features"]) == 70
+    schools = pd.read_csv(folder / downloads.facility_file("schulen", "csv"), dtype=str)
+    assert len(schools) == 30 and "Schulleiter" not in schools.columns and "Tel" not in schools.columns
+    workbook = openpyxl.load_workbook(folder / downloads.SUPPLY_XLSX, read_only=True)
+    assert workbook.sheetnames == ["Versorgung", "kitas", "schulen", "spielplaetze"]
+    # The heads' names and phone numbers are in the raw files, and nowhere in the published site.
+    raw = pd.read_csv(root / "data" / "flensburg" / "raw" / "facilities" / "schulen_flensburg.csv", dtype=str)
+    kita_file = root / "data" / "flensburg" / "raw" / "facilities" / "kitas_in_flensburg.geojson"
+    kita_heads = [f["properties"] for f in json.loads(kita_file.read_text(encoding="utf-8"))["features"]]
+    personal = ({v for v in raw["Schulleiter"].dropna() if len(v) > 6} | set(raw["Tel"].dropna())
+                | {k["director"] for k in kita_heads if len(k.get("director") or "") > 6}
+                | {k.get("phone_number") for k in kita_heads if k.get("phone_number")})
+    for path in built_site.rglob("*"):
+        if path.suffix in (".html", ".csv", ".geojson", ".json", ".ipynb"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not [v for v in personal if v in text], path
