@@ -76,7 +76,8 @@ def test_a_small_target_population_withholds_what_would_reveal_it():
     rules = DisclosureRules(min_count=3, min_denominator=30)
     table = pd.DataFrame({"target_population": [2, 25, 400, 500, 927], "places_per": [50.0, 40, 30, 20, 25],
                           "target_places": [1.0, 12.5, 200, 250, 463.5], "gap": [0.0, -2.5, -80, -150, -232.5],
-                          "population_change": [1.0, 3, 10, 20, 34], "population_change_share": [1.0, .1, .03, .04, .04]},
+                          "population_change": [1.0, 3, 10, 20, 34],
+                          "population_change_share": [1.0, .1, .03, .04, .04]},
                          index=["1", "2", "3", "4", CITY_AREA_ID])
     published = withhold(table, rules)
     # area 1 is a small count; as the only one, the next smallest (area 2) is withheld too (the city total)
@@ -153,3 +154,11 @@ def test_bad_development_and_grid_declarations_give_clear_errors(tiny_copy, laye
     with pytest.raises(InputError, match=message) as error:
         with_layer(tiny_copy, rows=ROWS, layer=layer)
     assert "city.yml" in str(error.value) and where in str(error.value)
+
+
+def test_the_schema_offers_exactly_the_supply_measures_the_grid_knows():
+    from analysis.pack.loader import city_schema
+    from analysis.pack.model import SUPPLY_MEASURES
+
+    criterion = city_schema()["properties"]["need_plan"]["items"]["properties"]["priority"]["properties"]["criteria"]
+    assert tuple(criterion["items"]["properties"]["supply"]["enum"]) == SUPPLY_MEASURES
