@@ -67,7 +67,7 @@ def supply_map(edition: Edition, facility: str) -> Chart:
     points = counted_facilities(plan_, edition.infrastructure.layers[facility]).to_crs(edition.areas.crs)
     measure = supply_measure(plan_)
     values = table["places_per"].drop(CITY_AREA_ID)
-    edges = charts.class_bins(values.dropna(), measure.decimals)
+    edges = charts.class_bins(values, measure.decimals)
     year = int(table["population_year"].iloc[0])
     figure = charts.choropleth(edition.areas, values, measure, edges, f"{plan_.title} ({year})")
     ax = figure.axes[0]
@@ -79,12 +79,16 @@ def supply_map(edition: Edition, facility: str) -> Chart:
     ax.set_title(f"{plan_.title} ({year})\nPunkte: {layer.title}; Kreise: Einzugsbereich "
                  f"({format_number(plan_.distance_m)} m Fußweg)", loc="left", fontsize=11, fontweight="bold")
     shown = values.dropna()
-    lowest, highest = shown.idxmin(), shown.idxmax()
     alt = (f"Karte: {plan_.title}, {measure.unit} {plan_.target_group}, nach "
            f"{dative_plural(edition.pack.area_label_plural)}, mit {format_number(len(points))} Einrichtungen als "
-           f"Punkten und ihrem Einzugsbereich; am wenigsten {edition.area_name(lowest)} "
-           f"({format_number(shown[lowest], 1)}), am meisten {edition.area_name(highest)} "
-           f"({format_number(shown[highest], 1)}); Gesamtstadt {_measure_text(table, CITY_AREA_ID, 'places_per')}.")
+           f"Punkten und ihrem Einzugsbereich; ")
+    if len(shown):
+        lowest, highest = shown.idxmin(), shown.idxmax()
+        alt += (f"am wenigsten {edition.area_name(lowest)} ({format_number(shown[lowest], 1)}), am meisten "
+                f"{edition.area_name(highest)} ({format_number(shown[highest], 1)}); ")
+    else:
+        alt += "alle Werte aus Datenschutzgründen unterdrückt; "
+    alt += f"Gesamtstadt {_measure_text(table, CITY_AREA_ID, 'places_per')}."
     order = values.sort_values(na_position="last").index
     data = pd.DataFrame({edition.pack.area_label: [edition.area_name(a) for a in order],
                          measure.unit: [_measure_text(table, a, "places_per") for a in order]})
