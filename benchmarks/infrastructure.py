@@ -25,6 +25,7 @@ INFRASTRUCTURE_KEYS = ("facilities", "need_plan", "development_demand", "develop
 
 
 def project_copy(target: Path, with_infrastructure: bool) -> Path:
+    target.mkdir(parents=True)
     for name in COPIED:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
