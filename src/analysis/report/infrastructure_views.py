@@ -115,8 +115,8 @@ def supply_table(edition: Edition, facility: str) -> pd.DataFrame:
         columns["Plätze"] = [format_number(v) for v in table["places"]]
     columns[plan_.supply_unit] = shown("places_per", lambda v: format_number(v, 1))
     if plan_.target_value is not None:
-        columns["Soll"] = shown("target_places", format_number)
-        columns["Differenz"] = shown("gap", lambda v: signed(v, 0))
+        # the places the target asks for are places minus the difference (and in the downloads)
+        columns["Differenz zum Soll"] = shown("gap", lambda v: signed(v, 0))
     columns["Fläche in Reichweite"] = [f"{format_number(v * 100)}\u202f%" for v in table["catchment_share"]]
     change = shown("population_change", lambda v: "–" if math.isnan(v) else signed(v, 0))
     columns[f"Zielgruppe ± seit {since}"] = change if since < year else ["–"] * len(table)
