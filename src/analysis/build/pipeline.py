@@ -31,7 +31,14 @@ from analysis.site import print_pdf, website
 from analysis.text import built_text, markdown_literal
 
 PROFILE_TEMPLATE = "notebooks/profil.ipynb"
-SUPPLY_TEMPLATE = "notebooks/versorgung.ipynb"   # one page per need plan, in the infrastructure chapter
+# Sections generated from the pack: the table of contents' glob over the folder becomes one page per item,
+# executed from the template with the item's parameter. folder: (template, items of the pack)
+GENERATED_SECTIONS = {
+    links.SUPPLY_FOLDER: ("notebooks/versorgung.ipynb",
+                          lambda pack: [(p.facility, p.title, {"facility": p.facility}) for p in pack.need_plan]),
+    links.PROGRAMME_FOLDER: ("notebooks/foerdergebiet.ipynb",
+                             lambda pack: [(p.id, p.name, {"programme_id": p.id}) for p in pack.programme_areas]),
+}
 PAGE_TITLE_TAG = "page-title"   # the heading cell a generated page's title replaces
 
 
@@ -55,6 +62,8 @@ class BuildResult:
 CHAPTER_REQUIREMENTS = {
     "official_classes": lambda pack: bool(pack.social_index and pack.social_index.official_classes),
     "facilities": lambda pack: bool(pack.facilities) and pack.level is None,   # facilities join to base areas
+    "programmes": lambda pack: bool(pack.programme_areas or pack.measures_file) and pack.level is None,
+    "local_knowledge": lambda pack: pack.local_knowledge is not None and pack.level is None,
 }
 
 
@@ -75,7 +84,7 @@ def _edition_toc(root: Path, pack) -> dict:
 
     def prune(entries: list) -> list:
         kept = []
-        for entry in _with_supply_pages(entries, pack):
+        for entry in _with_generated_sections(entries, pack):
             if keep(entry):
                 entry = dict(entry)
                 for key in ("sections", "chapters"):
@@ -91,11 +100,15 @@ def _edition_toc(root: Path, pack) -> dict:
     return toc
 
 
-def _with_supply_pages(entries: list, pack) -> list:
-    """The supply pages' glob replaced by one entry per need plan, in the pack's order."""
-    pages = [{"file": f"{links.SUPPLY_FOLDER}/{plan.facility}"} for plan in pack.need_plan]
-    return [page for entry in entries
-            for page in (pages if entry.get("glob", "").startswith(links.SUPPLY_FOLDER) else [entry])]
+def _with_generated_sections(entries: list, pack) -> list:
+    """Each generated section's glob replaced by one entry per item of the pack, in the pack's order."""
+    def pages(entry: dict) -> list:
+        folder = entry.get("glob", "").split("/")[0]
+        if folder not in GENERATED_SECTIONS:
+            return [entry]
+        return [{"file": f"{folder}/{stem}"} for stem, _, _ in GENERATED_SECTIONS[folder][1](pack)]
+
+    return [page for entry in entries for page in pages(entry)]
 
 
 def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
@@ -208,13 +221,16 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: d
         target.parent.mkdir(parents=True, exist_ok=True)
         jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": cache}))
     titles = {}
-    if f"{links.SUPPLY_FOLDER}/" in yaml.safe_dump(toc):
-        (stage / links.SUPPLY_FOLDER).mkdir()
-        for plan in pack.need_plan:
-            target = stage / links.SUPPLY_FOLDER / f"{plan.facility}.ipynb"
-            titles[str(target)] = plan.title
-            jobs.append((str(root / SUPPLY_TEMPLATE), str(target), {"city": pack.slug, "year": year,
-                                                                   "facility": plan.facility, "edition_cache": cache}))
+    listed = yaml.safe_dump(toc)
+    for folder, (template, items) in GENERATED_SECTIONS.items():
+        if f"{folder}/" not in listed:   # the chapter does not apply to this pack
+            continue
+        (stage / folder).mkdir()
+        for stem, title, parameters in items(pack):
+            target = stage / folder / f"{stem}.ipynb"
+            titles[str(target)] = title
+            jobs.append((str(root / template), str(target),
+                         {"city": pack.slug, "year": year, **parameters, "edition_cache": cache}))
     (stage / links.PROFILE_FOLDER).mkdir()
     for area in pack.areas:
         target = stage / links.PROFILE_FOLDER / f"{links.profile_stem(pack, area.id)}.ipynb"
@@ -334,7 +350,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
     record["pages"] = _site_pages(html)
     write_json(record, html / "provenance.json")
-    archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record)
+    archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record,
+                  [m.record() for m in edition.measures] if edition.pack.measures_file else None)
 
     step(f"Veröffentlichen nach {target.relative_to(root)}")
     website.swap_in(html, target)

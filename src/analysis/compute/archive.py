@@ -16,6 +16,7 @@ INPUTS = "inputs.csv"
 INDICATORS = "indicators.csv"
 CATALOG = "catalog.yml"
 PROVENANCE = "provenance.json"
+MEASURES = "measures.json"   # the register of measures as it stood, for the implementation page
 
 
 def folder(root: Path, city: str, year: int) -> Path:
@@ -31,11 +32,14 @@ class StoredEdition:
     catalog_document: dict
     provenance: dict | None
     from_archive: bool
+    measures: list[dict] | None = None   # None: this edition kept no register (or was recomputed)
 
 
 def write(target: Path, tidy: pd.DataFrame, indicators: pd.DataFrame, catalog_document: dict,
-          provenance: dict) -> None:
+          provenance: dict, measures: list[dict] | None = None) -> None:
     target.mkdir(parents=True, exist_ok=True)
+    if measures is not None:
+        write_json(measures, target / MEASURES)
     tidy.to_csv(target / INPUTS, index=False)
     indicators.to_csv(target / INDICATORS, index=False)
     (target / CATALOG).write_text(yaml.safe_dump(catalog_document, allow_unicode=True, sort_keys=False), "utf-8")
@@ -49,4 +53,5 @@ def read(root: Path, city: str, year: int) -> StoredEdition | None:
     tidy = pd.read_csv(source / INPUTS, dtype={"area_id": str})
     indicators = pd.read_csv(source / INDICATORS, dtype={"area_id": str})
     catalog_document = yaml.safe_load((source / CATALOG).read_text(encoding="utf-8"))
-    return StoredEdition(year, tidy, indicators, catalog_document, read_json(source / PROVENANCE), True)
+    measures = read_json(source / MEASURES) if (source / MEASURES).is_file() else None
+    return StoredEdition(year, tidy, indicators, catalog_document, read_json(source / PROVENANCE), True, measures)

@@ -20,6 +20,8 @@ from analysis.pack import geometry, levels
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
 from analysis.planning import infrastructure as planning
+from analysis.programmes import knowledge as local_knowledge
+from analysis.programmes import register
 from analysis.social_index import district_index, district_types
 from analysis.text import SUPPRESSED, format_number, format_value
 
@@ -53,6 +55,8 @@ class Edition:
     withheld_cells: tuple[int, int] = (0, 0)   # cells withheld by the primary and the secondary rule
     hierarchy: levels.Hierarchy | None = None   # parents on the levels above, where the pack declares levels
     infrastructure: planning.Infrastructure | None = None   # facilities and need plans (own level only)
+    measures: list[register.Measure] = field(default_factory=list)   # the register as it stands (own level)
+    knowledge: list[local_knowledge.Entry] = field(default_factory=list)   # what local actors report
     _tables: dict = field(default_factory=dict, repr=False, compare=False)
     _latest: dict | None = field(default=None, repr=False, compare=False)
     _memo_of: object = field(default=None, repr=False, compare=False)
@@ -108,13 +112,16 @@ class Edition:
         published = disclosed.indicators
         if facilities is not None:
             planning.add_priorities(facilities, pack, published)
+        indicator_ids = {i.id for i in catalog.indicators}
+        measures = [] if level else register.read_register(base, indicator_ids)
+        entries = [] if level else local_knowledge.read_entries(base, indicator_ids)
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas, load_catalog_document(),
                       district_index.compute(pack, catalog, published),
                       district_types.compute(pack, catalog, published),
                       withheld_cells=(disclosed.primary, disclosed.secondary),
                       hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published),
-                      infrastructure=facilities)
+                      infrastructure=facilities, measures=measures, knowledge=entries)
         if with_previous:
             edition.previous = edition._previous_edition(root, level)
         return edition

@@ -373,6 +373,49 @@ class Development:
 
 
 @dataclass(frozen=True)
+class ProgrammeCoverage:
+    """One area of a programme area: wholly inside, or in part (with the declared or overlaid share)."""
+    area_id: str
+    coverage: str                     # "whole" or "part"
+    share: float | None = None        # share of the area's counts that belong to the programme area
+
+
+@dataclass(frozen=True)
+class ProgrammeArea:
+    """`programme_areas:` an area of an urban development programme (e.g. Soziale Stadt), with the areas it
+    covers or a polygon file overlaid on them, and the group of areas it is compared with."""
+    id: str
+    name: str
+    programme: str
+    start_year: int
+    source: str
+    end_year: int | None = None
+    areas: tuple[ProgrammeCoverage, ...] = ()
+    polygon_file: str | None = None
+    comparison: str = "similar"       # "similar": the k most similar areas at the start; "district_type"
+    comparison_k: int = 3
+    indicators: tuple[str, ...] = ()  # key indicators; empty: the social index's status indicators
+    note: str | None = None
+
+    @classmethod
+    def of(cls, raw: dict) -> "ProgrammeArea":
+        comparison = raw.get("comparison", {})
+        return cls(raw["id"], raw["name"], raw["programme"], raw["start_year"], raw["source"], raw.get("end_year"),
+                   tuple(ProgrammeCoverage(a["id"], a["coverage"], a.get("share")) for a in raw.get("areas", [])),
+                   raw.get("polygon_file"), comparison.get("method", "similar"), comparison.get("k", 3),
+                   tuple(raw.get("indicators", ())), raw.get("note"))
+
+
+@dataclass(frozen=True)
+class LocalKnowledgeConfig:
+    """`local_knowledge:` a folder of Markdown entries with front matter; entries older than `max_age_years`
+    are marked as dated."""
+    folder: str = "local_knowledge"
+    max_age_years: int = 3
+    collection: str = ""              # how entries are collected, for the methods page
+
+
+@dataclass(frozen=True)
 class Limits:
     """`limits:`: an input larger than this is refused before it is read (a pack may raise it)."""
     max_file_mb: float = 100.0
@@ -410,6 +453,9 @@ class CityPack:
     need_plan: tuple[NeedPlan, ...] = ()
     development_demand: DevelopmentDemand | None = None
     developments: tuple[Development, ...] = ()
+    programme_areas: tuple[ProgrammeArea, ...] = ()
+    measures_file: str | None = None
+    local_knowledge: LocalKnowledgeConfig | None = None
 
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None
