@@ -23,6 +23,8 @@ PAGE_TYPES = {
     "map and index page": "2022/notebooks/sozialindex.html",
     "infrastructure chapter": "2022/notebooks/infrastruktur.html",
     "supply page with priority list": "2022/versorgung/kitas.html",
+    "programme area": "2022/foerdergebiete/neustadt.html",
+    "local knowledge": "2022/notebooks/vor_ort.html",
     "profile": "2022/profiles/01-altstadt.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",

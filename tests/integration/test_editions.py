@@ -313,3 +313,23 @@ def test_switcher_in_an_old_edition_leads_to_the_newer_one_from_disk_and_over_ht
             assert links.get(base + "flensburg/2022/profiles/02-neustadt.html") == "Zur neuesten Ausgabe 2022"
             assert "Ausgabe 2021</summary>" in switcher.group(0)
             assert f'href="{base}flensburg/2021/profiles/02-neustadt.html" aria-current="page"' in switcher.group(0)
+
+
+def test_a_status_change_since_the_last_edition_appears_on_the_implementation_page(project, second):
+    """2021 archived the register as it stood; a measure that has since been finished shows in 2022."""
+    unchanged = page_text(project.site(2022) / "notebooks" / "umsetzung.html")
+    assert "Seit der Ausgabe 2021 hat sich im Maßnahmenregister nichts geändert" in unchanged
+    register = project.pack / "measures.yml"
+    original = register.read_text(encoding="utf-8")
+    finished = original.replace('status: beschlossen\n    status_date: "2017-11-02"',
+                                'status: abgeschlossen\n    status_date: "2022-12-31"', 1)
+    assert finished != original
+    register.write_text(finished, encoding="utf-8")
+    try:
+        project.build(2022, force=True)
+    finally:
+        register.write_text(original, encoding="utf-8")
+    text = page_text(project.site(2022) / "notebooks" / "umsetzung.html")
+    assert "1 × abgeschlossen" in text
+    assert "Neues Stadtteilzentrum gegenüber der Walzenmühle und Quartier Schwarzenbachtal abgeschlossen beschlossen" \
+        " abgeschlossen 2022-12-31" in text

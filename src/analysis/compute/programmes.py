@@ -72,7 +72,8 @@ def start_values(edition: Edition, indicator_ids: list[str], exclude, start_year
 def group_values(edition: Edition, weights: pd.Series, indicator_ids: list[str],
                  years: list[int] | None = None) -> pd.DataFrame:
     """Indicators of a group of areas (year × indicator): every count summed with the area's weight, then
-    the catalogue's formula on the sums. Years where a member's count is missing stay empty."""
+    the catalogue's formula on the sums. Years where a member's count is missing stay empty; so does a
+    value the disclosure rules withhold (see `withheld_in_group`)."""
     pack = edition.pack
     tidy = edition.tidy[edition.tidy["variable"].isin(set(edition.tidy["variable"]) - pack.non_count_variables)]
     if years is not None:
@@ -86,8 +87,24 @@ def group_values(edition: Edition, weights: pd.Series, indicator_ids: list[str],
     summed.index = pd.MultiIndex.from_product([summed.index, ["group"]], names=["year", "area_id"])
     catalog = edition.catalog.restricted_to(set(indicator_ids))
     values = ind.compute_indicators(summed, catalog)
-    return values.pivot_table(index="year", columns="indicator", values="value", aggfunc="first") \
+    hidden = withheld_in_group(edition, values, list(weights.index))
+    values = values.assign(value=values["value"].where(~hidden))
+    return values.pivot_table(index="year", columns="indicator", values="value", aggfunc="first", dropna=False) \
         .reindex(columns=indicator_ids)
+
+
+def withheld_in_group(edition: Edition, values: pd.DataFrame, members: list[str]) -> pd.Series:
+    """A group's value is withheld where its own counts fall under the disclosure rules, and where any of its
+    areas is withheld in the edition (the group's sum minus the published areas would give it away)."""
+    rules = edition.rules
+    kinds = {i.id: i.kind for i in edition.catalog.indicators}
+    small = values["numerator"].map(rules.is_small_count) | (
+        values["indicator"].map(kinds).isin(["share", "ratio"]) & (values["denominator"] < rules.min_denominator))
+    published = edition.indicators[edition.indicators["area_id"].isin(members)]
+    withheld_cells = set(map(tuple, published.loc[published["suppressed"].astype(bool), ["indicator", "year"]]
+                             .to_numpy()))
+    by_member = [(i, y) in withheld_cells for i, y in zip(values["indicator"], values["year"])]
+    return small.fillna(False).astype(bool) | pd.Series(by_member, index=values.index)
 
 
 def programme_figures(edition: Edition, programme: ProgrammeArea) -> pd.DataFrame:
@@ -103,9 +120,14 @@ def programme_figures(edition: Edition, programme: ProgrammeArea) -> pd.DataFram
     for name, weights in groups.items():
         if weights.empty:
             continue
-        values = group_values(edition, weights, indicators).stack().rename("value").reset_index()
+        values = group_values(edition, weights, indicators).stack(future_stack=True).rename("value").reset_index()
         frames.append(values.assign(group=name))
-    return pd.concat(frames, ignore_index=True)[["group", "year", "indicator", "value"]]
+    table = pd.concat(frames, ignore_index=True)[["group", "year", "indicator", "value"]]
+    # The rest of the city is the city minus the programme area: withheld with it.
+    hidden = table[(table["group"] == PROGRAMME) & table["value"].isna()][["year", "indicator"]]
+    rest_hidden = table.merge(hidden.assign(gone=True), on=["year", "indicator"], how="left")["gone"].fillna(False)
+    table.loc[(table["group"] == REST) & rest_hidden.to_numpy(), "value"] = float("nan")
+    return table
 
 
 def area_panel(edition: Edition, indicator_id: str) -> pd.DataFrame:

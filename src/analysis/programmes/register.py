@@ -75,6 +75,21 @@ def _line_of(text: str, measure_id: str) -> int | None:
     return text[:match.start()].count("\n") + 1 if match else None
 
 
+DATE_HINT = "Datum als JJJJ, JJJJ-MM oder JJJJ-MM-TT angeben, oder 'unbekannt', wenn die Quelle keines nennt."
+
+
+def check_measure(raw, position: int, item_schema: dict, shown: str, text: str) -> None:
+    """The schema for one measure, the error with the measure's line and a hint for dates."""
+    line = _line_of(text, raw.get("id", "")) if isinstance(raw, dict) else None
+    try:
+        check_schema(raw, item_schema, shown)
+    except InputError as error:
+        field = error.column if error.column and error.column != "(oberste Ebene)" else ""
+        hint = DATE_HINT if field.split("/")[0] in ("start", "end", "status_date") else error.hint
+        raise InputError(error.problem, file=shown, row=line, column=f"measures/{position}/{field}".rstrip("/"),
+                         hint=hint) from None
+
+
 def read_register(pack: CityPack, indicator_ids: set[str]) -> list[Measure]:
     """The pack's measures, checked; empty when the pack declares no register."""
     if pack.measures_file is None:
@@ -87,13 +102,17 @@ def read_register(pack: CityPack, indicator_ids: set[str]) -> list[Measure]:
     pack.limits.check_size(path, shown)
     text = path.read_text(encoding="utf-8")
     document = parse_yaml(text, shown)
-    check_schema(document, register_schema(), shown)
+    schema = register_schema()
+    check_schema({**document, "measures": []} if isinstance(document, dict) and isinstance(
+        document.get("measures"), list) else document, schema, shown)
+    for position, raw in enumerate(document["measures"]):
+        check_measure(raw, position, schema["properties"]["measures"]["items"], shown, text)
     programmes = {p.id: p for p in pack.programme_areas}
     measures, seen = [], set()
     for position, raw in enumerate(document["measures"]):
         line = _line_of(text, raw["id"])
 
-        def fail(problem: str, field: str, hint: str | None = None):
+        def fail(problem: str, field: str, hint: str | None = None, raw=raw, line=line, position=position):
             raise InputError(f"Maßnahme '{raw['id']}': {problem}", file=shown, row=line,
                              column=f"measures/{position}/{field}", hint=hint)
 
@@ -130,7 +149,7 @@ def read_register(pack: CityPack, indicator_ids: set[str]) -> list[Measure]:
 class Change:
     measure_id: str
     title: str
-    kind: str                         # "neu", "Status geändert", "abgeschlossen", "eingestellt", "nicht mehr im Register"
+    kind: str   # "neu", "Status geändert", "abgeschlossen", "eingestellt", "nicht mehr im Register"
     before: str = ""
     after: str = ""
     date: str = ""

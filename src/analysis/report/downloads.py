@@ -21,6 +21,7 @@ from shapely.geometry import mapping
 
 from analysis.catalog.model import KIND_NAMES
 from analysis.catalog.texts import formula_text
+from analysis.compute import programmes
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 from analysis.text import SUPPRESSED, rounded
@@ -35,6 +36,9 @@ DATAPACKAGE = "datapackage.json"
 PER_INDICATOR = "indikatoren"   # subfolder: one CSV per indicator
 SUPPLY_CSV = "versorgung.csv"
 SUPPLY_XLSX = "versorgung.xlsx"
+MEASURES_CSV = "massnahmen.csv"
+PROGRAMMES_CSV = "foerdergebiete.csv"
+PROGRAMMES_XLSX = "foerdergebiete.xlsx"
 # Column names of the long indicator table; the audit reads downloads by these names.
 COLUMNS = {"year": "jahr", "area_id": "gebiet_id", "area": "gebiet", "indicator": "indikator_id",
            "title": "indikator", "unit": "einheit", "kind": "art", "value": "wert"}
@@ -126,6 +130,7 @@ def files(edition: Edition) -> list[Download]:
                  "Die Gebietsgrenzen (WGS 84) mit Kennung, Name und dem jeweils neuesten Wert jeder Quote und "
                  "jedes Anteils. Anzahlen stehen nur in den Tabellen."),
         *supply_files(edition),
+        *programme_files(edition),
         Download(DATAPACKAGE, "Beschreibung aller Dateien (Frictionless Data Package)", "json",
                  "Maschinenlesbare Beschreibung aller Dateien: Spalten, Typen, Einheiten, Quellen, Lizenz."),
     ]
@@ -258,6 +263,77 @@ def supply_resources(edition: Edition) -> list[dict]:
     return resources
 
 
+# --- programme areas and the register of measures ---------------------------------------------------------
+
+GROUP_NAMES = {programmes.PROGRAMME: "Fördergebiet", programmes.REST: "übrige Stadt",
+               programmes.COMPARISON: "Vergleichsgruppe"}
+
+
+def measures_table(edition: Edition) -> pd.DataFrame:
+    """The register as it stands, one row per measure (lists joined with "; ")."""
+    records = [m.record() for m in edition.measures]
+    frame = pd.DataFrame(records)
+    for column in ("area_ids", "target_indicators"):
+        if column in frame:
+            frame[column] = ["; ".join(v) for v in frame[column]]
+    return frame
+
+
+def programmes_table(edition: Edition) -> pd.DataFrame:
+    """Each programme area's key indicators for the area, its comparison group and the rest of the city, in
+    the long format of the indicator table (gebiet_id: programme id and group)."""
+    rows = []
+    for area in edition.pack.programme_areas:
+        figures = programmes.programme_figures(edition, area)
+        for record in figures.to_dict("records"):
+            indicator = edition.indicator(record["indicator"])
+            rows.append({COLUMNS["year"]: int(record["year"]), COLUMNS["area_id"]: f"{area.id}:{record['group']}",
+                         COLUMNS["area"]: f"{area.name}: {GROUP_NAMES[record['group']]}",
+                         COLUMNS["indicator"]: indicator.id, COLUMNS["title"]: indicator.title,
+                         COLUMNS["unit"]: indicator.unit, COLUMNS["kind"]: indicator.kind,
+                         COLUMNS["value"]: None if pd.isna(record["value"]) else rounded(record["value"],
+                                                                                          indicator.decimals)})
+    return pd.DataFrame(rows, columns=list(COLUMNS.values()))
+
+
+def programme_files(edition: Edition) -> list[Download]:
+    found = []
+    if edition.measures:
+        found.append(Download(MEASURES_CSV, "Maßnahmenregister (CSV)", "csv",
+                              "Alle Maßnahmen mit Gebiet, Handlungsfeld, Zielgruppe, Beginn, Ende, Status, Budget, "
+                              "Zuständigkeit, Drucksache, Zielindikatoren und Quelle."))
+    if edition.pack.programme_areas:
+        found.append(Download(PROGRAMMES_CSV, "Fördergebiete im Vergleich (CSV)", "csv",
+                              "Die Kennzahlen jedes Fördergebiets, seiner Vergleichsgruppe und der übrigen Stadt über "
+                              "alle Jahre; gleiche Spalten wie die Indikatoren-Tabelle."))
+    if found:
+        found.append(Download(PROGRAMMES_XLSX, "Fördergebiete und Maßnahmen (Excel-Arbeitsmappe)", "xlsx",
+                              "Beide Tabellen als Blätter einer Arbeitsmappe."))
+    return found
+
+
+def programme_resources(edition: Edition) -> list[dict]:
+    resources = []
+    if edition.measures:
+        resources.append({"name": "massnahmen", "path": MEASURES_CSV, "title": "Maßnahmenregister",
+                          "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+                          "encoding": "utf-8", "schema": {"fields": [
+                              {"name": c, "type": "string"} for c in measures_table(edition).columns]}})
+    if edition.pack.programme_areas:
+        fields = [dict(f) for f in _table_fields(edition)]
+        for f in fields:
+            if f["name"] == COLUMNS["area_id"]:
+                f["description"] = "Fördergebiet und Gruppe: programme, comparison oder rest"
+        resources.append({"name": "foerdergebiete", "path": PROGRAMMES_CSV, "title": "Fördergebiete im Vergleich",
+                          "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+                          "encoding": "utf-8", "schema": {"fields": fields, "missingValues": ["", SUPPRESSED]}})
+    if resources:
+        resources.append({"name": "foerdergebiete-xlsx", "path": PROGRAMMES_XLSX,
+                          "title": "Fördergebiete und Maßnahmen", "format": "xlsx",
+                          "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    return resources
+
+
 def indicator_file(indicator_id: str) -> str:
     return f"{PER_INDICATOR}/{indicator_id}.csv"
 
@@ -346,6 +422,7 @@ def datapackage(edition: Edition) -> dict:
         {"name": "gebiete", "path": AREAS_GEOJSON, "title": f"{pack.area_label_plural} mit den neuesten Werten",
          "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8"},
         *supply_resources(edition),
+        *programme_resources(edition),
     ]
     for indicator in edition.catalog.indicators:
         resources.append({
@@ -415,6 +492,16 @@ def write(edition: Edition, site: Path) -> list[Path]:
                 facilities.to_csv(keep(folder / facility_file(layer_id, "csv")), index=False, encoding="utf-8")
                 keep(folder / facility_file(layer_id, "geojson")).write_text(
                     json.dumps(facilities_geojson(edition, layer_id), ensure_ascii=False), encoding="utf-8")
+    if edition.measures or edition.pack.programme_areas:
+        register = measures_table(edition).map(neutralised)
+        figures = programmes_table(edition).map(neutralised)
+        with pd.ExcelWriter(keep(folder / PROGRAMMES_XLSX), engine="openpyxl") as workbook:
+            if edition.measures:
+                register.to_csv(keep(folder / MEASURES_CSV), index=False, encoding="utf-8")
+                register.to_excel(workbook, sheet_name="Massnahmen", index=False)
+            if edition.pack.programme_areas:
+                figures.to_csv(keep(folder / PROGRAMMES_CSV), index=False, encoding="utf-8")
+                figures.to_excel(workbook, sheet_name="Foerdergebiete", index=False)
     keep(folder / DATAPACKAGE).write_text(json.dumps(datapackage(edition), ensure_ascii=False, indent=1),
                                           encoding="utf-8")
     return written

@@ -9,7 +9,7 @@ from analysis.catalog.texts import KIND_TEXT
 from analysis.compute.edition import Edition
 from analysis.compute.uncertainty import MIN_STABLE_EVENTS
 from analysis.pack.model import UNASSIGNED_AREA_ID, DisclosureRules
-from analysis.report import downloads
+from analysis.report import downloads, programme_views
 from analysis.report.prose import render
 from analysis.social_index.classes import METHOD_NAMES
 from analysis.text import built_text
@@ -57,7 +57,10 @@ def methods_page(edition: Edition) -> str:
         years={i.id: sorted(int(y) for y in indicators.loc[indicators["indicator"] == i.id, "year"].unique())
                for i in edition.catalog.indicators},
         reconciliation=list(edition.reconciliation.itertuples()),
-        download_link=_download_link, indicator_file=downloads.indicator_file)
+        download_link=_download_link, indicator_file=downloads.indicator_file,
+        programme_method=(programme_views.method_text(edition)
+                          if pack.programme_areas or pack.measures_file else ""),
+        knowledge_method=programme_views.knowledge_method(edition))
 
 
 def sources_page(edition: Edition) -> str:

@@ -15,7 +15,7 @@ from analysis.report import charts, links
 from analysis.report.chart_display import Chart
 from analysis.report.prose import render
 from analysis.report.tables import with_notes
-from analysis.text import SUPPRESSED, format_number, format_value, markdown_literal, signed
+from analysis.text import format_number, format_value, markdown_literal, signed
 
 GROUP_STYLES = {figures.PROGRAMME: ("Fördergebiet", charts.AREA_COLOUR, "-", "o"),
                 figures.COMPARISON: ("Vergleichsgruppe", "#7a7a7a", ":", "^"),
@@ -132,23 +132,28 @@ def overview_text(edition: Edition) -> str:
 
 
 def register_table(edition: Edition, measures=None) -> pd.DataFrame:
+    """The register in a table narrow enough for the page; `register_details` gives every field."""
     measures = edition.measures if measures is None else measures
-    names = {p.id: p.name for p in edition.pack.programme_areas}
     return with_notes(pd.DataFrame({
         "Maßnahme": [m.title for m in measures],
-        "Gebiet": [names.get(m.programme_area) or ", ".join(edition.area_name(a) for a in m.area_ids)
-                   for m in measures],
+        "Gebiet": [area_text(edition, m) for m in measures],
         "Handlungsfeld": [m.field_of_action for m in measures],
-        "Zielgruppe": [m.target_group for m in measures],
-        "Beginn": [m.start for m in measures],
-        "Ende": [m.end for m in measures],
+        "Zeitraum": [f"{m.start} bis {m.end}" for m in measures],
         "Status": [f"{m.status} ({m.status_date})" if m.status_date != UNKNOWN else f"{m.status} (Datum unbekannt)"
                    for m in measures],
-        "Budget": [m.budget for m in measures],
-        "Zuständig": [m.office for m in measures],
-        "Drucksache": [m.decision for m in measures],
-        "Quelle": [m.source for m in measures],
     }))
+
+
+def area_text(edition: Edition, measure) -> str:
+    names = {p.id: p.name for p in edition.pack.programme_areas}
+    return names.get(measure.programme_area) or ", ".join(edition.area_name(a) for a in measure.area_ids)
+
+
+def register_details(edition: Edition) -> str:
+    """Every field of every measure, as the register states it."""
+    return render("massnahmen.md.j2", measures=edition.measures, area=lambda m: area_text(edition, m),
+                  titles={t: edition.indicator(t).title for m in edition.measures
+                          for t in (x.indicator for x in m.target_indicators)}, directions=DIRECTIONS)
 
 
 def effects_rows(edition: Edition) -> list[dict]:
