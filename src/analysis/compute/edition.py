@@ -112,7 +112,8 @@ class Edition:
         published = disclosed.indicators
         if facilities is not None:
             planning.add_priorities(facilities, pack, published)
-        indicator_ids = {i.id for i in catalog.indicators}
+        # Checked against the whole catalogue: an early edition may lack an indicator a register names.
+        indicator_ids = {i.id for i in load_catalog().indicators}
         measures = [] if level else register.read_register(base, indicator_ids)
         entries = [] if level else local_knowledge.read_entries(base, indicator_ids)
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),

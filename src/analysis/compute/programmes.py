@@ -158,7 +158,8 @@ def measure_effects(edition: Edition, measure: Measure) -> list[tuple[TargetIndi
         return [(t, effects.Effect("Beginn unbekannt")) for t in measure.target_indicators]
     treated, controls = measure_groups(edition, measure)
     return [(target, effects.difference_in_differences(area_panel(edition, target.indicator), treated, controls,
-                                                       measure.start_year, target.direction))
+                                                       measure.start_year, target.direction)
+             if edition.has(target.indicator) else effects.Effect(effects.NO_DATA))
             for target in measure.target_indicators]
 
 

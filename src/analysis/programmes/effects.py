@@ -23,6 +23,7 @@ UNFAVOURABLE = "entwickelt sich ungünstiger als vergleichbare Gebiete"
 NO_DIFFERENCE = "kein belastbarer Unterschied"
 TOO_EARLY = "zu früh"
 NO_BEFORE = "keine Vorher-Daten"
+NO_DATA = "keine Daten in dieser Ausgabe"
 
 
 @dataclass(frozen=True)

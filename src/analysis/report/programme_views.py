@@ -6,9 +6,10 @@ import math
 
 import pandas as pd
 
+from analysis.catalog.model import load_catalog
 from analysis.compute import programmes as figures
 from analysis.compute.edition import Edition
-from analysis.pack.model import ProgrammeArea
+from analysis.pack.model import CITY_AREA_ID, ProgrammeArea
 from analysis.programmes import effects
 from analysis.programmes.register import DIRECTIONS, UNKNOWN, changes
 from analysis.report import charts, links
@@ -152,7 +153,7 @@ def area_text(edition: Edition, measure) -> str:
 def register_details(edition: Edition) -> str:
     """Every field of every measure, as the register states it."""
     return render("massnahmen.md.j2", measures=edition.measures, area=lambda m: area_text(edition, m),
-                  titles={t: edition.indicator(t).title for m in edition.measures
+                  titles={t: load_catalog().get(t).title for m in edition.measures
                           for t in (x.indicator for x in m.target_indicators)}, directions=DIRECTIONS)
 
 
@@ -160,14 +161,16 @@ def effects_rows(edition: Edition) -> list[dict]:
     rows = []
     for measure in edition.measures:
         for target, effect in figures.measure_effects(edition, measure):
-            indicator = edition.indicator(target.indicator)
+            indicator = load_catalog().get(target.indicator)
             known = not math.isnan(effect.estimate)
             rows.append({
-                "Maßnahme": measure.title, "Zielindikator": f"{indicator.short_title} ({indicator.unit})",
-                "Ziel": DIRECTIONS[target.direction],
+                "Maßnahme": measure.title,
+                "Zielindikator (Ziel)": (f"{indicator.short_title} ({indicator.unit}; "
+                                         f"soll {DIRECTIONS[target.direction]})"),
                 "Zeitraum": f"{effect.before_year}–{effect.after_year}" if effect.before_year else "–",
-                "Veränderung Gebiet": signed(effect.treated_change, indicator.decimals) if known else "–",
-                "Veränderung Vergleich": signed(effect.control_change, indicator.decimals) if known else "–",
+                "Veränderung Gebiet / Vergleich": (f"{signed(effect.treated_change, indicator.decimals)} / "
+                                                   f"{signed(effect.control_change, indicator.decimals)}")
+                if known else "–",
                 "Differenz (90-%-Intervall)": (f"{signed(effect.estimate, indicator.decimals)} "
                                                f"({signed(effect.low, indicator.decimals)} bis "
                                                f"{signed(effect.high, indicator.decimals)})") if known else "–",
@@ -239,7 +242,7 @@ def entry_box(edition: Edition, entry, area_id: str | None = None) -> str:
             indicator = edition.indicator(indicator_id)
             year = edition.latest_year(indicator_id)
             figures_beside.append(f"{indicator.short_title} {year}: {edition.value_text(indicator_id, area_id)} "
-                                  f"(Gesamtstadt {edition.value_text(indicator_id, 'stadt')})")
+                                  f"(Gesamtstadt {edition.value_text(indicator_id, CITY_AREA_ID)})")
     return render("einschaetzung.md.j2", entry=entry, dated=entry.dated(edition.year, config.max_age_years),
                   max_age=config.max_age_years, figures=figures_beside,
                   areas=", ".join(edition.area_name(a) for a in entry.area_ids),
