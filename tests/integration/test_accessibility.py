@@ -25,6 +25,7 @@ PAGE_TYPES = {
     "supply page with priority list": "2022/versorgung/kitas.html",
     "programme area": "2022/foerdergebiete/neustadt.html",
     "local knowledge": "2022/notebooks/vor_ort.html",
+    "profile with an assessment on site": "2022/profiles/02-neustadt.html",
     "profile": "2022/profiles/01-altstadt.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",
