@@ -50,21 +50,21 @@ def comparison(edition: Edition, programme: ProgrammeArea) -> Comparison:
     if programme.comparison == "district_type" and edition.types is not None:
         chosen = programme_areas.same_type_areas(edition.types.labels, list(counted.index))
         return Comparison(tuple(chosen), "district_type", int(edition.year), before_data)
-    values, reference = start_values(edition, key_indicators(edition), counted.index, programme.start_year)
+    values, reference = start_values(edition, key_indicators(edition), programme.start_year)
     target = pd.Series({i: group_values(edition, counted, [i], [year]).at[year, i] for i, year in reference.items()})
     chosen = programme_areas.similar_areas(values, target, candidates, programme.comparison_k)
     return Comparison(tuple(chosen), "similar", min(reference.values()), before_data)
 
 
-def start_values(edition: Edition, indicator_ids: list[str], exclude, start_year: int
-                 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Each status indicator's area values in its first year at or after the start (or its first year at
-    all, when the start lies before the data), and that year per indicator."""
+def start_values(edition: Edition, indicator_ids: list[str], start_year: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Each status indicator's published area values (withheld ones missing) in its first year at or after
+    the start (or its first year at all, when the start lies before the data), and that year per indicator."""
     columns, reference = {}, {}
     for indicator_id in indicator_ids:
         years = sorted(int(y) for y in edition.indicators.loc[edition.indicators["indicator"] == indicator_id, "year"])
         year = next((y for y in years if y >= start_year), years[-1])
-        columns[indicator_id] = edition.table(indicator_id, year)["value"].drop(CITY_AREA_ID, errors="ignore")
+        table = edition.table(indicator_id, year).drop(CITY_AREA_ID, errors="ignore")
+        columns[indicator_id] = table["value"].where(~table["suppressed"].astype(bool))
         reference[indicator_id] = year
     return pd.DataFrame(columns), reference
 
@@ -146,7 +146,7 @@ def measure_groups(edition: Edition, measure: Measure) -> tuple[list[str], list[
         return list(shares(edition, programme).index), list(comparison(edition, programme).area_ids)
     treated = pd.Series(1.0, index=list(measure.area_ids))
     candidates = [a for a in edition.pack.area_ids if a not in measure.area_ids]
-    values, reference = start_values(edition, key_indicators(edition), treated.index, measure.start_year or 0)
+    values, reference = start_values(edition, key_indicators(edition), measure.start_year or 0)
     target = pd.Series({i: group_values(edition, treated, [i], [year]).at[year, i] for i, year in reference.items()})
     return list(treated.index), programme_areas.similar_areas(values, target, candidates, 3 * len(treated))
 
