@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.compute import disclosure
 from analysis.compute import indicators as ind
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID, ProgrammeArea
@@ -50,10 +51,17 @@ def comparison(edition: Edition, programme: ProgrammeArea) -> Comparison:
     if programme.comparison == "district_type" and edition.types is not None:
         chosen = programme_areas.same_type_areas(edition.types.labels, list(counted.index))
         return Comparison(tuple(chosen), "district_type", int(edition.year), before_data)
-    values, reference = start_values(edition, key_indicators(edition), programme.start_year)
-    target = pd.Series({i: group_values(edition, counted, [i], [year]).at[year, i] for i, year in reference.items()})
-    chosen = programme_areas.similar_areas(values, target, candidates, programme.comparison_k)
-    return Comparison(tuple(chosen), "similar", min(reference.values()), before_data)
+    chosen, reference = similar_to(edition, counted, candidates, programme.start_year, programme.comparison_k)
+    return Comparison(tuple(chosen), "similar", reference, before_data)
+
+
+def similar_to(edition: Edition, weights: pd.Series, candidates: list[str], start_year: int,
+               k: int) -> tuple[list[str], int]:
+    """The k candidates nearest to the weighted group on the status indicators at the start, and the
+    earliest year measured."""
+    values, reference = start_values(edition, key_indicators(edition), start_year)
+    target = pd.Series({i: group_values(edition, weights, [i], [year]).at[year, i] for i, year in reference.items()})
+    return programme_areas.similar_areas(values, target, candidates, k), min(reference.values())
 
 
 def start_values(edition: Edition, indicator_ids: list[str], start_year: int) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -96,15 +104,13 @@ def group_values(edition: Edition, weights: pd.Series, indicator_ids: list[str],
 def withheld_in_group(edition: Edition, values: pd.DataFrame, members: list[str]) -> pd.Series:
     """A group's value is withheld where its own counts fall under the disclosure rules, and where any of its
     areas is withheld in the edition (the group's sum minus the published areas would give it away)."""
-    rules = edition.rules
     kinds = {i.id: i.kind for i in edition.catalog.indicators}
-    small = values["numerator"].map(rules.is_small_count) | (
-        values["indicator"].map(kinds).isin(["share", "ratio"]) & (values["denominator"] < rules.min_denominator))
+    small = disclosure.primary_mask(values, kinds, edition.rules)
     published = edition.indicators[edition.indicators["area_id"].isin(members)]
     withheld_cells = set(map(tuple, published.loc[published["suppressed"].astype(bool), ["indicator", "year"]]
                              .to_numpy()))
     by_member = [(i, y) in withheld_cells for i, y in zip(values["indicator"], values["year"])]
-    return small.fillna(False).astype(bool) | pd.Series(by_member, index=values.index)
+    return small | pd.Series(by_member, index=values.index)
 
 
 def programme_figures(edition: Edition, programme: ProgrammeArea) -> pd.DataFrame:
@@ -146,9 +152,8 @@ def measure_groups(edition: Edition, measure: Measure) -> tuple[list[str], list[
         return list(shares(edition, programme).index), list(comparison(edition, programme).area_ids)
     treated = pd.Series(1.0, index=list(measure.area_ids))
     candidates = [a for a in edition.pack.area_ids if a not in measure.area_ids]
-    values, reference = start_values(edition, key_indicators(edition), measure.start_year or 0)
-    target = pd.Series({i: group_values(edition, treated, [i], [year]).at[year, i] for i, year in reference.items()})
-    return list(treated.index), programme_areas.similar_areas(values, target, candidates, 3 * len(treated))
+    chosen, _ = similar_to(edition, treated, candidates, measure.start_year or 0, 3 * len(treated))
+    return list(treated.index), chosen
 
 
 def measure_effects(edition: Edition, measure: Measure) -> list[tuple[TargetIndicator, effects.Effect]]:

@@ -100,7 +100,7 @@ def assess(pack: CityPack, development: Development, supply: list[tuple[NeedPlan
     check_areas(pack, development.area_ids, "area_ids")
     metric_crs = supply[0][0].metric_crs if supply else "EPSG:25832"
     nearby = neighbours(areas, development.area_ids, metric_crs)
-    plans = {plan.facility: (plan, table) for plan, table in reversed(supply)}   # the first plan per layer
+    plans = {plan.facility: (plan, table) for plan, table in supply}   # one plan per layer (checked)
     demands = []
     for demand in ratios.places:
         children = tuple((c.group, development.flats * c.per_flat) for c in demand.children)

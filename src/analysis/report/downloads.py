@@ -140,7 +140,7 @@ def files(edition: Edition) -> list[Download]:
 
 # Measures of a supply table in the long format of the indicator table. Their kinds are not "count" except
 # the target population: places and facilities are not people, and the audit checks counts for small values.
-SUPPLY_MEASURES = {  # column: (id suffix, title, unit, kind, decimals)
+SUPPLY_DOWNLOAD_COLUMNS = {  # column: (id suffix, title, unit, kind, decimals)
     "target_population": ("zielgruppe", "Zielgruppe", "Personen", "count", 0),
     "facilities": ("einrichtungen", "Einrichtungen", "Anzahl", "supply", 0),
     "places": ("plaetze", "Plätze", "Plätze", "supply", 1),
@@ -156,7 +156,7 @@ def supply_table(edition: Edition) -> pd.DataFrame:
     """Every need plan's supply table in the long format of the indicator table; withheld cells as "."."""
     rows = []
     for plan, table in edition.infrastructure.supply if edition.infrastructure else []:
-        for column, (suffix, title, unit, kind, decimals) in SUPPLY_MEASURES.items():
+        for column, (suffix, title, unit, kind, decimals) in SUPPLY_DOWNLOAD_COLUMNS.items():
             if column in ("target_places", "gap") and plan.target_value is None:
                 continue
             if column == "places" and plan.capacity is None:

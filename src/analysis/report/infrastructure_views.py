@@ -43,7 +43,7 @@ def plan(edition: Edition, facility: str) -> tuple[NeedPlan, pd.DataFrame] | tup
 
 def page_link(plan_: NeedPlan) -> str:
     """A link to a plan's page from a chapter, a profile or another plan's page (all one folder deep)."""
-    return f"../{links.SUPPLY_FOLDER}/{plan_.facility}.ipynb"
+    return links.section_page(links.SUPPLY_FOLDER, plan_.facility)
 
 
 def supply_measure(plan_: NeedPlan) -> Indicator:

@@ -19,6 +19,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def section_page(folder: str, stem: str) -> str:
+    """A generated section's page, linked from any page one folder deep (chapters, profiles, sections)."""
+    return f"../{folder}/{stem}.ipynb"
+
+
 def profile_stem(pack: CityPack, area_id: str) -> str:
     """File name (without suffix) of an area's profile page: sortable id, then the name."""
     width = max(len(a.id) for a in pack.areas)

@@ -28,7 +28,7 @@ def programme(edition: Edition, programme_id: str) -> ProgrammeArea:
 
 
 def page_link(programme_id: str) -> str:
-    return f"../{links.PROGRAMME_FOLDER}/{programme_id}.ipynb"
+    return links.section_page(links.PROGRAMME_FOLDER, programme_id)
 
 
 # --- a programme area's page ------------------------------------------------------------------------
