@@ -82,7 +82,13 @@ class Prose:
 
     def _repr_markdown_(self) -> str:
         # The prose holds markdown but never HTML: area names and notes come from data and must stay text.
-        return self.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # Only a reference role with a plain label keeps its angle brackets ({ref}`title <label>`); data pass
+        # through markdown_literal, which escapes the backticks such a role would need.
+        escaped = self.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return _REFERENCE_ROLE.sub(r"\1 <\2>`", escaped)
+
+
+_REFERENCE_ROLE = re.compile(r"((?<!\\)\{ref\}`[^`<>]*?) &lt;([a-z0-9-]+)&gt;`")
 
 
 def glue_text(name: str, text: str) -> None:

@@ -69,4 +69,6 @@ def test_published_share_of_city_total_is_reproduced(edition):
 
 def test_at_least_15_indicators_across_all_topics_for_flensburg(edition):
     assert len(edition.catalog.indicators) >= 15
-    assert set(edition.catalog.by_topic()) == {"bevoelkerung", "arbeit", "transfer", "wohnen"}
+    assert set(edition.catalog.by_topic()) == {"bevoelkerung", "arbeit", "transfer", "wohnen", "bildung"}
+    # The integration topic's indicators come from a table of the whole city only.
+    assert {i.topic for i in edition.city_catalog.indicators} == {"bildung", "transfer", "integration"}

@@ -16,6 +16,7 @@ def test_tables_with_more_rows_than_districts_are_reported(findings):
         "fl_unemployed_residents_categorized_by_district.csv",
         "fl_beneficiaries_age_15_to_under_65_by_district.csv",
         "fl_basic_benefits_income_by_district.csv",
+        "fl_beneficiaries_characteristics_by_district.csv",
     }
 
 

@@ -48,3 +48,11 @@ def test_glued_text_survives_myst_nb_literal_eval():
 
     for text in ["3.890", "99.341", "2022", "12,4\u202f%", "Jürgensby"]:
         assert format_plain_text(repr(Prose(text)), "") == text
+
+
+def test_prose_keeps_a_reference_role_but_escapes_html_and_escaped_roles_from_data():
+    from analysis.text import Prose, markdown_literal
+    text = "Siehe {ref}`Kita-Plätze <indikator-kita-plaetze-je-100>`; " + markdown_literal("<b>{ref}`x <y>`</b>")
+    rendered = Prose(text)._repr_markdown_()
+    assert "{ref}`Kita-Plätze <indikator-kita-plaetze-je-100>`" in rendered
+    assert "<b>" not in rendered and "<y>" not in rendered

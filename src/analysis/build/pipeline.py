@@ -38,7 +38,14 @@ GENERATED_SECTIONS = {
                           lambda pack: [(p.facility, p.title, {"facility": p.facility}) for p in pack.need_plan]),
     links.PROGRAMME_FOLDER: ("notebooks/foerdergebiet.ipynb",
                              lambda pack: [(p.id, p.name, {"programme_id": p.id}) for p in pack.programme_areas]),
+    links.LEBENSLAGEN_FOLDER: ("notebooks/lebenslage.ipynb", lambda pack: _group_page_items(pack)),
 }
+def _group_page_items(pack) -> list[tuple[str, str, dict]]:
+    from analysis.compute import lebenslagen  # pandas: only when the pages are generated
+
+    return [(p.id, p.title, {"page_id": p.id}) for p in lebenslagen.available_pages(pack)]
+
+
 PAGE_TITLE_TAG = "page-title"   # the heading cell a generated page's title replaces
 
 

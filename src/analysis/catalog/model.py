@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
 from functools import lru_cache
 from importlib import resources
 
@@ -54,12 +55,25 @@ class Indicator:
     topic: str
     source: str
     decimals: int
+    field: str = "bevoelkerung"
+    groups: tuple[str, ...] = ()
+    base: str | None = None          # external shares: the count the published share refers to
     classification: Classification = Classification()
 
     @property
     def variables(self) -> set[str]:
-        expressions = [self.numerator] + ([self.denominator] if self.denominator else [])
+        expressions = [self.numerator] + [e for e in (self.denominator, self.base) if e]
         return {name for e in expressions for _, name in parse_terms(e)}
+
+    @property
+    def is_need(self) -> bool:
+        """Whether the indicator has a direction of need (neutral ones describe structure)."""
+        return self.polarity != "neutral"
+
+    @property
+    def need_sign(self) -> int:
+        """+1 where a higher value means more need, -1 where it means less, 0 for structure."""
+        return {"higher_is_worse": 1, "higher_is_better": -1}.get(self.polarity, 0)
 
     @property
     def change_unit(self) -> str:
@@ -80,10 +94,34 @@ class Partition:
 
 
 @dataclass(frozen=True)
+class Field:
+    """A field of action (Handlungsfeld) of the Lebenslagen pages."""
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """A Lebenslagen page about one or more social groups; `population` names indicators whose numerator
+    counts the group, in order of preference."""
+    id: str
+    title: str
+    groups: tuple[str, ...]
+    population: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalog:
     topics: dict[str, str]
     indicators: tuple[Indicator, ...]
     partitions: tuple[Partition, ...] = ()
+    fields: tuple[Field, ...] = ()
+    groups: dict[str, str] = dc_field(default_factory=dict)     # group id → German title
+    group_pages: tuple[GroupPage, ...] = ()
+
+    def field_title(self, field_id: str) -> str:
+        return next(f.title for f in self.fields if f.id == field_id)
 
     def get(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -94,11 +132,25 @@ class Catalog:
 
     def computable(self, available_variables: set[str]) -> "Catalog":
         """The part of the catalogue whose variables a city pack provides."""
-        return Catalog(self.topics, tuple(i for i in self.indicators if i.variables <= available_variables),
-                       self.partitions)
+        return replace(self, indicators=tuple(i for i in self.indicators if i.variables <= available_variables))
 
     def restricted_to(self, indicator_ids: set[str]) -> "Catalog":
-        return Catalog(self.topics, tuple(i for i in self.indicators if i.id in indicator_ids), self.partitions)
+        return replace(self, indicators=tuple(i for i in self.indicators if i.id in indicator_ids))
+
+    def merged_with(self, other: "Catalog") -> "Catalog":
+        """This catalogue's indicators followed by those of `other` (same axes)."""
+        return replace(self, indicators=self.indicators + tuple(i for i in other.indicators
+                                                                if i.id not in {j.id for j in self.indicators}))
+
+    def by_field(self) -> dict[str, list[Indicator]]:
+        grouped = {f.id: [] for f in self.fields}
+        for indicator in self.indicators:
+            grouped[indicator.field].append(indicator)
+        return {field_id: items for field_id, items in grouped.items() if items}
+
+    def describing(self, group_ids) -> list[Indicator]:
+        """The indicators that describe any of the groups, in catalogue order."""
+        return [i for i in self.indicators if set(i.groups) & set(group_ids)]
 
     def by_topic(self) -> dict[str, list[Indicator]]:
         grouped = {topic: [] for topic in self.topics}
@@ -111,6 +163,10 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
     schema = json.loads(resources.files("analysis.catalog").joinpath("indicators.schema.json").read_text("utf-8"))
     check_schema(document, schema, shown_as)
     topics = {t["id"]: t["title"] for t in document["topics"]}
+    fields = tuple(Field(**f) for f in document["fields"])
+    groups = {g["id"]: g["title"] for g in document["groups"]}
+    _check_unique(shown_as, "fields", [f.id for f in fields])
+    _check_unique(shown_as, "groups", list(groups))
     seen = set()
     indicators = []
     for index, entry in enumerate(document["indicators"]):
@@ -127,9 +183,65 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
         if entry["kind"] == "external" and (entry["denominator"] is not None or " " in entry["numerator"]):
             raise InputError("Ein externer Indikator übernimmt genau eine gelieferte Variable (numerator) "
                              "und hat keinen Nenner.", file=shown_as, column=f"indicators/{index}/numerator")
-        indicators.append(Indicator(**{**entry, "classification": Classification(**entry.get("classification", {}))}))
+        _check_axes(entry, index, fields, groups, shown_as)
+        indicators.append(Indicator(**{**entry, "groups": tuple(entry["groups"]),
+                                       "classification": Classification(**entry.get("classification", {}))}))
     partitions = tuple(Partition(p["total"], tuple(p["parts"])) for p in document.get("partitions", []))
-    return Catalog(topics, tuple(indicators), partitions)
+    pages = tuple(GroupPage(p["id"], p["title"], tuple(p["groups"]), tuple(p["population"]))
+                  for p in document.get("group_pages", []))
+    _check_group_pages(pages, groups, {i.id for i in indicators}, shown_as)
+    return Catalog(topics, tuple(indicators), partitions, fields, groups, pages)
+
+
+def _check_unique(shown_as: str, section: str, ids: list[str]) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise InputError(f"ID '{repeated[0]}' steht mehrfach unter {section}.", file=shown_as, column=section)
+
+
+def _check_axes(entry: dict, index: int, fields: tuple[Field, ...], groups: dict[str, str], shown_as: str) -> None:
+    """An indicator's field and groups must be declared; only an external share has a base."""
+    field_ids = [f.id for f in fields]
+    if entry["field"] not in field_ids:
+        raise InputError(f"Handlungsfeld '{entry['field']}' ist nicht deklariert.", file=shown_as,
+                         column=f"indicators/{index}/field", hint=did_you_mean(entry["field"], field_ids)
+                         or f"Deklariert: {', '.join(field_ids)}")
+    for number, group in enumerate(entry["groups"]):
+        if group not in groups:
+            raise InputError(f"Gruppe '{group}' ist nicht deklariert.", file=shown_as,
+                             column=f"indicators/{index}/groups/{number}",
+                             hint=did_you_mean(group, groups) or f"Deklariert: {', '.join(groups)}")
+    if entry.get("base") and entry["kind"] != "external":
+        raise InputError("Nur ein externer Anteil hat eine Basis (base); berechnete Indikatoren haben einen Nenner.",
+                         file=shown_as, column=f"indicators/{index}/base")
+
+
+def _check_group_pages(pages: tuple[GroupPage, ...], groups: dict[str, str], indicator_ids: set[str],
+                       shown_as: str) -> None:
+    _check_unique(shown_as, "group_pages", [p.id for p in pages])
+    for index, page in enumerate(pages):
+        for group in page.groups:
+            if group not in groups:
+                raise InputError(f"Gruppe '{group}' ist nicht deklariert.", file=shown_as,
+                                 column=f"group_pages/{index}/groups", hint=did_you_mean(group, groups))
+        for indicator_id in page.population:
+            if indicator_id not in indicator_ids:
+                raise InputError(f"Indikator '{indicator_id}' steht nicht im Katalog.", file=shown_as,
+                                 column=f"group_pages/{index}/population",
+                                 hint=did_you_mean(indicator_id, indicator_ids))
+
+
+def with_current_axes(document: dict) -> dict:
+    """A catalogue archived before indicators had fields and groups, given today's: each indicator takes its
+    axes from today's catalogue (or the first field and no groups, for one that no longer exists)."""
+    if "fields" in document:
+        return document
+    current = load_catalog_document()
+    axes = {i["id"]: (i["field"], i["groups"]) for i in current["indicators"]}
+    first = current["fields"][0]["id"]
+    indicators = [{**i, "field": axes.get(i["id"], (first, []))[0], "groups": axes.get(i["id"], (first, []))[1]}
+                  for i in document["indicators"]]
+    return {**document, "fields": current["fields"], "groups": current["groups"], "indicators": indicators}
 
 
 def load_catalog_document() -> dict:

@@ -57,6 +57,8 @@ class Edition:
     infrastructure: planning.Infrastructure | None = None   # facilities and need plans (own level only)
     measures: list[register.Measure] = field(default_factory=list)   # the register as it stands (own level)
     knowledge: list[local_knowledge.Entry] = field(default_factory=list)   # what local actors report
+    city_catalog: Catalog | None = None          # indicators the sources give for the whole city only
+    city_indicators: pd.DataFrame | None = None   # their published values (area_id = city), disclosed
     _tables: dict = field(default_factory=dict, repr=False, compare=False)
     _latest: dict | None = field(default=None, repr=False, compare=False)
     _memo_of: object = field(default=None, repr=False, compare=False)
@@ -80,6 +82,11 @@ class Edition:
         base_tidy = sources.with_derived_variables(sources.tidy_variables(tables), base)
         validate.check_variables_known(base, load_catalog())
         validate.check_headline(base, load_catalog())
+        base_areas = geometry.load_areas(base)
+        facilities = None if level else planning.compute(base, base_areas, base_tidy)
+        supply = planning.supply_variables(facilities) if facilities is not None else None
+        if supply is not None and len(supply):
+            base_tidy = pd.concat([base_tidy, supply], ignore_index=True).astype({"year": int, "value": float})
         base_wide = ind.wide_with_city(base_tidy, base)
         tidy = levels.aggregate(base_tidy, base, pack.level) if level else base_tidy
         wide = ind.wide_with_city(tidy, pack) if level else base_wide
@@ -93,11 +100,9 @@ class Edition:
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
                                                   reconciliation)
-        base_areas = geometry.load_areas(base)
         findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []))
         levels.check_against_polygons(base, base_areas)
         areas = geometry.load_areas(pack) if level else base_areas
-        facilities = None if level else planning.compute(base, base_areas, base_tidy)
         if facilities is not None:
             findings += facilities.findings
         # Everything below, and everything published, sees only the disclosed table.
@@ -109,7 +114,13 @@ class Edition:
             indicator_table["suppressed"] = _parents_of_lone_withheld(
                 base_published, {a.id: levels.parent_id(a.id, pack.level) for a in base.areas}, indicator_table)
         disclosed = disclosure.apply(indicator_table, kinds, rules, cls._linkage(catalog, base, pack))
-        published = disclosed.indicators
+        # Indicators with a city value only (the source has no areas) are shown as time series, apart.
+        city_level_ids = cls._city_level_ids(indicator_table)
+        city_catalog = catalog.restricted_to(city_level_ids)
+        catalog = catalog.restricted_to({i.id for i in catalog.indicators} - city_level_ids)
+        is_city_level = disclosed.indicators["indicator"].isin(city_level_ids)
+        city_published = disclosed.indicators[is_city_level].reset_index(drop=True)
+        published = disclosed.indicators[~is_city_level].reset_index(drop=True)
         if facilities is not None:
             planning.add_priorities(facilities, pack, published)
         # Checked against the whole catalogue: an early edition may lack an indicator a register names.
@@ -122,10 +133,17 @@ class Edition:
                       district_types.compute(pack, catalog, published),
                       withheld_cells=(disclosed.primary, disclosed.secondary),
                       hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published),
-                      infrastructure=facilities, measures=measures, knowledge=entries)
+                      infrastructure=facilities, measures=measures, knowledge=entries,
+                      city_catalog=city_catalog, city_indicators=city_published)
         if with_previous:
             edition.previous = edition._previous_edition(root, level)
         return edition
+
+    @staticmethod
+    def _city_level_ids(indicator_table: pd.DataFrame) -> set[str]:
+        """Indicators that have values for the city but for no area."""
+        has_area_values = indicator_table.loc[indicator_table["area_id"] != CITY_AREA_ID, "indicator"]
+        return set(indicator_table["indicator"]) - set(has_area_values)
 
     @staticmethod
     def _published_base(base: CityPack, base_wide: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
@@ -219,7 +237,17 @@ class Edition:
         return self.pack.disclosure
 
     def indicator(self, indicator_id: str) -> Indicator:
-        return self.catalog.get(indicator_id)
+        return self.all_indicators.get(indicator_id)
+
+    @property
+    def all_indicators(self) -> Catalog:
+        """The indicators with area values, then those with a city value only."""
+        return self.catalog.merged_with(self.city_catalog) if self.city_catalog else self.catalog
+
+    def city_series(self, indicator_id: str) -> pd.DataFrame:
+        """A city-level indicator over the years (published rows, indexed by year)."""
+        rows = self.city_indicators[self.city_indicators["indicator"] == indicator_id]
+        return rows.set_index("year").sort_index()
 
     def has(self, indicator_id: str) -> bool:
         return any(i.id == indicator_id for i in self.catalog.indicators)

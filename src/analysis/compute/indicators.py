@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.catalog.model import Catalog, parse_terms
 from analysis.compute import uncertainty
-from analysis.pack.model import CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
+from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 
 INDICATOR_COLUMNS = ["year", "area_id", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high",
                      "unstable", "change_1y", "change_5y", "rank", "rank_of"]
@@ -16,7 +16,8 @@ def wide_with_city(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
     """Variables as columns, one row per (year, area_id): the areas, plus a computed city total.
 
     The city total is the sum of all areas plus the rows no area could be assigned to. It is
-    missing where any area's value is missing: a partial sum would understate the city. Areas the pack
+    missing where any area's value is missing: a partial sum would understate the city. A variable only a
+    city-level source delivers keeps the reported city value. Areas the pack
     declares with a `first_year` are not expected before it."""
     wide = tidy.pivot_table(index=["year", "area_id"], columns="variable", values="value",
                             aggfunc="first", dropna=False)
@@ -32,6 +33,10 @@ def wide_with_city(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:
     city = city.where(complete)
     not_counts = [v for v in pack.non_count_variables if v in city.columns]
     city[not_counts] = np.nan  # shares and other supplied values do not add up to a city value
+    city_only = [v for v in pack.city_only_variables if v in wide.columns]
+    if city_only and REPORTED_CITY_AREA_ID in wide.index.get_level_values("area_id"):
+        # A variable no area has: the city's value is the one the source reports.
+        city[city_only] = wide.xs(REPORTED_CITY_AREA_ID, level="area_id")[city_only].reindex(city.index)
     city.index = pd.MultiIndex.from_product([city.index, [CITY_AREA_ID]], names=["year", "area_id"])
     return pd.concat([areas, city]).sort_index()
 
@@ -44,6 +49,27 @@ def _evaluate(wide: pd.DataFrame, expression: str | None) -> pd.Series:
         column = wide[name] if name in wide.columns else pd.Series(np.nan, index=wide.index)
         total = total + sign * column
     return total
+
+
+def _external(wide: pd.DataFrame, indicator, supplied: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Value, numerator and denominator of a supplied share. With a base, the numerator is the count the
+    share implies (so disclosure control can check it) and the city value is the areas' base-weighted mean;
+    the city value stays empty when any area lacks its share or base."""
+    nothing = pd.Series(np.nan, index=wide.index)
+    if indicator.base is None:
+        return supplied, nothing, nothing
+    base = _evaluate(wide, indicator.base)
+    implied = supplied * base / indicator.scale
+    is_city = wide.index.get_level_values("area_id") == CITY_AREA_ID
+    years = wide.index.get_level_values("year")
+    areas = pd.DataFrame({"year": years[~is_city], "implied": implied[~is_city].to_numpy(),
+                          "base": base[~is_city].to_numpy()})
+    complete = areas.groupby("year")[["implied", "base"]].sum(min_count=1).where(
+        areas.groupby("year")[["implied", "base"]].count().eq(areas.groupby("year").size(), axis=0))
+    city_implied = pd.Series(years, index=wide.index).map(complete["implied"])
+    city_base = pd.Series(years, index=wide.index).map(complete["base"])
+    value = supplied.where(~is_city, city_implied / city_base.where(city_base > 0) * indicator.scale)
+    return value, implied.where(~is_city, city_implied), base.where(~is_city, city_base)
 
 
 def _shifted(frame: pd.DataFrame, years_back: int) -> pd.Series:
@@ -59,9 +85,8 @@ def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     parts = []
     for indicator in catalog.indicators:
         numerator = _evaluate(wide, indicator.numerator)
-        if indicator.kind == "external":  # a value as supplied: no counts behind it
-            value = numerator
-            numerator = denominator = pd.Series(np.nan, index=wide.index)
+        if indicator.kind == "external":  # a value as supplied: no counts behind it, unless a base is named
+            value, numerator, denominator = _external(wide, indicator, numerator)
             low = high = pd.Series(np.nan, index=wide.index)
             flagged = pd.Series(False, index=wide.index)
         elif indicator.denominator is None:

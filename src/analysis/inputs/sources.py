@@ -124,10 +124,14 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
         raise InputError(f"Spalte '{repeated[0]}' steht {header.count(repeated[0])}-mal in der Kopfzeile.",
                          file=shown_as, row=1, column=repeated[0],
                          hint="Jede Spalte braucht einen eigenen Namen; sonst ist nicht klar, welche gemeint ist.")
-    value_columns = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
+    references = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
+    column_of = {reference: source.category_of(reference)[0] for reference in references}
+    category_of = {reference: source.category_of(reference)[1] for reference in references}
+    value_columns = list(dict.fromkeys(column_of.values()))
     count_columns = set(source.variables.values()) if source.counts else set()
     key_columns = [*([source.year_column] if fixed_year is None else []),
-                   *([source.area_column] if source.level == "area" else [])]
+                   *([source.area_column] if source.level == "area" else []),
+                   *([source.category_column] if source.category_column else [])]
     for column in [*key_columns, *value_columns]:
         if column not in header:
             raise InputError(f"Spalte '{column}' fehlt.", file=shown_as, row=1, column=column,
@@ -135,7 +139,8 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
     position = {name: header.index(name) for name in [*key_columns, *value_columns]}
 
     known = set(pack.area_ids)
-    records, seen = [], {}
+    declared_categories = sorted({c for c in category_of.values() if c is not None})
+    records, seen, by_key = [], {}, {}
     for line, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -166,22 +171,34 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
                                        + (" …" if len(known) > 20 else "")
                                        + ("; Zeilen ohne Gebiet mit 'unassigned_value' deklarieren"
                                           if source.unassigned_value is None else "")))
-        key = (year, area_id)
+        category = cells[position[source.category_column]].strip() if source.category_column else None
+        if category is not None and category not in declared_categories:
+            raise InputError(f"Kategorie '{category}' ist nicht deklariert.", file=shown_as, row=line,
+                             column=source.category_column,
+                             hint=f"Deklariert: {', '.join(declared_categories)}; jede Kategorie der Datei als "
+                                  "Variable 'Spalte[Kategorie]' angeben.")
+        key = (year, area_id, category)
         if key in seen:
-            raise InputError(f"doppelte Zeile für Jahr {key[0]} und {pack.area_label} '{area_id}' "
-                             f"(schon in Zeile {seen[key]}).", file=shown_as, row=line,
-                             column=source.area_column or source.year_column)
+            raise InputError(f"doppelte Zeile für Jahr {key[0]} und {pack.area_label} '{area_id}'"
+                             f"{f' (Kategorie {category})' if category else ''} (schon in Zeile {seen[key]}).",
+                             file=shown_as, row=line, column=source.area_column or source.year_column)
         seen[key] = line
-        record = {"line": line, "file": shown_as, "year": year, "area_id": area_id}
-        for column in value_columns:
+        record = by_key.get((year, area_id))
+        if record is None:
+            record = by_key[(year, area_id)] = {"line": line, "file": shown_as, "year": year, "area_id": area_id}
+            records.append(record)
+        parsed = {}
+        for reference in references:
+            if category_of[reference] != category:
+                continue
+            column = column_of[reference]
             cell = cells[position[column]]
-            record[column] = _parse_number(cell, source, shown_as, line, column)
-            if column in count_columns:
-                _whole_count(record[column], cell.strip(), shown_as, line, column, source.decimal)
-        if source.all_zero_means_missing and all(record[c] == 0 for c in value_columns):
-            for column in value_columns:
-                record[column] = math.nan
-        records.append(record)
+            parsed[reference] = _parse_number(cell, source, shown_as, line, column)
+            if reference in count_columns:
+                _whole_count(parsed[reference], cell.strip(), shown_as, line, column, source.decimal)
+        if source.all_zero_means_missing and all(v == 0 for v in parsed.values()):
+            parsed = dict.fromkeys(parsed, math.nan)
+        record.update(parsed)
     if not records:
         raise InputError("Datei enthält keine Datenzeilen.", file=shown_as)
     return records

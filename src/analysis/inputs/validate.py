@@ -41,7 +41,8 @@ class Finding:
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     columns = ["kind", "file", "row", "column", "year", "area_id", "message"]
-    return pd.DataFrame([asdict(f) for f in findings], columns=columns)
+    # A file declared twice (its counts and its shares as two sources) reports its flaws once.
+    return pd.DataFrame([asdict(f) for f in findings], columns=columns).drop_duplicates().reset_index(drop=True)
 
 
 def check_declared_years(pack: CityPack, tables: list[RawTable]) -> None:
@@ -143,7 +144,7 @@ def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
             flagged = frame[consecutive & big_enough & (share > pack.plausibility.max_jump_share)]
             for row in flagged.itertuples():
                 before = previous.loc[row.Index]
-                after = getattr(row, column)
+                after = frame.at[row.Index, column]
                 if rules.is_small_count(before) or rules.is_small_count(after):
                     # The percentage would reveal the withheld side.
                     change = f"{SUPPRESSED} → {SUPPRESSED}"

@@ -145,7 +145,18 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
             unassigned_value=s.get("unassigned_value"),
             missing_values=tuple(s.get("missing_values", [])), missing_meaning=s.get("missing_meaning"),
             variables=dict(s["variables"]), published=published, years=tuple(s.get("years", ())),
-            all_zero_means_missing=s.get("all_zero_means_missing", False), counts=s.get("counts", True)))
+            all_zero_means_missing=s.get("all_zero_means_missing", False), counts=s.get("counts", True),
+            category_column=s.get("category_column"), city_level_reason=s.get("city_level_reason")))
+        if s.get("city_level_reason") and level != "city":
+            raise InputError(f"Quelle {s['file']}: city_level_reason gilt nur für level: city.", file=shown,
+                             column=f"sources/{index}/city_level_reason")
+        if s.get("category_column"):
+            plain = [c for c in s["variables"].values() if sources[-1].category_of(c)[1] is None]
+            if plain:
+                raise InputError(f"Quelle {s['file']}: '{plain[0]}' nennt keine Kategorie, die Tabelle ist lang "
+                                 f"(category_column: {s['category_column']}).", file=shown,
+                                 column=f"sources/{index}/variables",
+                                 hint="Jede Variable als 'Spalte[Kategorie]' angeben, z. B. 'residents[4]'.")
     return CityPack(
         slug=slug, folder=folder, name=raw["name"], area_label=raw.get("area_label", "Gebiet"),
         area_label_plural=raw.get("area_label_plural", "Gebiete"), areas=areas, geometry=geometry,

@@ -3,6 +3,7 @@ its defaults in one place. `loader.load_city` builds it from data/<city>/city.ym
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +104,15 @@ class Source:
     years: tuple[int, ...] = ()          # one file per year: `file` holds {year}
     all_zero_means_missing: bool = False
     counts: bool = True                  # False: values (e.g. published shares) are never summed
+    category_column: str | None = None   # a long table: variables read 'column[category]'
+    city_level_reason: str | None = None   # level city: why there are no area values
+
+    CATEGORY_REFERENCE = re.compile(r"^(?P<column>[^\[\]]+)\[(?P<category>[^\[\]]+)\]$")
+
+    def category_of(self, reference: str) -> tuple[str, str | None]:
+        """'residents[4]' → ('residents', '4') in a long table; a plain column → (column, None)."""
+        match = self.CATEGORY_REFERENCE.match(reference) if self.category_column else None
+        return (match["column"], match["category"]) if match else (reference, None)
 
     def files(self) -> list[tuple[str, int | None]]:
         """(file, year) per file: one per declared year, or the single file with a year column."""
@@ -291,6 +301,7 @@ class NeedPlan:
     share_total: str | None = None
     select_flag: str | None = None    # count only facilities whose field is a number above 0
     priority: PriorityGrid | None = None
+    variable: str | None = None       # the places per area as an edition variable (for catalogue indicators)
 
     @classmethod
     def of(cls, raw: dict) -> "NeedPlan":
@@ -299,7 +310,7 @@ class NeedPlan:
                    catchment["distance_m"], catchment["source"], ratio.get("value"), ratio.get("source"),
                    catchment.get("detour_factor", 1.0), catchment.get("metric_crs", "EPSG:25832"),
                    raw.get("capacity"), tuple(share.get("fields", ())), share.get("total"), raw.get("select_flag"),
-                   PriorityGrid.of(raw["priority"]) if "priority" in raw else None)
+                   PriorityGrid.of(raw["priority"]) if "priority" in raw else None, raw.get("variable"))
 
     @property
     def straight_line_m(self) -> float:
@@ -470,6 +481,18 @@ class CityPack:
     @property
     def site_key(self) -> str:
         return site_key(self.slug, self.level.id if self.level else None)
+
+    @property
+    def declared_variables(self) -> set[str]:
+        """Every variable the pack provides: from its sources, derived, and the need plans' places."""
+        return ({v for s in self.sources for v in s.variables} | set(self.derived_variables)
+                | {p.variable for p in self.need_plan if p.variable})
+
+    @property
+    def city_only_variables(self) -> set[str]:
+        """Variables only a city-level source delivers: their city value is the reported one."""
+        by_area = {v for s in self.sources if s.level == "area" for v in s.variables}
+        return {v for s in self.sources if s.level == "city" for v in s.variables} - by_area
 
     @property
     def non_count_variables(self) -> set[str]:

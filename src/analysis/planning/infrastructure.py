@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.errors import InputError, did_you_mean
 from analysis.inputs.validate import Finding
-from analysis.pack.model import CityPack, NeedPlan
+from analysis.pack.model import CITY_AREA_ID, CityPack, NeedPlan
 from analysis.planning import priority
 from analysis.planning.development import check_developments
 from analysis.planning.facilities import Facilities, read_layer
@@ -53,6 +53,10 @@ def compute(pack: CityPack, areas: gpd.GeoDataFrame, tidy: pd.DataFrame) -> Infr
             raise InputError(f"need_plan '{plan.title}': Variable '{plan.target_population}' liefert keine Quelle.",
                              file=f"data/{pack.slug}/city.yml", column=f"need_plan/{number}/target_population",
                              hint=did_you_mean(plan.target_population, sorted(variables)))
+        if plan.variable in variables:
+            raise InputError(f"need_plan '{plan.title}': Variable '{plan.variable}' liefert schon eine Quelle.",
+                             file=f"data/{pack.slug}/city.yml", column=f"need_plan/{number}/variable",
+                             hint="Einen eigenen Namen für die Plätze des Plans wählen, z. B. 'kita_places'.")
         if tidy.loc[tidy["variable"] == plan.target_population, "value"].notna().any():
             result.supply.append((plan, supply_table(pack, plan, result.layers[plan.facility], areas, tidy)))
         else:
@@ -76,3 +80,17 @@ def add_priorities(result: Infrastructure, pack: CityPack, indicators: pd.DataFr
                 rows = latest[latest["indicator"] == criterion.indicator].set_index("area_id")
                 values[criterion.indicator] = rows["value"].where(~rows["suppressed"].astype(bool))
         result.priorities[plan.facility] = priority.rank(pack, plan, result.plan_of(plan.facility)[1], values)
+
+
+def supply_variables(result: Infrastructure) -> pd.DataFrame | None:
+    """Tidy rows (year, area_id, variable, value) of every plan that declares a `variable`: its places per area
+    in the year of its target population, for the catalogue's supply indicators. None when no plan declares one."""
+    rows = []
+    for plan, table in result.supply:
+        if plan.variable is None:
+            continue
+        areas = table.drop(CITY_AREA_ID)
+        rows.append(pd.DataFrame({"year": areas["population_year"].astype(int).to_numpy(),
+                                  "area_id": areas.index.to_numpy(), "variable": plan.variable,
+                                  "value": areas["places"].astype(float).to_numpy()}))
+    return pd.concat(rows, ignore_index=True) if rows else None

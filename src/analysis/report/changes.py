@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.catalog.model import parse_catalog
+from analysis.catalog.model import parse_catalog, with_current_axes
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID
 from analysis.report.tables import with_count_cells, with_notes
@@ -92,7 +92,8 @@ def _as_text(value) -> str:
 
 def catalog_changes(before_document: dict, after_document: dict) -> pd.DataFrame:
     """Indicators added, removed, or defined differently (one row per changed field)."""
-    before = {i.id: i for i in parse_catalog(before_document, "Katalog der früheren Ausgabe").indicators}
+    earlier = parse_catalog(with_current_axes(before_document), "Katalog der früheren Ausgabe")
+    before = {i.id: i for i in earlier.indicators}
     after = {i.id: i for i in parse_catalog(after_document).indicators}
     rows = []
     for indicator_id in sorted(after.keys() - before.keys()):
@@ -117,8 +118,11 @@ def data_revisions(edition: Edition) -> pd.DataFrame:
     if previous is None:
         return pd.DataFrame(columns=columns)
     keys = ["variable", "area_id", "year"]
-    before = previous.tidy[previous.tidy["year"] <= previous.year][keys + ["value"]]
-    now = edition.tidy[edition.tidy["year"] <= previous.year][keys + ["value"]]
+    # A need plan's places come from today's facility list, set into each edition's own year: not a source value.
+    snapshots = {plan.variable for plan in edition.pack.need_plan if plan.variable}
+    before = previous.tidy[(previous.tidy["year"] <= previous.year) & ~previous.tidy["variable"].isin(snapshots)]
+    now = edition.tidy[(edition.tidy["year"] <= previous.year) & ~edition.tidy["variable"].isin(snapshots)]
+    before, now = before[keys + ["value"]], now[keys + ["value"]]
     merged = before.merge(now, on=keys, how="outer", suffixes=("_before", "_now"))
     differs = ~np.isclose(merged["value_before"], merged["value_now"], rtol=0, atol=1e-9, equal_nan=True)
     revised = merged[differs].rename(columns={"value_before": "before", "value_now": "now"})

@@ -4,6 +4,7 @@ Figures are built with matplotlib.figure.Figure (not pyplot), so a notebook show
 from __future__ import annotations
 
 import math
+import textwrap
 
 import mapclassify
 import matplotlib.patheffects as path_effects
@@ -103,6 +104,9 @@ def _dot_overlay(ax, shapes) -> None:
 MISSING_LABEL = "keine Angabe oder\naus Datenschutz-\ngründen unterdrückt"
 
 
+TITLE_WIDTH = 60   # characters per line of a map's title (long indicator titles wrap)
+
+
 def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float], title: str,
                unstable: pd.Series | None = None) -> Figure:
     """Map of one indicator: fixed class bins, legend with unit, missing values hatched, values resting on
@@ -122,7 +126,7 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
         _dot_overlay(ax, data.loc[flagged & has_value])
     _label_areas(ax, data)
     ax.set_axis_off()
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_title(textwrap.fill(title, TITLE_WIDTH), loc="left", fontsize=12, fontweight="bold")
     handles = [Patch(facecolor=colour, edgecolor="#888888", label=label)
                for colour, label in zip(colours, bin_labels(edges, indicator.decimals))]
     handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH,

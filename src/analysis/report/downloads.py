@@ -78,9 +78,11 @@ def neutralised_document(value):
 
 
 def indicator_table(edition: Edition) -> pd.DataFrame:
-    """All published values: indicators × areas and the city × years, withheld values as "."."""
-    frame = edition.indicators
-    indicators = {i.id: i for i in edition.catalog.indicators}
+    """All published values: indicators × areas and the city × years (and the indicators with a city value
+    only), withheld values as "."."""
+    frame = (pd.concat([edition.indicators, edition.city_indicators], ignore_index=True)
+             if edition.city_indicators is not None and len(edition.city_indicators) else edition.indicators)
+    indicators = {i.id: i for i in edition.all_indicators.indicators}
     # The digits the report shows and no more: more would help to recompute withheld counts.
     values = [SUPPRESSED if withheld else rounded(value, indicators[indicator].decimals)
               for value, withheld, indicator in zip(frame["value"], frame["suppressed"], frame["indicator"])]
@@ -350,7 +352,10 @@ def catalogue_table(edition: Edition) -> pd.DataFrame:
         "indikator_id": i.id, "indikator": i.title, "kurztitel": i.short_title, "einheit": i.unit,
         "art": KIND_NAMES.get(i.kind, i.kind), "wertung": i.polarity_text, "formel": formula_text(i),
         "beschreibung": " ".join(i.description.split()), "quelle": i.source, "nachkommastellen": i.decimals,
-    } for i in edition.catalog.indicators])
+        "handlungsfeld": edition.catalog.field_title(i.field),
+        "gruppen": ", ".join(edition.catalog.groups[g] for g in i.groups),
+        "ebene": "Gebiete und Gesamtstadt" if edition.has(i.id) else "nur Gesamtstadt",
+    } for i in edition.all_indicators.indicators])
 
 
 def areas_geojson(edition: Edition) -> dict:
@@ -388,7 +393,7 @@ def _table_fields(edition: Edition, decimal_comma: bool = False) -> list[dict]:
         {"name": COLUMNS["area"], "type": "string", "title": edition.pack.area_label},
         {"name": COLUMNS["indicator"], "type": "string", "title": "Indikator-Kennung",
          "description": f"Kennung im Indikatorenkatalog ({CATALOGUE_CSV})",
-         "constraints": {"enum": [i.id for i in edition.catalog.indicators]}},
+         "constraints": {"enum": [i.id for i in edition.all_indicators.indicators]}},
         {"name": COLUMNS["title"], "type": "string", "title": "Indikator"},
         {"name": COLUMNS["unit"], "type": "string", "title": "Einheit"},
         {"name": COLUMNS["kind"], "type": "string", "title": "Art",
@@ -424,7 +429,7 @@ def datapackage(edition: Edition) -> dict:
         *supply_resources(edition),
         *programme_resources(edition),
     ]
-    for indicator in edition.catalog.indicators:
+    for indicator in edition.all_indicators.indicators:
         resources.append({
             "name": f"indikator-{indicator.id}".replace("_", "-"), "path": indicator_file(indicator.id),
             "title": indicator.title, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
@@ -467,7 +472,7 @@ def write(edition: Edition, site: Path) -> list[Path]:
         return path
 
     table.to_csv(keep(folder / INDICATORS_CSV), index=False, encoding="utf-8")
-    decimals = {i.id: i.decimals for i in edition.catalog.indicators}
+    decimals = {i.id: i.decimals for i in edition.all_indicators.indicators}
     excel = table.assign(**{COLUMNS["value"]: [excel_number(v, decimals[i]) for v, i in
                                                zip(table[COLUMNS["value"]], table[COLUMNS["indicator"]])]})
     excel.to_csv(keep(folder / EXCEL_CSV), index=False, sep=";", encoding="utf-8-sig")

@@ -9,6 +9,7 @@ from analysis.pack.model import CityPack
 PROFILE_FOLDER = "profiles"
 SUPPLY_FOLDER = "versorgung"   # one page per need plan (facility type) of the infrastructure chapter
 PROGRAMME_FOLDER = "foerdergebiete"   # one page per programme area
+LEBENSLAGEN_FOLDER = "lebenslagen"   # one page per social group (the catalogue's group_pages)
 # Above this many areas the profiles are listed on the profiles page only, not in every page's sidebar:
 # Sphinx renders the sidebar into each page, so listing n profiles there costs n² (and helps no reader).
 SIDEBAR_PROFILES_MAX = 60

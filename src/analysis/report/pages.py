@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
+
 from analysis.catalog.model import parse_terms
 from analysis.catalog.texts import KIND_TEXT
 from analysis.compute.edition import Edition
 from analysis.compute.uncertainty import MIN_STABLE_EVENTS
 from analysis.pack.model import UNASSIGNED_AREA_ID, DisclosureRules
-from analysis.report import downloads, programme_views
+from analysis.report import downloads, lebenslagen_views, programme_views
 from analysis.report.prose import render
 from analysis.social_index.classes import METHOD_NAMES
 from analysis.text import built_text
@@ -41,12 +43,31 @@ def linked_examples(edition: Edition) -> str:
     return "; ".join(examples) or "keine im Katalog"
 
 
+def adopted_shares(edition: Edition) -> list[dict]:
+    """External shares with a base: published percentages the report takes over, with their file and column."""
+    rows = []
+    for indicator in edition.all_indicators.indicators:
+        if indicator.kind != "external" or not indicator.base:
+            continue
+        for source in edition.pack.sources:
+            if indicator.numerator in source.variables:
+                rows.append({"title": indicator.title, "file": source.file,
+                             "column": source.variables[indicator.numerator]})
+    return rows
+
+
 def methods_page(edition: Edition) -> str:
     pack = edition.pack
     base = pack.base or pack
-    indicators = edition.indicators
+    catalog = edition.all_indicators
+    city_level = {i.id: lebenslagen_views.city_level_reason(edition, i)
+                  for i in (edition.city_catalog.indicators if edition.city_catalog else ())}
+    indicators = pd.concat([edition.indicators, edition.city_indicators]) \
+        if edition.city_indicators is not None else edition.indicators
     return render(
-        "methoden.md.j2", pack=pack, base=base, catalog=edition.catalog, index=edition.social_index,
+        "methoden.md.j2", pack=pack, base=base, catalog=catalog, index=edition.social_index,
+        city_level=city_level, adopted=adopted_shares(edition), label=lebenslagen_views.indicator_label,
+        group_titles={i.id: ", ".join(catalog.groups[g] for g in i.groups) for i in catalog.indicators},
         unassigned_tables=sorted({s.file.split("/")[-1] for s in pack.sources if s.unassigned_value}),
         unassigned_values=int((edition.tidy["area_id"] == UNASSIGNED_AREA_ID).sum()),
         level_chain=[base.area_label, *(level.label for level in base.levels), "Gesamtstadt"],
@@ -55,7 +76,7 @@ def methods_page(edition: Edition) -> str:
         min_stable_events=MIN_STABLE_EVENTS, kind_text=KIND_TEXT, method_names=METHOD_NAMES,
         linked_examples=linked_examples(edition),
         years={i.id: sorted(int(y) for y in indicators.loc[indicators["indicator"] == i.id, "year"].unique())
-               for i in edition.catalog.indicators},
+               for i in catalog.indicators},
         reconciliation=list(edition.reconciliation.itertuples()),
         download_link=_download_link, indicator_file=downloads.indicator_file,
         programme_method=(programme_views.method_text(edition)
