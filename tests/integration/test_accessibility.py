@@ -20,6 +20,8 @@ needs_axe = pytest.mark.skipif(shutil.which("node") is None or not (A11Y / "node
 PAGE_TYPES = {
     "overview": "2022/notebooks/ueberblick.html",
     "chapter": "2022/notebooks/soziale_lage.html",
+    "Lebenslagen heat maps": "2022/notebooks/lebenslagen.html",
+    "group page with city series": "2022/lebenslagen/kinder-und-jugendliche.html",
     "map and index page": "2022/notebooks/sozialindex.html",
     "infrastructure chapter": "2022/notebooks/infrastruktur.html",
     "supply page with priority list": "2022/versorgung/kitas.html",

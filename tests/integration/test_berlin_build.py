@@ -30,5 +30,9 @@ def test_reduced_berlin_build_of_one_bezirk(tmp_path, monkeypatch):
     assert overview.count('href="../profiles/') >= len(pack.areas)
     sidebar = (site / "notebooks" / "bevoelkerung.html").read_text(encoding="utf-8")
     assert "01011101-stulerstrasse" not in sidebar  # profiles are linked from their overview, not every page
+    # the Lebenslagen chapter works without facilities and with shares published without a city value
+    assert (site / "notebooks" / "lebenslagen.html").is_file()
+    assert (site / "lebenslagen" / "kinder-und-jugendliche.html").is_file()
+    assert not (site / "lebenslagen" / "alleinerziehende.html").exists()   # no Berlin table describes them
     missing, checked = tables_without_scroll_region(site)
     assert checked > 40 and not missing

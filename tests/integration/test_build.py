@@ -141,3 +141,24 @@ def test_no_published_file_shows_where_the_edition_was_built(site):
     assert not leaks
     parameters = (site / "_sources" / "notebooks" / "ueberblick.ipynb").read_text(encoding="utf-8")
     assert 'edition_cache = \\"../_build/work/flensburg/2022/edition.pkl\\"' in parameters
+
+
+@pytest.mark.integration
+def test_lebenslagen_overview_group_pages_and_profile_blocks(site):
+    overview = (site / "notebooks" / "lebenslagen.html").read_text(encoding="utf-8")
+    assert "<h1>Lebenslagen im Überblick" in overview
+    assert overview.count('class="table lebenslagen-matrix"') == 2      # fields × areas, groups × areas
+    methods = (site / "generated" / "methoden.html").read_text(encoding="utf-8")
+    targets = set(re.findall(r'href="\.\./generated/methoden\.html#([\w-]+)"', overview))
+    assert len(targets) >= 5
+    for target in targets:   # every cell leads to the indicator's entry on the methods page
+        assert f'id="{target}"' in methods, target
+    for page in ("kinder-und-jugendliche", "aeltere-menschen", "alleinerziehende", "migrationsgeschichte"):
+        html = (site / "lebenslagen" / f"{page}.html").read_text(encoding="utf-8")
+        assert "Lage in den Handlungsfeldern" in html and "Wo Gruppe und Benachteiligung" in html
+        assert re.search(r'<img[^>]+alt="Karte: ', html), page
+    children = (site / "lebenslagen" / "kinder-und-jugendliche.html").read_text(encoding="utf-8")
+    assert "Liniendiagramme, Gesamtstadt Flensburg" in children      # city-level series: Hilfen zur Erziehung
+    assert "nur für die Gesamtstadt aus" in children                  # and why there are no area values
+    profile = (site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8")
+    assert "<h2>Lebenslagen" in profile and "Armut" in _text(profile)

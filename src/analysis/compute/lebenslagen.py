@@ -235,6 +235,6 @@ def profile_fields(edition: Edition, area_id: str, matrix: Matrix | None = None,
         scored = sorted(((i, float(z.at[area_id, i.id])) for i in members if np.isfinite(z.at[area_id, i.id])),
                         key=lambda pair: -pair[1])
         above = [(i, v) for i, v in scored if v > 0]
-        groups = list(dict.fromkeys(g for i, _ in above for g in i.groups))
+        groups = list(dict.fromkeys(g for i, v in above if v >= NOTABLE_DEVIATION for g in i.groups))
         result.append(ProfileField(field_id, float(value), above, groups))
     return result

@@ -83,9 +83,11 @@ class Heatmap:
                     f'aria-label="{html.escape(label)}">{signed(value, DEVIATION_DECIMALS)}</a></td>')
             rows.append(f"<tr>{''.join(cells)}</tr>")
         area_label = html.escape(self.edition.pack.area_label)
-        return (f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="Tabelle: '
+        # The visible title stands outside the scroll container, so that a phone shows it whole.
+        return (f'<p class="lebenslagen-titel">{html.escape(self.caption)}</p>'
+                f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="Tabelle: '
                 f'{html.escape(self.caption)}"><table class="table lebenslagen-matrix">'
-                f"<caption>{html.escape(self.caption)}</caption>"
+                f'<caption class="visually-hidden">{html.escape(self.caption)}</caption>'
                 f'<thead><tr><th scope="col">{area_label}</th>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table></div>")
 
