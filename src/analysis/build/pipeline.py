@@ -8,7 +8,6 @@ an unchanged edition is decided from hashes alone, in well under a second."""
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
@@ -200,8 +199,10 @@ def _run_jupyter_book(stage: Path, log: Path, workers: int) -> Path:
     return html
 
 
-def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None:
-    """Execute all notebooks in kernels kept per worker, reporting progress; the first failure stops."""
+def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: Path) -> None:
+    """Execute all notebooks in kernels kept per worker, reporting progress; the first failure stops. The
+    kernels find the computed edition through the environment (see Edition.load)."""
+    from analysis.compute.edition import EDITION_CACHE_VARIABLE
     from analysis.site import runner
 
     every = max(1, len(jobs) // 10)
@@ -211,22 +212,21 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step) -> None
             step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).parent.name}/{Path(job[1]).name}")
 
     try:
-        runner.run(jobs, cwd, log, workers, progress)
+        runner.run(jobs, cwd, log, workers, progress, {EDITION_CACHE_VARIABLE: str(cache)})
     except runner.NotebookFailed as failure:
         source, target, _ = failure.job
         raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
                          f"{failure}\nProtokoll der Kernel: {log}") from None
 
 
-def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: dict) -> tuple[list, dict]:
-    # Papermill writes the parameters into every published notebook: the cache path is given relative to the
-    # kernels' working folder (NOTEBOOK_CWD), so no page shows where the edition was built.
-    cache = os.path.relpath(cache, root / NOTEBOOK_CWD)
+def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple[list, dict]:
+    # Papermill writes the parameters into every published notebook: only city, year and the page's item,
+    # never a path (the edition reaches the kernels through the environment).
     jobs = []
     for notebook in _chapter_notebooks(root, toc):
         target = stage / notebook.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year, "edition_cache": cache}))
+        jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year}))
     titles = {}
     listed = yaml.safe_dump(toc)
     for folder, (template, items) in GENERATED_SECTIONS.items():
@@ -237,13 +237,13 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, cache: Path, toc: d
             target = stage / folder / f"{stem}.ipynb"
             titles[str(target)] = title
             jobs.append((str(root / template), str(target),
-                         {"city": pack.slug, "year": year, **parameters, "edition_cache": cache}))
+                         {"city": pack.slug, "year": year, **parameters}))
     (stage / links.PROFILE_FOLDER).mkdir()
     for area in pack.areas:
         target = stage / links.PROFILE_FOLDER / f"{links.profile_stem(pack, area.id)}.ipynb"
         titles[str(target)] = area.name
         jobs.append((str(root / PROFILE_TEMPLATE), str(target),
-                     {"city": pack.slug, "year": year, "area_id": area.id, "edition_cache": cache}))
+                     {"city": pack.slug, "year": year, "area_id": area.id}))
     return jobs, titles
 
 
@@ -335,10 +335,10 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     toc = _edition_toc(root, pack)
     pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
     _stage_book(root, stage, edition, record, toc, pdf_name)
-    jobs, titles = _notebook_jobs(root, stage, pack, year, cache, toc)
+    jobs, titles = _notebook_jobs(root, stage, pack, year, toc)
     step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
-    _run_notebooks(jobs, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step)
+    _run_notebooks(jobs, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, cache)
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
         profile = Path(notebook).parent.name == links.PROFILE_FOLDER

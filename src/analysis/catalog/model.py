@@ -139,8 +139,8 @@ class Catalog:
 
     def merged_with(self, other: "Catalog") -> "Catalog":
         """This catalogue's indicators followed by those of `other` (same axes)."""
-        return replace(self, indicators=self.indicators + tuple(i for i in other.indicators
-                                                                if i.id not in {j.id for j in self.indicators}))
+        present = {i.id for i in self.indicators}
+        return replace(self, indicators=self.indicators + tuple(i for i in other.indicators if i.id not in present))
 
     def by_field(self) -> dict[str, list[Indicator]]:
         grouped = {f.id: [] for f in self.fields}
@@ -239,8 +239,7 @@ def with_current_axes(document: dict) -> dict:
     current = load_catalog_document()
     axes = {i["id"]: (i["field"], i["groups"]) for i in current["indicators"]}
     first = current["fields"][0]["id"]
-    indicators = [{**i, "field": axes.get(i["id"], (first, []))[0], "groups": axes.get(i["id"], (first, []))[1]}
-                  for i in document["indicators"]]
+    indicators = [dict(zip(("field", "groups"), axes.get(i["id"], (first, []))), **i) for i in document["indicators"]]
     return {**document, "fields": current["fields"], "groups": current["groups"], "indicators": indicators}
 
 

@@ -3,6 +3,7 @@
 Notebooks call `Edition.load(city, year)`; the build computes it once and hands notebooks a pickle."""
 from __future__ import annotations
 
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,9 @@ from analysis.social_index import district_index, district_types
 from analysis.text import SUPPRESSED, format_number, format_value
 
 _LOADED: dict[tuple[str, int], "Edition"] = {}
+# A build hands its kernels the computed edition through the environment, not as a notebook parameter:
+# parameters are published with every page, and the pickle's path is this machine's business.
+EDITION_CACHE_VARIABLE = "SOZIALBERICHT_EDITION_CACHE"
 
 
 def _parents_of_lone_withheld(published: pd.DataFrame, parent_of: dict[str, str], parent_values: pd.DataFrame) -> list:
@@ -208,16 +212,20 @@ class Edition:
 
     @classmethod
     def load(cls, city: str, year: int | None = None, cache: str | Path | None = None) -> "Edition":
-        """From the build's pickle when given (compute once, render many), else computed now.
+        """From a pickle (compute once, render many), else computed now. The pickle is `cache` or, in a build,
+        the one named by the environment variable EDITION_CACHE_VARIABLE, when it holds this city and year.
 
         A kernel that renders many pages of one edition unpickles it once."""
+        cache = cache or os.environ.get(EDITION_CACHE_VARIABLE)
         if cache and Path(cache).is_file():
             key = (str(Path(cache).resolve()), Path(cache).stat().st_mtime_ns)
             if key not in _LOADED:
                 _LOADED.clear()
                 with open(cache, "rb") as handle:
                     _LOADED[key] = pickle.load(handle)
-            return _LOADED[key]
+            edition = _LOADED[key]
+            if edition.pack.slug == city and (year is None or edition.year == int(year)):
+                return edition
         return cls.compute(city, year)
 
     def save(self, path: Path) -> None:
@@ -237,12 +245,22 @@ class Edition:
         return self.pack.disclosure
 
     def indicator(self, indicator_id: str) -> Indicator:
-        return self.all_indicators.get(indicator_id)
+        if self.city_catalog is not None and not self.has(indicator_id) and any(
+                i.id == indicator_id for i in self.city_catalog.indicators):
+            return self.city_catalog.get(indicator_id)
+        return self.catalog.get(indicator_id)
 
     @property
     def all_indicators(self) -> Catalog:
         """The indicators with area values, then those with a city value only."""
         return self.catalog.merged_with(self.city_catalog) if self.city_catalog else self.catalog
+
+    @property
+    def all_values(self) -> pd.DataFrame:
+        """Every published row: the indicator table and the indicators with a city value only."""
+        if self.city_indicators is None or self.city_indicators.empty:
+            return self.indicators
+        return pd.concat([self.indicators, self.city_indicators], ignore_index=True)
 
     def city_series(self, indicator_id: str) -> pd.DataFrame:
         """A city-level indicator over the years (published rows, indexed by year)."""
@@ -258,6 +276,13 @@ class Edition:
             self._tables.clear()
             self._latest = None
             self._memo_of = self.indicators
+
+    def remembered(self, key: str, make):
+        """A table derived from the indicator table, computed once (like the lookups below)."""
+        self._forget_if_replaced()
+        if key not in self._tables:
+            self._tables[key] = make()
+        return self._tables[key]
 
     def latest_year(self, indicator_id: str) -> int | None:
         self._forget_if_replaced()

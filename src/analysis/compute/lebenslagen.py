@@ -31,11 +31,15 @@ def need_indicators(edition: Edition) -> list[Indicator]:
 def deviations(edition: Edition) -> pd.DataFrame:
     """Standardised deviation in the direction of need: a row per area (pack order), a column per need
     indicator, each in its latest year. The reference is the city value, or the mean of the areas where the
-    source publishes none; an indicator whose areas do not vary has no column."""
+    source publishes none; an indicator whose areas do not vary has no column. Computed once per edition
+    (every profile asks for it)."""
+    return edition.remembered("lebenslagen-deviations", lambda: _deviations(edition))
+
+
+def _deviations(edition: Edition) -> pd.DataFrame:
     columns = {}
     for indicator in need_indicators(edition):
-        frame = edition.table(indicator.id)
-        published = frame["value"].where(~frame["suppressed"].astype(bool))
+        published = edition.table(indicator.id)["value"]   # withheld values are blank already
         areas = published.reindex(edition.pack.area_ids)
         spread = areas.std(ddof=0)
         if not np.isfinite(spread) or spread == 0 or areas.notna().sum() < 2:
@@ -78,7 +82,7 @@ def _matrix(z: pd.DataFrame, members: dict[str, list[str]], titles: dict[str, st
             continue
         block = z[present]
         values[key] = block.mean(axis=1)
-        strongest[key] = block.apply(lambda row: row.idxmax() if row.notna().any() else None, axis=1)
+        strongest[key] = block.dropna(how="all").idxmax(axis=1).reindex(z.index)
         counts[key] = len(present)
     index = z.index
     return Matrix(pd.DataFrame(values, index=index), pd.DataFrame(strongest, index=index), counts,
@@ -86,8 +90,9 @@ def _matrix(z: pd.DataFrame, members: dict[str, list[str]], titles: dict[str, st
 
 
 def by_field(edition: Edition, z: pd.DataFrame | None = None) -> Matrix:
-    """Areas × fields of action."""
-    z = deviations(edition) if z is None else z
+    """Areas × fields of action (of the edition's deviations: computed once)."""
+    if z is None:
+        return edition.remembered("lebenslagen-fields", lambda: by_field(edition, deviations(edition)))
     members = {f.id: [i.id for i in edition.catalog.indicators if i.field == f.id] for f in edition.catalog.fields}
     return _matrix(z, members, {f.id: f.title for f in edition.catalog.fields})
 
@@ -143,8 +148,7 @@ def concentration(edition: Edition, page: GroupPage, z: pd.DataFrame | None = No
     result["indicators"] = z[need_ids].notna().sum(axis=1) if need_ids else 0
     population = population_indicator(edition, page)
     if population is not None:
-        frame = edition.table(population.id)
-        share = frame["value"].where(~frame["suppressed"].astype(bool))
+        share = edition.table(population.id)["value"]
         areas = share.reindex(edition.pack.area_ids)
         spread = areas.std(ddof=0)
         reference = share.get(CITY_AREA_ID, areas.mean())
@@ -187,8 +191,7 @@ def positions(edition: Edition, page: GroupPage) -> dict[str, list[FieldPosition
 
 def _area_position(edition: Edition, indicator: Indicator) -> FieldPosition | None:
     year = edition.latest_year(indicator.id)
-    frame = edition.table(indicator.id, year)
-    published = frame["value"].where(~frame["suppressed"].astype(bool))
+    published = edition.table(indicator.id, year)["value"]
     areas = published.reindex(edition.pack.area_ids).dropna()
     if areas.empty:
         return None
@@ -203,7 +206,7 @@ def _area_position(edition: Edition, indicator: Indicator) -> FieldPosition | No
 
 def _city_position(edition: Edition, indicator: Indicator) -> FieldPosition | None:
     series = edition.city_series(indicator.id)
-    values = series["value"].where(~series["suppressed"].astype(bool)).dropna()
+    values = series["value"].dropna()
     if values.empty:
         return None
     return FieldPosition(indicator, int(values.index[-1]), float(values.iloc[-1]), None, None, None, None,

@@ -80,8 +80,7 @@ def neutralised_document(value):
 def indicator_table(edition: Edition) -> pd.DataFrame:
     """All published values: indicators × areas and the city × years (and the indicators with a city value
     only), withheld values as "."."""
-    frame = (pd.concat([edition.indicators, edition.city_indicators], ignore_index=True)
-             if edition.city_indicators is not None and len(edition.city_indicators) else edition.indicators)
+    frame = edition.all_values
     indicators = {i.id: i for i in edition.all_indicators.indicators}
     # The digits the report shows and no more: more would help to recompute withheld counts.
     values = [SUPPRESSED if withheld else rounded(value, indicators[indicator].decimals)

@@ -150,9 +150,9 @@ def fields_without_need(edition: Edition, matrix: Matrix) -> str:
     missing = [f for f in edition.catalog.fields if f.id not in matrix.values.columns]
     if not missing:
         return ""
-    parts = []
+    parts, by_field = [], edition.all_indicators.by_field()
     for field in missing:
-        in_field = [i for i in edition.all_indicators.indicators if i.field == field.id]
+        in_field = by_field.get(field.id, [])
         if not in_field:
             parts.append(f"{field.title} (keine Daten)")
         elif all(not edition.has(i.id) for i in in_field):
@@ -165,11 +165,10 @@ def fields_without_need(edition: Edition, matrix: Matrix) -> str:
 
 def field_table(edition: Edition, matrix: Matrix) -> pd.DataFrame:
     """Each field: what it contains and how many indicators enter the heat map."""
-    rows = []
+    rows, by_field = [], edition.all_indicators.by_field()
     for field in edition.catalog.fields:
-        all_in_field = [i for i in edition.all_indicators.indicators if i.field == field.id]
         rows.append({"Handlungsfeld": field.title, "Inhalt": field.description,
-                     "Indikatoren": format_number(len(all_in_field)),
+                     "Indikatoren": format_number(len(by_field.get(field.id, []))),
                      "davon in der Übersicht": format_number(matrix.indicator_count.get(field.id, 0))})
     return pd.DataFrame(rows)
 
@@ -194,7 +193,7 @@ def where_table(edition: Edition, page: GroupPage) -> pd.DataFrame | None:
     frame = edition.table(population.id)
     order = frame.drop(index=CITY_AREA_ID, errors="ignore")["value"].sort_values(ascending=False,
                                                                                na_position="last").index
-    rows, counts = [], []
+    rows = []
     for area_id in [*order, CITY_AREA_ID]:
         if area_id not in frame.index:
             continue
@@ -205,10 +204,9 @@ def where_table(edition: Edition, page: GroupPage) -> pd.DataFrame | None:
                      "Anzahl": SUPPRESSED if withheld else format_number(row["numerator"]),
                      f"{population.short_title} ({population.unit})":
                          SUPPRESSED if withheld else format_number(row["value"], population.decimals)})
-        counts.append(True)
     table = pd.DataFrame(rows)
     table.attrs["note"] = f"{population.title}, {int(frame['year'].max())}."
-    return with_notes(with_count_cells(table, counts, ["Anzahl"]))
+    return with_notes(with_count_cells(table, [True] * len(table), ["Anzahl"]))
 
 
 def positions_table(edition: Edition, page: GroupPage) -> pd.DataFrame:
@@ -264,7 +262,7 @@ def page_summary(edition: Edition, page: GroupPage) -> str:
     label = edition.pack.area_label_plural
     if population is not None:
         frame = edition.table(population.id)
-        published = frame["value"].where(~frame["suppressed"].astype(bool))
+        published = frame["value"]
         areas = published.drop(index=CITY_AREA_ID, errors="ignore").dropna()
         if len(areas):
             top = areas.idxmax()
@@ -329,8 +327,7 @@ def city_trends(edition: Edition, indicators: list[Indicator], columns: int = 2)
     """Small multiples of city-level indicators over the years (withheld years left out)."""
     series = {}
     for indicator in indicators:
-        rows = edition.city_series(indicator.id)
-        values = rows["value"].where(~rows["suppressed"].astype(bool))
+        values = edition.city_series(indicator.id)["value"]
         if values.notna().any():
             series[indicator.id] = values
     if not series:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
-
 from analysis.catalog.model import parse_terms
 from analysis.catalog.texts import KIND_TEXT
 from analysis.compute.edition import Edition
@@ -62,8 +60,7 @@ def methods_page(edition: Edition) -> str:
     catalog = edition.all_indicators
     city_level = {i.id: lebenslagen_views.city_level_reason(edition, i)
                   for i in (edition.city_catalog.indicators if edition.city_catalog else ())}
-    indicators = pd.concat([edition.indicators, edition.city_indicators]) \
-        if edition.city_indicators is not None else edition.indicators
+    indicators = edition.all_values
     return render(
         "methoden.md.j2", pack=pack, base=base, catalog=catalog, index=edition.social_index,
         city_level=city_level, adopted=adopted_shares(edition), label=lebenslagen_views.indicator_label,

@@ -48,8 +48,9 @@ def _last_lines(error: Exception) -> str:
     return " ".join(lines[-2:]) if lines else type(error).__name__
 
 
-def _worker(cwd: str, jobs: list[Job], log: str, done_queue) -> None:
+def _worker(cwd: str, jobs: list[Job], log: str, done_queue, environment: dict[str, str]) -> None:
     _quiet(log)
+    os.environ.update(environment)   # the kernel inherits it
     templates: dict[str, nbformat.NotebookNode] = {}
     client, job = None, ("?", "?", {})
     try:
@@ -71,13 +72,14 @@ def _worker(cwd: str, jobs: list[Job], log: str, done_queue) -> None:
             client.km.shutdown_kernel(now=True)
 
 
-def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report) -> None:
-    """Execute every job; jobs are dealt round-robin to `workers` processes, each with one kernel.
-    The first failure stops all workers and raises NotebookFailed."""
+def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report,
+        environment: dict[str, str] | None = None) -> None:
+    """Execute every job; jobs are dealt round-robin to `workers` processes, each with one kernel whose
+    environment gains `environment`. The first failure stops all workers and raises NotebookFailed."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     workers = max(1, min(workers, len(jobs)))
-    processes = [context.Process(target=_worker, args=(str(cwd), jobs[i::workers], str(log), queue))
+    processes = [context.Process(target=_worker, args=(str(cwd), jobs[i::workers], str(log), queue, environment or {}))
                  for i in range(workers)]
     for process in processes:
         process.start()
