@@ -31,6 +31,7 @@ PAGE_TYPES = {
     "profile": "2022/profiles/01-altstadt.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",
+    "glossary": "2022/book/glossar.html",
     "editions overview": "ausgaben.html",
 }
 

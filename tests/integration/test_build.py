@@ -119,7 +119,7 @@ def test_method_comparison_and_district_types_pages(site):
 
 @pytest.mark.parametrize("page, computes", [("sozialindex", "z = (values - values.mean()) / values.std(ddof=0)"),
                                             ("soziale_lage", "uncertainty.rate_interval(")])
-def test_the_method_cells_are_open_and_every_other_code_cell_is_folded(site, page, computes):
+def test_the_method_cells_are_open_and_every_other_code_cell_waits_for_the_switch(site, page, computes):
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup((site / "notebooks" / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
@@ -128,7 +128,10 @@ def test_the_method_cells_are_open_and_every_other_code_cell_is_folded(site, pag
     assert computes in shown[0].get_text() and shown[0].find("details") is None
     assert shown[0].select("table")   # its result
     folded = [cell for cell in soup.select("div.cell") if "tag_show-method" not in cell["class"]]
-    assert folded and all("tag_hide-input" in cell["class"] for cell in folded)
+    # no per-cell toggle bar: rechenweg.js shows all of them at once ("Rechenweg anzeigen")
+    assert folded and all("tag_rechenweg" in cell["class"] and not cell.select(".cell_input details")
+                          for cell in folded)
+    assert "rechenweg.js" in str(soup.head)
 
 
 def test_no_published_file_shows_where_the_edition_was_built(site):
@@ -141,8 +144,57 @@ def test_no_published_file_shows_where_the_edition_was_built(site):
              if path.is_file() and path.suffix in (".html", ".ipynb", ".md", ".json", ".js", ".csv", ".geojson")
              and build_path.search(path.read_text(encoding="utf-8", errors="replace"))]
     assert not leaks
-    parameters = (site / "_sources" / "profiles" / "02-neustadt.ipynb").read_text(encoding="utf-8")
-    assert 'area_id = \\"2\\"' in parameters
+    assert not (site / "_sources").exists()   # no page offers its source any more
+    from analysis.site.audit import audit_build_paths
+    page = site / "notebooks" / "ueberblick.html"
+    assert audit_build_paths("ueberblick.html", page.read_text(encoding="utf-8") + f"<p>{project}/_build/work/x</p>")
+
+
+def test_the_overview_opens_with_the_areas_of_need(site):
+    """The first screen: the areas of special need with reasons, before any other text; no code bar."""
+    page = (site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
+    article = _text(page[page.index('<article class="bd-article">'):])
+    assert article.index("Wo besonderer Handlungsbedarf besteht") < article.index("Über diesen Bericht")
+    assert re.search(r"Neustadt \(Status sehr niedrig\): Höchstwerte der Stadt bei Kinderarmut \(SGB II\)", article)
+    assert "Nordstadt (Status niedrig)" in article and "Sozialindex 2022: 1 Stadtteil" in article
+    body = page[page.index('<article class="bd-article">'):]
+    assert "Code anzeigen" not in page and "<details" not in body[:body.index("Über diesen Bericht")]
+
+
+def test_no_english_theme_strings_on_any_page(site):
+    from analysis.site.lighten import ENGLISH_THEME_PHRASES
+
+    pages = [p for p in site.rglob("*.html") if "_static" not in p.parts]
+    found = {(str(p.relative_to(site)), phrase) for p in pages for phrase in ENGLISH_THEME_PHRASES
+             if phrase in p.read_text(encoding="utf-8")}
+    assert not found
+    page = (site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
+    assert 'placeholder="Im Bericht suchen …"' in page and 'title="Link zu diesem Abschnitt"' in page
+
+
+def test_pages_load_nothing_they_do_not_use(site):
+    page = (site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
+    for unused in ("fontawesome.js", "sphinx-thebe", "THEBE_JS_URL", "unpkg.com", "fa-solid"):
+        assert unused not in page, unused
+    assert 'class="sb-icon"' in page   # the theme's icons, drawn inline
+    assert not list(site.rglob("*.map"))
+
+
+def test_profiles_open_with_a_fact_sheet_and_link_their_csv(site):
+    page = _text((site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8"))
+    assert page.index("Auf einen Blick") < page.index("Kennzahlen im Vergleich zur Gesamtstadt")
+    assert "Grundsicherung im Alter: 21,1\u202f% gegenüber 7,3\u202f% in der Gesamtstadt (2022)." in page
+    rows = (site / "daten" / "steckbriefe" / "02-neustadt.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "jahr,gebiet_id,gebiet,indikator_id,indikator,einheit,art,wert"
+    assert {line.split(",")[1] for line in rows[1:]} == {"2", "stadt"}
+
+
+def test_glossary_terms_are_linked_where_they_first_appear(site):
+    glossary = (site / "book" / "glossar.html").read_text(encoding="utf-8")
+    assert 'id="term-SGB-II-Quote"' in glossary
+    page = (site / "notebooks" / "soziale_lage.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="glossar-begriff" href="../book/glossar.html#(term-[^"]+)">', page)
+    assert links and len(links) == len(set(links))   # the first mention only
 
 
 @pytest.mark.integration

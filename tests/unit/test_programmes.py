@@ -169,7 +169,7 @@ def test_an_entry_is_shown_apart_escaped_dated_and_without_its_contact(tiny_copy
     assert box.startswith(":::{admonition} Einschätzung vor Ort")
     assert "Stadtteilkonferenz Nordhafen" in box and "sprecherin@example.org" not in box
     assert "<script>" not in box and "Möglicherweise überholt" not in box   # 2021 is within 2 years of 2022
-    assert f"Unter 18-Jährige 2022: {edition.value_text('anteil_unter_18', '1')}" in box
+    assert f"Kinder und Jugendliche 2022: {edition.value_text('anteil_unter_18', '1')}" in box
     assert entry.dated(2024, 2)
 
 

@@ -126,11 +126,13 @@ def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
 REQUIRES_TAG = "requires-"   # a cell (a profile's section) kept only for packs with the feature
 NOTEBOOK_CWD = "notebooks"   # the kernels' working folder, relative to the project root
 SHOW_METHOD = "show-method"   # a code cell that stays open: the method, computed where the reader sees it
+CODE_TAG = "rechenweg"   # every other code cell: hidden until the reader turns on "Rechenweg anzeigen" (rechenweg.js)
 
 
 def _finish_notebook(path: Path, pack, title: str | None = None, orphan: bool = False) -> None:
-    """Hide code behind toggles (reviewers can open it) except the cells that show the method (tag
-    `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in CHAPTER_REQUIREMENTS),
+    """Hide code (reviewers show it with the page's "Rechenweg anzeigen" switch) except the cells that show
+    the method (tag `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in
+    CHAPTER_REQUIREMENTS),
     set a generated page's title, and mark a page that is linked but not in the table of contents."""
     notebook = nbformat.read(path, as_version=4)
     if orphan:
@@ -143,7 +145,7 @@ def _finish_notebook(path: Path, pack, title: str | None = None, orphan: bool = 
         if "parameters" in tags:  # superseded by papermill's injected-parameters cell
             tags.append("remove-cell")
         if cell.cell_type == "code" and not any(t.startswith(("remove", "hide")) or t == SHOW_METHOD for t in tags):
-            tags.append("hide-input")
+            tags.append(CODE_TAG)
         if title and cell.cell_type == "markdown" and PAGE_TITLE_TAG in tags:
             cell.source = f"# {markdown_literal(title)}"
     nbformat.write(notebook, path)
@@ -323,7 +325,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
     from analysis.compute.edition import Edition
     from analysis.report import downloads
-    from analysis.site import accessibility, audit
+    from analysis.site import accessibility, audit, glossary, lighten
 
     edition = Edition.compute(city, year, root, level=level)
     work = root / "_build" / "work" / key / str(year)
@@ -347,6 +349,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
     accessibility.repair_site(html)
+    lighten.lighten_site(html)
+    glossary.link_site(html)
     if pdf_name:
         step("PDF drucken (Chromium)")
         _print_edition(html, edition, toc, pdf_name)

@@ -84,6 +84,11 @@ class Indicator:
     def polarity_text(self) -> str:
         return POLARITY_TEXT[self.polarity]
 
+    @property
+    def rank_meaning(self) -> str:
+        """What Rang 1 means: ranks run in the direction of need; structure has none, so highest first."""
+        return "Rang 1 = ungünstigster Wert" if self.is_need else "Rang 1 = höchster Wert"
+
 
 @dataclass(frozen=True)
 class Partition:

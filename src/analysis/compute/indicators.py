@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.catalog.model import Catalog, parse_terms
+from analysis.catalog.model import Catalog, load_catalog, parse_terms
 from analysis.compute import uncertainty
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 
@@ -108,19 +108,28 @@ def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return with_changes_and_ranks(result)[INDICATOR_COLUMNS]
 
 
+def need_ordered(indicators: pd.Series, values: pd.Series) -> pd.Series:
+    """Values turned so that the larger one is the less favourable (higher_is_better negated), as ranks
+    in the direction of need ask; structure indicators keep their values (Rang 1 = höchster Wert)."""
+    signs = {i.id: -1 if i.polarity == "higher_is_better" else 1 for i in load_catalog().indicators}
+    return values * indicators.map(signs).fillna(1)
+
+
 def with_changes_and_ranks(result: pd.DataFrame) -> pd.DataFrame:
     """Changes against 1 and 5 years earlier and the rank among the areas, from the values present
-    (a missing or withheld value leaves the changes that reach back to it empty)."""
+    (a missing or withheld value leaves the changes that reach back to it empty). Rang 1 is the least
+    favourable value (Indicator.rank_meaning), the same convention on every page."""
     result = result.copy()
     result["change_1y"] = result["value"] - _shifted(result, 1)
     result["change_5y"] = result["value"] - _shifted(result, 5)
     is_area = (result["area_id"] != CITY_AREA_ID) & result["value"].notna()
-    ranks = result[is_area].groupby(["year", "indicator"])["value"]
+    result["_ordered"] = need_ordered(result["indicator"], result["value"])
+    ranks = result[is_area].groupby(["year", "indicator"])["_ordered"]
     result["rank"] = np.nan
     result["rank_of"] = np.nan
     result.loc[is_area, "rank"] = ranks.rank(ascending=False, method="min")
     result.loc[is_area, "rank_of"] = ranks.transform("count")
-    return result
+    return result.drop(columns="_ordered")
 
 
 def table(indicators: pd.DataFrame, indicator_id: str, year: int) -> pd.DataFrame:

@@ -170,16 +170,23 @@ def comparison_intro(edition: Edition) -> str:
     return text
 
 
+def previous_index(edition: Edition) -> district_index.DistrictIndex | None:
+    """The previous edition's social index, recomputed from its stored indicator table with today's
+    index configuration (None without a previous edition or index)."""
+    if edition.previous is None or edition.social_index is None:
+        return None
+    before_catalog = edition.catalog.restricted_to(set(edition.previous.indicators["indicator"]))
+    return edition.remembered("previous_index", lambda: district_index.compute(
+        edition.pack, before_catalog, edition.previous.indicators))
+
+
 def class_changes(edition: Edition) -> pd.DataFrame:
     """Areas whose social-index status or dynamics class differs from the previous edition's.
 
     The previous classes are recomputed from the previous edition's stored indicator table with today's
     index configuration, so only the data, not a changed configuration, can move an area."""
     columns = [edition.pack.area_label, "vorher", "jetzt"]
-    if edition.previous is None or edition.social_index is None:
-        return pd.DataFrame(columns=columns)
-    before_catalog = edition.catalog.restricted_to(set(edition.previous.indicators["indicator"]))
-    before = district_index.compute(edition.pack, before_catalog, edition.previous.indicators)
+    before = previous_index(edition)
     if before is None:
         return pd.DataFrame(columns=columns)
     now = edition.social_index.table

@@ -217,6 +217,34 @@ def panel_figure(width: float, row_height: float, rows: int, legend: bool) -> Fi
     return fig
 
 
+SOURCE_LINE_HEIGHT = 0.13   # inches per line of the source line below a figure
+
+
+def add_source_line(fig: Figure, text: str) -> None:
+    """Write the source line ("Quelle: …, Lizenz …") into a strip added below the figure, so the image
+    carries it wherever it is copied. What was drawn keeps its size and place in inches."""
+    if getattr(fig, "_source_line", None) == text:
+        return
+    lines = textwrap.wrap(text, int(fig.get_figwidth() * 16))
+    added = SOURCE_LINE_HEIGHT * len(lines) + 0.12
+    old_height = fig.get_figheight()
+    height = old_height + added
+    fig.set_figheight(height)
+    strip = added / height
+    engine = fig.get_layout_engine()
+    if engine is not None and "rect" in engine.get():
+        engine.set(rect=(0, strip, 1, 1 - strip))
+    else:
+        for ax in fig.axes:
+            x0, y0, width, box_height = ax.get_position().bounds
+            ax.set_position((x0, (y0 * old_height + added) / height, width, box_height * old_height / height))
+        for legend in fig.legends:
+            legend.set_bbox_to_anchor((0, strip, 1, 1 - strip), transform=fig.transFigure)
+    fig.text(0.008, 0.06 / height, "\n".join(lines), fontsize=7, color="#4d4d4d", ha="left", va="bottom",
+             linespacing=1.2)
+    fig._source_line = text
+
+
 def tick_text(value: float) -> str:
     """An axis tick in German format, with a decimal only where the tick needs one (0,5 – 1 – 1,5)."""
     value = float(value)
@@ -232,14 +260,20 @@ def german_axis(ax, decimals: int) -> None:
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
 
 
+def need_sorted(values: pd.Series, indicator: Indicator) -> pd.Series:
+    """The values without gaps, least favourable first (Rang 1), as Indicator.rank_meaning says."""
+    return values.dropna().sort_values(ascending=indicator.polarity == "higher_is_better", kind="stable")
+
+
 def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
             title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
     """Horizontal bars of all areas, sorted, with the city value as a reference line; withheld areas are
     listed below the others with the suppression mark and no bar."""
     if len(values) > MANY_AREAS:
         return distribution(values, names, city_value, indicator, title, highlight, withheld)
+    # barh draws upwards: Rang 1 (least favourable) last, so it stands on top
     ordered = pd.concat([pd.Series(0.0, index=[a for a in withheld if a in values.index]),
-                         values.dropna().sort_values()])
+                         need_sorted(values, indicator)[::-1]])
     hidden = set(withheld)
     fig = Figure(figsize=(7.2, 0.32 * len(ordered) + 1.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
@@ -249,16 +283,17 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
         ax.axvline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2, zorder=0)
         ax.annotate(f"Gesamtstadt {format_number(city_value, indicator.decimals)}", (city_value, len(ordered) - 0.4),
                     xytext=(4, 0), textcoords="offset points", fontsize=8.5, color=CITY_COLOUR, va="bottom")
+    # Values in a column right of the bars, where the city's line cannot run through them.
     for y, (area, v) in enumerate(ordered.items()):
-        ax.annotate(WITHHELD_LABEL if area in hidden else format_number(v, indicator.decimals), (v, y),
-                    xytext=(3, 0), textcoords="offset points", color=CITY_COLOUR if area in hidden else "black",
-                    va="center", fontsize=8,
-                    path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
+        ax.annotate(WITHHELD_LABEL if area in hidden else format_number(v, indicator.decimals), (1.0, y),
+                    xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points",
+                    color=CITY_COLOUR if area in hidden else "black", va="center", ha="left", fontsize=8,
+                    annotation_clip=False)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     ax.set_xlabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_xlim(0, ordered.max() * 1.15 if len(ordered) else 1)
+    ax.set_xlim(0, ordered.max() * 1.05 if len(ordered) else 1)
     return fig
 
 
@@ -266,8 +301,7 @@ def distribution(values: pd.Series, names: dict[str, str], city_value: float, in
                  title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
     """All areas as sorted columns (too many to name), the highlighted one named with its value and rank,
     the city as a reference line; the number of withheld areas is stated below."""
-    ordered = values.drop([a for a in withheld if a in values.index], errors="ignore").dropna().sort_values(
-        ascending=False)
+    ordered = need_sorted(values.drop([a for a in withheld if a in values.index], errors="ignore"), indicator)
     fig = Figure(figsize=(7.2, 3.0), dpi=100)
     fig.subplots_adjust(left=0.7 / 7.2, right=1 - 0.15 / 7.2, top=1 - 0.35 / 3.0, bottom=0.75 / 3.0)
     ax = fig.add_subplot()
@@ -289,7 +323,7 @@ def distribution(values: pd.Series, names: dict[str, str], city_value: float, in
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
-    ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet (Rang 1 = höchster Wert)"
+    ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet ({indicator.rank_meaning})"
                   + (f";\n{len(withheld)} aus Datenschutzgründen nicht veröffentlicht" if len(withheld) else ""))
     ax.set_xlim(0, len(ordered) + 1)
     ax.spines[["top", "right"]].set_visible(False)

@@ -24,9 +24,10 @@ from analysis.catalog.texts import formula_text
 from analysis.compute import programmes
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
+from analysis.report.links import DOWNLOAD_FOLDER, profile_stem
 from analysis.text import SUPPRESSED, rounded
 
-FOLDER = "daten"
+FOLDER = DOWNLOAD_FOLDER
 INDICATORS_CSV = "indikatoren.csv"
 EXCEL_CSV = "indikatoren-excel.csv"
 XLSX = "indikatoren.xlsx"
@@ -34,6 +35,7 @@ CATALOGUE_CSV = "indikatorenkatalog.csv"
 AREAS_GEOJSON = "gebiete.geojson"
 DATAPACKAGE = "datapackage.json"
 PER_INDICATOR = "indikatoren"   # subfolder: one CSV per indicator
+PER_AREA = "steckbriefe"        # subfolder: one CSV per area (its profile's figures with the city's)
 SUPPLY_CSV = "versorgung.csv"
 SUPPLY_XLSX = "versorgung.xlsx"
 MEASURES_CSV = "massnahmen.csv"
@@ -111,6 +113,11 @@ class Download:
     title: str
     format: str
     description: str
+
+
+def area_file(edition: Edition, area_id: str) -> str:
+    """The area's CSV, relative to daten/ (named like its profile page)."""
+    return f"{PER_AREA}/{profile_stem(edition.pack, area_id)}.csv"
 
 
 def files(edition: Edition) -> list[Download]:
@@ -483,6 +490,12 @@ def write(edition: Edition, site: Path) -> list[Path]:
     columns = [COLUMNS[c] for c in ("year", "area_id", "area", "value")]
     for indicator_id, rows in table.groupby(COLUMNS["indicator"], sort=False):
         rows[columns].to_csv(keep(folder / indicator_file(indicator_id)), index=False, encoding="utf-8")
+    (folder / PER_AREA).mkdir(exist_ok=True)
+    by_area = dict(tuple(table.groupby(COLUMNS["area_id"], sort=False)))
+    city_rows = by_area.get(CITY_AREA_ID, table.iloc[:0])
+    for area_id in edition.pack.area_ids:
+        rows = pd.concat([by_area.get(area_id, table.iloc[:0]), city_rows])
+        rows.to_csv(keep(folder / area_file(edition, area_id)), index=False, encoding="utf-8")
     keep(folder / AREAS_GEOJSON).write_text(json.dumps(areas_geojson(edition), ensure_ascii=False),
                                             encoding="utf-8")
     if edition.infrastructure:

@@ -10,7 +10,7 @@ from IPython import get_ipython
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report import charts
-from analysis.report.chart_display import Chart
+from analysis.report.chart_display import Chart, source_line
 from analysis.report.downloads import FOLDER, indicator_file
 from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
 from analysis.text import SUPPRESSED, dative_plural, format_number, format_value, signed
@@ -70,9 +70,12 @@ def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) 
     unstable = edition.table(indicator_id, year)["unstable"].astype(bool)
     values = edition.area_values(indicator_id, year)
     edges = fixed_bins(edition, indicator_id)
-    figure = charts.choropleth(edition.areas, values, indicator, edges, f"{indicator.title} {year}", unstable)
+    figure = charts.choropleth(edition.areas, values, indicator, edges, f"{indicator.short_title} {year}", unstable)
     city = edition.value(indicator_id, CITY_AREA_ID, year)
-    alt = (f"Karte: {indicator.title} {year} nach {dative_plural(edition.pack.area_label_plural)}; "
+    named = indicator.short_title if indicator.short_title == indicator.title else \
+        f"{indicator.short_title} ({indicator.title})"
+    alt = (f"Karte: {named} {year} nach "
+           f"{dative_plural(edition.pack.area_label_plural)}; "
            f"{extremes_text(edition, values, indicator_id)}"
            + (f"; Gesamtstadt {format_value(city, indicator)}" if not math.isnan(city) else "") + ".")
     labels = charts.bin_labels(edges, indicator.decimals)
@@ -87,7 +90,7 @@ def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) 
     if len(table) > TABLE_ROWS_MAX:
         note = _excerpt_note(edition, indicator_id, TABLE_ROWS_MAX, len(table)) + " Geordnet nach Wert."
         table = table.head(TABLE_ROWS_MAX)
-    return Chart(figure, alt, table, note)
+    return Chart(figure, alt, table, note, source=source_line(edition.pack, year))
 
 
 # Status: light = favourable, dark = need (YlOrBr, as the indicator maps); dynamics: diverging blue/red;
@@ -113,7 +116,8 @@ def _category_chart(edition: Edition, figure, labels: pd.Series, order: list[str
         for column, series in (extra or {}).items():
             row[column] = "ja" if bool(series.get(area_id, False)) else ""
         rows.append(row)
-    return Chart(figure, alt, pd.DataFrame(rows), "Geordnet nach Klasse, dann nach Name.")
+    return Chart(figure, alt, pd.DataFrame(rows), "Geordnet nach Klasse, dann nach Name.",
+                 source=source_line(edition.pack))
 
 
 def status_map(edition: Edition) -> Chart:
@@ -163,7 +167,7 @@ def type_profiles(edition: Edition) -> Chart:
            f"Indikatoren; am weitesten über dem Durchschnitt {high[1]} bei {high[0]} "
            f"({signed(stacked.max(), 1)}), am weitesten darunter {low[1]} bei {low[0]} ({signed(stacked.min(), 1)}).")
     table = z_values.map(lambda v: format_number(v, 1)).reset_index(names="Indikator")
-    return Chart(figure, alt, table)
+    return Chart(figure, alt, table, source=source_line(edition.pack))
 
 
 def topic_maps(edition: Edition, topic: str) -> list[Chart]:
@@ -178,10 +182,12 @@ def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -
     withheld = list(frame.index[frame["suppressed"].astype(bool) & (frame.index != CITY_AREA_ID)])
     values = edition.area_values(indicator_id)
     city = edition.value(indicator_id, CITY_AREA_ID)
-    figure = charts.ranking(values, edition.pack.area_names, city, indicator, f"{indicator.title} {year}", highlight,
+    figure = charts.ranking(values, edition.pack.area_names, city, indicator, f"{indicator.short_title} {year}",
+                            highlight,
                             withheld)
-    ordered = values.dropna().sort_values(ascending=False)
-    alt = f"Diagramm: {indicator.title} {year}, alle {edition.pack.area_label_plural} nach Wert geordnet; " \
+    ordered = charts.need_sorted(values, indicator)
+    alt = f"Diagramm: {indicator.title} {year}, alle {edition.pack.area_label_plural} nach Wert geordnet " \
+          f"({indicator.rank_meaning}); " \
           f"{extremes_text(edition, values, indicator_id)}"
     if highlight in ordered.index:
         alt += (f"; {edition.area_name(highlight)} {format_value(ordered[highlight], indicator)}, Rang "
@@ -208,7 +214,14 @@ def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -
                             for a in listed_withheld])
     if not math.isnan(city):
         table.loc[len(table)] = ["–", f"Gesamtstadt {edition.city_name}", format_value(city, indicator)]
-    return Chart(figure, alt, table, note)
+    return Chart(figure, alt, table, note, source=source_line(edition.pack, year))
+
+
+def _interval(edition: Edition, indicator_id: str, area_id: str) -> pd.DataFrame:
+    """The 95 % interval of one indicator for one area over the years (empty where it has none)."""
+    rows = edition.indicators[(edition.indicators["indicator"] == indicator_id)
+                              & (edition.indicators["area_id"] == area_id)]
+    return rows.set_index("year")[["ci_low", "ci_high"]].sort_index()
 
 
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
@@ -230,9 +243,16 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         lines[f"Gesamtstadt {edition.city_name}"] = edition.series(indicator_id, CITY_AREA_ID)
         places[f"Gesamtstadt {edition.city_name}"] = CITY_AREA_ID
         styles = [charts.AREA_COLOUR, charts.CITY_COLOUR] if area_id else [charts.CITY_COLOUR]
+        known = sorted(set().union(*(s.dropna().index for s in lines.values())))
+        span = range(int(known[0]), int(known[-1]) + 1) if known else range(0)
+        band = _interval(edition, indicator_id, area_id or CITY_AREA_ID).reindex(span)
+        if band["ci_low"].notna().any():
+            ax.fill_between(list(span), band["ci_low"].to_numpy(float), band["ci_high"].to_numpy(float),
+                            color=styles[0], alpha=0.18, linewidth=0, label="95-%-Intervall")
         for (label, series), colour in zip(lines.items(), styles):
             dashed = colour == charts.CITY_COLOUR and area_id is not None
-            ax.plot(series.index, series.to_numpy(), color=colour, linestyle="--" if dashed else "-",
+            full = series.reindex(span)   # a year without data stays a gap in the line (2012 … 2017)
+            ax.plot(list(span), full.to_numpy(float), color=colour, linestyle="--" if dashed else "-",
                     marker="s" if dashed else "o", markersize=4, linewidth=1.8, label=label)
         unit = "%" if indicator.unit == "%" else indicator.unit
         ax.set_title(f"{indicator.short_title} ({unit})", loc="left", fontsize=10, fontweight="bold")
@@ -251,18 +271,20 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     for ax in axes[len(ids):]:
         ax.set_visible(False)
     if ids:
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False, fontsize=9)
+        legend = {}
+        for ax in axes[:len(ids)]:   # the interval may exist in some panels only
+            legend.update(zip(*reversed(ax.get_legend_handles_labels())))
+        fig.legend(list(legend.values()), list(legend), loc="lower center", ncols=3, frameon=False, fontsize=9)
     versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
     alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
            if described else f"Liniendiagramme: Entwicklung in {place}.")
-    return Chart(fig, alt, pd.DataFrame(table_rows))
+    return Chart(fig, alt, pd.DataFrame(table_rows), source=source_line(edition.pack))
 
 
 def locator(edition: Edition, area_id: str) -> Chart:
     return Chart(charts.locator_map(edition.areas, area_id),
                  f"Lagekarte: {edition.area_name(area_id)} (rot hervorgehoben) im Stadtgebiet von "
-                 f"{edition.city_name}.")
+                 f"{edition.city_name}.", source=source_line(edition.pack))
 
 
 def share_text(part: float, whole: float) -> str:

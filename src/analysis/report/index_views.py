@@ -21,7 +21,7 @@ from analysis.social_index.classes import (
     class_ranges,
 )
 from analysis.social_index.method import standardise
-from analysis.text import SUPPRESSED, format_number, format_value
+from analysis.text import SUPPRESSED, dative_plural, format_number, format_value
 
 NEAR_PROBABILITY = 0.9
 
@@ -73,7 +73,8 @@ def summary_text(edition: Edition) -> str:
     label = edition.pack.area_label_plural
     counts = table["status_class"].value_counts()
     parts = [f"{format_number(counts.get(c, 0))} „{c}“" for c in STATUS_CLASSES]
-    text = (f"Von den {format_number(len(table))} {label} gehen {format_number(table['status_index'].notna().sum())} "
+    included = format_number(table["status_index"].notna().sum())
+    text = (f"Von den {format_number(len(table))} {dative_plural(label)} gehen {included} "
             f"in den Index {index.year} ein. Ihr Status: {', '.join(parts)}.")
     low = table.index[table["status_class"].isin(["niedrig", "sehr niedrig"])]
     if len(low):
@@ -223,10 +224,12 @@ def _reason(edition: Edition, area_id: str, method: str) -> str:
     index = edition.social_index
     values = index.table.loc[index.table["status_index"].notna(), index.status]
     z = pd.DataFrame(standardise(values.to_numpy(float)), index=values.index, columns=values.columns)
-    ranks = values.rank()
-    row_z, row_rank = z.loc[area_id], ranks.loc[area_id]
+    row_z = z.loc[area_id]
     extreme = row_z.abs().idxmax()
-    parts = [f"{edition.indicator(i).short_title}: Rang {format_number(row_rank[i])} von {format_number(len(values))}, "
+    # the edition's ranks, as in the profiles: Rang 1 = ungünstigster Wert, among all areas with a value
+    ranks = {i: edition.table(i, index.year).loc[area_id, ["rank", "rank_of"]] for i in index.status}
+    parts = [f"{edition.indicator(i).short_title}: Rang {format_number(ranks[i]['rank'])} von "
+             f"{format_number(ranks[i]['rank_of'])} ({edition.indicator(i).rank_meaning}), "
              f"z = {format_number(row_z[i], 2)}" for i in index.status]
     if method == "imd":
         why = ("Der IMD-Stil wertet nur die Rangfolge und dehnt mit der Exponentialtransformation das ungünstigste "

@@ -13,7 +13,7 @@ from analysis.pack.model import CITY_AREA_ID, Development, NeedPlan, PriorityCri
 from analysis.planning import development as projects
 from analysis.planning.need import counted_facilities
 from analysis.report import charts, links
-from analysis.report.chart_display import Chart
+from analysis.report.chart_display import Chart, source_line
 from analysis.report.prose import render
 from analysis.report.tables import with_count_cells, with_notes
 from analysis.text import SUPPRESSED, dative_plural, format_number, markdown_literal, signed
@@ -92,7 +92,7 @@ def supply_map(edition: Edition, facility: str) -> Chart:
     order = values.sort_values(na_position="last").index
     data = pd.DataFrame({edition.pack.area_label: [edition.area_name(a) for a in order],
                          measure.unit: [_measure_text(table, a, "places_per") for a in order]})
-    return Chart(figure, alt, data)
+    return Chart(figure, alt, data, source=source_line(edition.pack, year))
 
 
 def supply_table(edition: Edition, facility: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from analysis.compute.edition import Edition
 from analysis.compute.lebenslagen import Matrix
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report import charts, links
-from analysis.report.chart_display import Chart
+from analysis.report.chart_display import Chart, source_line
 from analysis.report.tables import SCROLL_CLASS, with_count_cells, with_notes
 from analysis.text import SUPPRESSED, dative_plural, format_number, format_value, markdown_literal, signed
 
@@ -299,8 +299,8 @@ def where_note(edition: Edition, page: GroupPage) -> str:
         return (f"Wie viele {markdown_literal(page.title)} in den einzelnen "
                 f"{dative_plural(edition.pack.area_label_plural)} leben, geben die Daten nicht her; die Seite zeigt "
                 "deshalb nur ihre Lage, nicht ihre Zahl.")
-    return (f"Anzahl und Anteil nach {indicator_ref(population)}, das Gebiet mit dem höchsten Anteil zuerst, die "
-            "Gesamtstadt zuletzt.")
+    return (f"Anzahl und Anteil je Gebiet (Indikator {indicator_ref(population)}), das Gebiet mit dem höchsten "
+            "Anteil zuerst, die Gesamtstadt zuletzt.")
 
 
 def city_level_indicators(edition: Edition, page: GroupPage) -> list[Indicator]:
@@ -353,7 +353,7 @@ def city_trends(edition: Edition, indicators: list[Indicator], columns: int = 2)
     for ax in axes[len(series):]:
         ax.set_visible(False)
     alt = f"Liniendiagramme, Gesamtstadt {edition.city_name}: " + "; ".join(described) + "."
-    return Chart(figure, alt, pd.DataFrame(table_rows))
+    return Chart(figure, alt, pd.DataFrame(table_rows), source=source_line(edition.pack))
 
 
 def page_links(edition: Edition) -> str:

@@ -1,6 +1,7 @@
 """Where an edition's pages live, so that prose can link them and the build can write them there."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -33,3 +34,12 @@ def profile_stem(pack: CityPack, area_id: str) -> str:
 
 def profiles_in_sidebar(pack: CityPack) -> bool:
     return len(pack.areas) <= SIDEBAR_PROFILES_MAX
+
+
+DOWNLOAD_FOLDER = "daten"
+
+
+def download_link(path: str, text: str) -> str:
+    """A link from a page one folder deep (chapters, profiles, generated pages) to a download. Downloads are
+    written next to the pages after Sphinx ran, so a plain HTML link instead of a Sphinx reference."""
+    return f'<a href="../{DOWNLOAD_FOLDER}/{path}">{html.escape(text)}</a>'

@@ -1,6 +1,7 @@
 """Generated sentences for the prose: every number in them is computed, never typed."""
 from __future__ import annotations
 
+import html
 import math
 
 from analysis.compute.edition import Edition
@@ -17,12 +18,18 @@ def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, floa
             edition.area_name(values.idxmin()), float(values.min()))
 
 
+def reader_title(indicator) -> str:
+    """The reader title in bold, the official title as its tooltip (markdown with inline HTML)."""
+    return (f'<strong title="{html.escape(indicator.title, quote=True)}">'
+            f"{html.escape(indicator.short_title)}</strong>")
+
+
 def indicator_sentence(edition: Edition, indicator_id: str) -> str:
     indicator = edition.indicator(indicator_id)
     frame = edition.table(indicator_id)
     year = int(frame["year"].iloc[0])
     high_name, high, low_name, low = extremes(edition, indicator_id)
-    sentence = f"**{indicator.title}** ({year}): "
+    sentence = f"{reader_title(indicator)} ({year}): "
     if CITY_AREA_ID in frame.index:
         city = frame.loc[CITY_AREA_ID]
         sentence += f"Gesamtstadt {format_value(city['value'], indicator)}"
@@ -99,15 +106,29 @@ def key_findings(edition: Edition) -> str:
 
 
 def largest_changes(edition: Edition, n: int = 5) -> str:
-    """A markdown list of the largest one-year changes among areas, for indicators that measure need."""
-    need = {i.id: i for i in edition.catalog.indicators if i.polarity != "neutral" and i.unit == "%"}
-    frame = edition.indicators[edition.indicators["indicator"].isin(need)
-                               & (edition.indicators["area_id"] != CITY_AREA_ID)
-                               & (edition.indicators["year"] == edition.year)].dropna(subset=["change_1y"])
+    """A markdown list of the largest one-year changes among areas, for indicators that measure need; values
+    resting on fewer than 20 cases and adopted percentages are left out."""
+    # Only shares computed from counts: values on fewer than 20 cases (unstable) swing by chance, and
+    # adopted percentages (kind external) carry no case numbers to tell.
+    need = {i.id: i for i in edition.catalog.indicators
+            if i.polarity != "neutral" and i.unit == "%" and i.kind != "external"}
+    table = edition.indicators
+    frame = table[table["indicator"].isin(need) & (table["area_id"] != CITY_AREA_ID) & (table["year"] == edition.year)
+                  & ~table["unstable"].fillna(False).astype(bool)].dropna(subset=["change_1y"])
+    if frame.empty:
+        return f"- Für {edition.year} liegen keine Veränderungen zum Vorjahr vor."
     frame = frame.reindex(frame["change_1y"].abs().sort_values(ascending=False).index).head(n)
     return "\n".join(
-        f"- {edition.area_name(r.area_id)}: {need[r.indicator].title} {format_change(r.change_1y, need[r.indicator])} "
-        f"auf {format_value(r.value, need[r.indicator])}" for r in frame.itertuples())
+        f"- {edition.area_name(r.area_id)}: {need[r.indicator].short_title} "
+        f"{format_change(r.change_1y, need[r.indicator])} auf {format_value(r.value, need[r.indicator])}"
+        for r in frame.itertuples())
+
+
+def fields_text(edition: Edition) -> str:
+    """'Bevölkerung, Bildung, Arbeit … und Integration': the fields of action the edition's indicators cover."""
+    covered = {i.field for i in edition.all_indicators.indicators}
+    titles = [f.title for f in edition.catalog.fields if f.id in covered]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
 
 
 def findings_summary(edition: Edition) -> str:
@@ -136,12 +157,14 @@ def profile_links(edition: Edition) -> str:
 
 
 def rank_clause(edition: Edition, indicator_id: str, area_id: str) -> str:
-    """'; das ist Rang 3 von 13 (Rang 1 = höchster Wert)', or nothing where the value is withheld or missing."""
+    """'; das ist Rang 3 von 13 (Rang 1 = ungünstigster Wert)', or nothing where the value is withheld or
+    missing."""
     frame = edition.table(indicator_id)
     if area_id not in frame.index or math.isnan(frame.at[area_id, "rank"]):
         return ""
     row = frame.loc[area_id]
-    return f"; das ist Rang {format_number(row['rank'])} von {format_number(row['rank_of'])} (Rang 1 = höchster Wert)"
+    return (f"; das ist Rang {format_number(row['rank'])} von {format_number(row['rank_of'])} "
+            f"({edition.indicator(indicator_id).rank_meaning})")
 
 
 def parents_sentence(edition: Edition, area_id: str) -> str:

@@ -2,23 +2,15 @@
 Herkunft). The wording is in report/templates/; this module gathers what the templates show."""
 from __future__ import annotations
 
-import html
-
 from analysis.catalog.model import parse_terms
 from analysis.catalog.texts import KIND_TEXT
 from analysis.compute.edition import Edition
 from analysis.compute.uncertainty import MIN_STABLE_EVENTS
 from analysis.pack.model import UNASSIGNED_AREA_ID, DisclosureRules
-from analysis.report import downloads, lebenslagen_views, programme_views
+from analysis.report import downloads, lebenslagen_views, links, programme_views
 from analysis.report.prose import render
 from analysis.social_index.classes import METHOD_NAMES
 from analysis.text import built_text
-
-
-def _download_link(path: str, text: str) -> str:
-    """A link from a generated page to a download (written next to the pages after Sphinx ran, so a
-    plain link instead of a Sphinx reference)."""
-    return f'<a href="../{downloads.FOLDER}/{path}">{html.escape(text)}</a>'
 
 
 def small_counts_text(rules: DisclosureRules) -> str:
@@ -75,7 +67,8 @@ def methods_page(edition: Edition) -> str:
         years={i.id: sorted(int(y) for y in indicators.loc[indicators["indicator"] == i.id, "year"].unique())
                for i in catalog.indicators},
         reconciliation=list(edition.reconciliation.itertuples()),
-        download_link=_download_link, indicator_file=downloads.indicator_file,
+        download_link=links.download_link, indicator_file=downloads.indicator_file,
+        catalogue_file=downloads.CATALOGUE_CSV,
         programme_method=(programme_views.method_text(edition)
                           if pack.programme_areas or pack.measures_file else ""),
         knowledge_method=programme_views.knowledge_method(edition))
@@ -95,7 +88,7 @@ def data_page(edition: Edition) -> str:
     return render("daten.md.j2", pack=edition.pack, year=edition.year, catalog=edition.catalog,
                   attribution=edition.pack.attribution, downloads=downloads.files(edition),
                   fields=downloads.datapackage(edition)["resources"][0]["schema"]["fields"],
-                  download_link=_download_link, indicator_file=downloads.indicator_file)
+                  download_link=links.download_link, indicator_file=downloads.indicator_file)
 
 
 def generated_pages(edition: Edition, record: dict) -> dict[str, str]:

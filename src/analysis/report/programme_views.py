@@ -13,7 +13,7 @@ from analysis.pack.model import CITY_AREA_ID, ProgrammeArea
 from analysis.programmes import effects
 from analysis.programmes.register import DIRECTIONS, UNKNOWN, changes
 from analysis.report import charts, links
-from analysis.report.chart_display import Chart
+from analysis.report.chart_display import Chart, source_line
 from analysis.report.prose import render
 from analysis.report.tables import with_notes
 from analysis.text import format_number, format_value, markdown_literal, signed
@@ -73,7 +73,7 @@ def programme_chart(edition: Edition, programme_id: str) -> Chart:
              area.start_year >= int(table["year"].min()) else f"Programmstart {area.start_year} vor Beginn der Daten")
     alt = (f"Liniendiagramme: {area.name} im Vergleich mit der Vergleichsgruppe und der übrigen Stadt; {start}. "
            + "; ".join(described) + ".")
-    return Chart(fig, alt, pd.DataFrame(data))
+    return Chart(fig, alt, pd.DataFrame(data), source=source_line(edition.pack))
 
 
 def classes_table(edition: Edition, programme_id: str) -> pd.DataFrame:

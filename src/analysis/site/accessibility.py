@@ -12,9 +12,6 @@ import re
 from pathlib import Path
 
 REPAIRS: list[tuple[str, re.Pattern, str]] = [
-    # label-content-name-mismatch: the folded code cells are named "Toggle hidden content" (English, and
-    # not the visible "Code anzeigen"); without the label their visible text names them.
-    ("code-toggle", re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
     # label-content-name-mismatch: the search button is labelled "Suche" but shows "Suche Ctrl+K".
     ("search-button", re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="[^"]*"'), r"\1"),
     # label-content-name-mismatch: the colour-mode switch shows only icons with titles that differ from its

@@ -1,14 +1,15 @@
 """`sozialbericht audit SITE_DIR`: search a built site and its downloads for disclosure violations.
 
 Independent of how the pages were made: it reads everything published: the HTML pages, their sources
-(`_sources/`: the executed notebooks and markdown files that every page offers for download), the council
+(and any executed notebook or markdown source, should a site publish `_sources/`), the council
 PDF, and the CSV, XLSX and (Geo)JSON downloads, and checks them against the pack's rules. In the PDF the
 tables have lost their structure, so its text is read like prose. Kinds of violation:
 
 - small count: a count below the minimum in a count cell, in the prose or in a download;
 - recomputable: the only withheld cell of a column, next to a published total;
 - withheld numerator: a rate published although its numerator is withheld;
-- formula: a download cell that a spreadsheet would run as a formula.
+- formula: a download cell that a spreadsheet would run as a formula;
+- build path: a path of the machine that built the site (`_build/work/…`, `/home/…`), in any text file.
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ COUNT_NOUNS = (r"Personen|Einwohnerinnen und Einwohner|Einwohnerinnen|Einwohner|
                r"Kinder|Kindern|Fälle|Arbeitslose|Geburten|Leistungsberechtigte|Empfängerinnen|Empfänger")
 COUNT_IN_TEXT = re.compile(rf"(?<![\d.,+−-])(\d{{1,3}}(?:\.\d{{3}})*)(?![\d,])\s+(?:{COUNT_NOUNS})\b")
 CHANGE_IN_TEXT = re.compile(r"(?<![\d,])(\d{1,3}(?:\.\d{3})*)(?![\d,])\s*→\s*(\d{1,3}(?:\.\d{3})*)(?![\d,])")
+# A folder of the building machine or of the build's work area; URLs (…/home/…) are not matched.
+BUILD_PATH = re.compile(r"_build/work\b|edition\.pkl|(?<![\w./:-])/(?:home|tmp|root|Users|work|var/folders)/[\w.-]+")
 DIFFERENCE_IN_TEXT = re.compile(r"Differenz\s+[−-]?(\d{1,3}(?:\.\d{3})*)(?![\d,])")
 
 
@@ -277,18 +280,25 @@ def rules_for_site(site: Path) -> DisclosureRules:
     return DisclosureRules()
 
 
+def audit_build_paths(page: str, text: str) -> list[Violation]:
+    return [Violation(page, "Datei", "Baupfad", f"„{match}“ verrät den Rechner, auf dem gebaut wurde")
+            for match in sorted(set(BUILD_PATH.findall(text)))]
+
+
 def _audit_file(site: Path, relative: str, rules: DisclosureRules) -> list[Violation]:
     path = site / relative
     suffix = path.suffix.lower()
+    found = [] if suffix in {".pdf", ".xlsx"} else \
+        audit_build_paths(relative, path.read_text(encoding="utf-8", errors="replace"))
     if suffix == ".html":
-        return audit_html(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
+        return found + audit_html(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
     if suffix == ".ipynb":
-        return audit_notebook(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
+        return found + audit_notebook(relative, path.read_text(encoding="utf-8", errors="replace"), rules)
     if suffix == ".md":
-        return _audit_text(relative, "Quelltext", path.read_text(encoding="utf-8", errors="replace"), rules)
+        return found + _audit_text(relative, "Quelltext", path.read_text(encoding="utf-8", errors="replace"), rules)
     if suffix == ".pdf":
         return audit_pdf(relative, path, rules)
-    return audit_download(relative, path, rules)
+    return found + audit_download(relative, path, rules)
 
 
 def _audit_files(site: Path, files: list[str], rules: DisclosureRules) -> list[Violation]:

@@ -1,0 +1,43 @@
+"""The post-processing of built pages: lighter and German (lighten), glossary links, build paths found."""
+from analysis.site import glossary, lighten
+from analysis.site.audit import audit_build_paths
+
+THEME_PAGE = """<head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script>
+<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"; const thebe_selector = ".cell"</script>
+<script async="async" src="../_static/sphinx-thebe.js?v=c1"></script></head>
+<body><button title="Toggle primary sidebar"><span class="fa-solid fa-bars"></span></button>
+<input placeholder="Search this book..." aria-label="Search this book..."/>
+<h2>Titel<a class="headerlink" href="#t" title="Link to this heading">#</a></h2>
+<i class="fa-solid fa-rocket"></i></body>"""
+
+
+def test_lighten_removes_thebe_and_the_icon_script_and_translates_the_theme():
+    page = lighten.lighten(THEME_PAGE)
+    assert "THEBE_JS_URL" not in page and "sphinx-thebe" not in page and "fontawesome.js" not in page
+    assert not any(phrase in page for phrase in lighten.ENGLISH_THEME_PHRASES)
+    assert 'title="Navigation ein- oder ausblenden"' in page and 'placeholder="Im Bericht suchen …"' in page
+    assert page.count('<svg class="sb-icon"') == 1
+    assert '<i class="fa-solid fa-rocket"></i>' in page   # an icon without a drawing stays, to be noticed
+
+
+GLOSSARY = [("SGB-II-Quote", "term-SGB-II-Quote"), ("SGB II", "term-SGB-II")]
+ARTICLE = """<article class="bd-article"><h2>SGB II</h2>
+<p>Die <a href="x.html">SGB II</a> Seite.</p>
+<table><tr><td><p>SGB II</p></td></tr></table>
+<p>Leistungen nach dem SGB II; die SGB-II-Quote und nochmals SGB II.</p></article>"""
+
+
+def test_glossary_links_the_first_mention_in_running_text_only():
+    page = glossary.link_page(ARTICLE, GLOSSARY, "../book/glossar.html")
+    assert "<h2>SGB II</h2>" in page                                  # not in headings
+    assert '<a href="x.html">SGB II</a>' in page                      # not inside a link
+    assert "<td><p>SGB II</p></td>" in page                           # not in tables
+    assert page.count('href="../book/glossar.html#term-SGB-II"') == 1
+    assert 'dem <a class="glossar-begriff" href="../book/glossar.html#term-SGB-II">SGB II</a>;' in page
+    assert '<a class="glossar-begriff" href="../book/glossar.html#term-SGB-II-Quote">SGB-II-Quote</a>' in page
+
+
+def test_build_paths_are_found_but_not_urls():
+    assert audit_build_paths("p.html", "cache at /home/planer/sozialbericht/_build/work/flensburg/x")
+    assert audit_build_paths("p.html", "edition.pkl")
+    assert not audit_build_paths("p.html", '<a href="https://example.org/work/plan">Plan</a> und /tmp')
