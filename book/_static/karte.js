@@ -1,10 +1,11 @@
-// Interactive map (src/analysis/interactive_map.py): colours the areas by the chosen layer, shows the value
-// of the area under the pointer or chosen in the list, and draws the legend. No network access.
+// Interactive map (src/analysis/report/interactive_map.py): colours the areas by the chosen layer and year,
+// shows the value of the area under the pointer or chosen in the list, and draws the legend. No network access.
 (function () {
   "use strict";
   function setUp(root) {
     const data = JSON.parse(root.querySelector("[data-karte-daten]").textContent);
     const layerSelect = root.querySelector("[data-ebene]");
+    const yearSelect = root.querySelector("[data-jahr]");
     const areaSelect = root.querySelector("[data-gebiet]");
     const info = root.querySelector("[data-info]");
     const legend = root.querySelector("[data-legende]");
@@ -13,10 +14,27 @@
     let chosen = "";
 
     function layer() { return data.layers[Number(layerSelect.value) || 0]; }
+    function year() { return yearSelect.value || String(layer().years[layer().years.length - 1]); }
+    function shown() { return layer().by_year[year()]; }
+    function title() { return layer().title + " " + year(); }
+
+    function offerYears() {
+      // The chosen year stays when the new layer has it, else the layer's latest year.
+      const before = yearSelect.value;
+      yearSelect.replaceChildren();
+      layer().years.slice().reverse().forEach(function (value) {
+        const option = document.createElement("option");
+        option.value = option.textContent = String(value);
+        yearSelect.appendChild(option);
+      });
+      if (layer().years.indexOf(Number(before)) >= 0) { yearSelect.value = before; }
+      yearSelect.disabled = layer().years.length < 2;
+    }
 
     function describe(id) {
       if (!id) { return; }
-      info.textContent = data.names[id] + ": " + layer().texts[id] + " (" + layer().title + ")";
+      const text = shown().texts[id];
+      info.textContent = data.names[id] + ": " + (text === undefined ? "keine Angabe" : text) + " (" + title() + ")";
     }
 
     function highlight(id) {
@@ -26,15 +44,16 @@
 
     function paint() {
       const current = layer();
+      const values = shown();
       Object.keys(shapes).forEach(function (id) {
-        const cls = current.classes[id];
+        const cls = values.classes[id];
         shapes[id].style.fill = cls === null || cls === undefined ? "#ffffff" : current.colours[cls];
         shapes[id].classList.toggle("ohne-wert", cls === null || cls === undefined);
       });
       legend.innerHTML = "";
-      const title = document.createElement("p");
-      title.textContent = current.title + (current.note ? " – " + current.note : "");
-      legend.appendChild(title);
+      const heading = document.createElement("p");
+      heading.textContent = title() + (values.note ? " – " + values.note : "");
+      legend.appendChild(heading);
       const list = document.createElement("ul");
       current.legend.forEach(function (label, i) {
         const item = document.createElement("li");
@@ -52,7 +71,8 @@
       describe(chosen);
     }
 
-    layerSelect.addEventListener("change", paint);
+    layerSelect.addEventListener("change", function () { offerYears(); paint(); });
+    yearSelect.addEventListener("change", paint);
     areaSelect.addEventListener("change", function () {
       chosen = areaSelect.value;
       highlight(chosen);
@@ -68,6 +88,7 @@
         describe(id);
       });
     });
+    offerYears();
     paint();
   }
   function start() { document.querySelectorAll("[data-karte]").forEach(setUp); }

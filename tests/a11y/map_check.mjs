@@ -1,5 +1,6 @@
 // Drives the interactive map of one page by keyboard only and prints what a reader would get, as JSON:
-// the live text after choosing the second area, the fill of a polygon under two layers, and every
+// the live text after choosing the second area and then the year before, the fill of a polygon under
+// two layers, and every
 // request the page made. Used by tests/test_accessibility.py.
 import { chromium } from "playwright-core";
 
@@ -23,7 +24,11 @@ try {
   await page.keyboard.press("ArrowDown");          // second area in the list
   const info = await page.locator("[data-karte] [data-info]").first().textContent();
   const chosen = await page.locator("[data-karte] path.gewaehlt").count();
-  process.stdout.write(JSON.stringify({ info, firstFill, secondFill, chosen, requests }));
+  await page.focus("[data-karte] [data-jahr]");
+  await page.keyboard.press("ArrowDown");          // the year before the latest
+  const infoEarlier = await page.locator("[data-karte] [data-info]").first().textContent();
+  const legend = await page.locator("[data-karte] [data-legende] p").first().textContent();
+  process.stdout.write(JSON.stringify({ info, infoEarlier, legend, firstFill, secondFill, chosen, requests }));
 } finally {
   await browser.close();
 }

@@ -92,16 +92,17 @@ def _every_chart(edition):
     yield "programme", programme_views.programme_chart(edition, edition.pack.programme_areas[0].id)
     yield "dynamics", figures.dynamics_map(edition)
     yield "types map", figures.types_map(edition)
+    yield "areas over time", figures.areas_over_time(edition, "kinderarmut_sgb2")
     yield "city-level series", lebenslagen_views.city_trends(edition, list(edition.city_catalog.indicators[:3]))
 
 
 def test_every_chart_type_keeps_its_text_inside_the_image_with_unique_ticks(flensburg_2022):
+    problems = []
     for kind, chart in _every_chart(flensburg_2022):
         chart.png()   # draws, with the source line
         figure = chart.figure
-        canvas = FigureCanvasAgg(figure)
-        canvas.draw()
-        renderer = canvas.get_renderer()
+        # measured as drawn into the PNG: no second draw, which would let a layout engine settle further
+        renderer = FigureCanvasAgg(figure).get_renderer()
         box = figure.bbox
         undrawn = {id(t) for ax in figure.axes if not ax.axison or not ax.get_visible()
                    for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text)}   # axes turned off (maps)
@@ -114,8 +115,9 @@ def test_every_chart_type_keeps_its_text_inside_the_image_with_unique_ticks(flen
         assert any(t.get_text().startswith("Quelle: ") for t in texts), kind
         for text in texts:
             extent = text.get_window_extent(renderer)
-            assert (extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1 and extent.y0 >= box.y0 - 1
-                    and extent.y1 <= box.y1 + 1), f"{kind}: „{text.get_text()[:40]}“ reicht über den Rand"
+            if not (extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1 and extent.y0 >= box.y0 - 1
+                    and extent.y1 <= box.y1 + 1):
+                problems.append(f"{kind}: „{text.get_text()[:40]}“ reicht über den Rand")
         for ax in figure.axes:
             if not ax.get_visible() or not ax.axison:
                 continue
@@ -123,7 +125,9 @@ def test_every_chart_type_keeps_its_text_inside_the_image_with_unique_ticks(flen
                 low, high = sorted(limits)
                 shown = [label.get_text() for tick, label in zip(axis.get_majorticklocs(), axis.get_ticklabels())
                          if label.get_visible() and label.get_text() and low <= tick <= high]
-                assert len(shown) == len(set(shown)), f"{kind}: doppelte Achsenbeschriftung {shown}"
+                if len(shown) != len(set(shown)):
+                    problems.append(f"{kind}: doppelte Achsenbeschriftung {shown}")
+    assert not problems, "\n".join(problems)
 
 
 def test_the_index_summary_uses_the_dative_plural(flensburg_2022):

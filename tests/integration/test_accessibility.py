@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "local knowledge": "2022/notebooks/vor_ort.html",
     "profile with an assessment on site": "2022/profiles/02-neustadt.html",
     "profile": "2022/profiles/01-altstadt.html",
+    "comparison of areas": "2022/notebooks/vergleich.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",
     "glossary": "2022/book/glossar.html",
@@ -139,5 +140,26 @@ def test_interactive_map_works_by_keyboard_and_offline(built_site):
     # the second area alphabetically, with its value under the second layer (SGB-II-Quote)
     assert seen["info"].startswith("Engelsby: ") and "SGB-II-Quote 2022" in seen["info"], seen["info"]
     assert seen["chosen"] == 1
+    # the year box goes back one year, with the same area and layer
+    assert seen["infoEarlier"].startswith("Engelsby: ") and "SGB-II-Quote 2021" in seen["infoEarlier"], seen
+    assert seen["legend"].startswith("SGB-II-Quote 2021"), seen["legend"]
+    assert seen["info"] != seen["infoEarlier"]
     assert seen["firstFill"] and seen["secondFill"] and seen["firstFill"] != seen["secondFill"]
+    assert all(url.startswith(origin) for url in seen["requests"]), seen["requests"]
+
+
+@needs_chromium
+@needs_axe
+def test_area_comparison_works_by_keyboard_offline_and_by_address(built_site):
+    with served(built_site) as origin:
+        result = subprocess.run(["node", str(A11Y / "compare_check.mjs"), f"{origin}/notebooks/vergleich.html"],
+                                capture_output=True, text=True, timeout=300, cwd=A11Y)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout)
+    # before any choice: the two areas of special need (Neustadt, Nordstadt) and the city
+    assert seen["before"] == ["Indikator", "Neustadt", "Nordstadt", "Gesamtstadt Flensburg"], seen["before"]
+    # the third list's first area (alphabetically Altstadt) joins as a third column
+    assert seen["after"] == ["Indikator", "Neustadt", "Nordstadt", "Altstadt", "Gesamtstadt Flensburg"]
+    assert len(seen["row"]) == 5 and all(cell.strip() for cell in seen["row"]), seen["row"]
+    assert "#vergleich=" in seen["address"] and seen["reopened"] == seen["after"]
     assert all(url.startswith(origin) for url in seen["requests"]), seen["requests"]

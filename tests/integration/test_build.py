@@ -114,7 +114,10 @@ def test_method_comparison_and_district_types_pages(site):
     comparison = _text((site / "notebooks" / "methodenvergleich.html").read_text(encoding="utf-8"))
     assert "IMD-Stil" in comparison and "SVI-Stil" in comparison and "Nordstadt: MSS „niedrig“" in comparison
     types = _text((site / "notebooks" / "sozialraumtypen.html").read_text(encoding="utf-8"))
-    assert "Gewählt wurden 3 Typen" in types and "Typ A (Neustadt und Nordstadt)" in types
+    assert "in 3 Typen gruppiert" in types
+    # types named from their profile, not only by letter; the silhouettes folded for reviewers
+    assert "Typ A: stark belastet, hoher Ausländeranteil, wenige Ältere (Neustadt und Nordstadt)" in types
+    assert types.index("Für Fachleute") < types.index("mittlere Silhouette")
 
 
 @pytest.mark.parametrize("page, computes", [("sozialindex", "z = (values - values.mean()) / values.std(ddof=0)"),
@@ -216,3 +219,41 @@ def test_lebenslagen_overview_group_pages_and_profile_blocks(site):
     assert "nur für die Gesamtstadt aus" in children                  # and why there are no area values
     profile = (site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8")
     assert "<h2>Lebenslagen" in profile and "Armut" in _text(profile)
+
+
+def test_no_page_shows_escaped_markup_as_text(site):
+    """Generated sentences with markup (reader titles, links) render as markup, never as visible tags."""
+    escaped = re.compile(r"&lt;/?(strong|abbr|a|em|span|br)\b")
+    shown = [str(p.relative_to(site)) for p in site.rglob("*.html") if escaped.search(p.read_text(encoding="utf-8"))]
+    assert not shown
+
+
+def test_reader_titles_carry_the_official_definition_as_tooltip(site):
+    page = (site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
+    assert ('<strong><abbr title="Nicht erwerbsfähige Leistungsberechtigte nach SGB II je 100 unter 18-Jährige">'
+            "Kinderarmut (SGB II)</abbr></strong>") in page
+
+
+def test_development_page_shows_every_area_per_key_indicator(site):
+    page = (site / "notebooks" / "entwicklung.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img[^>]*alt="(Kleine Liniendiagramme: [^"]+)"', page)
+    assert len(alts) == 3 and all("in jedem der 13 Stadtteile" in alt for alt in alts)
+    text = _text(page)
+    assert re.search(r"SGB-II-Quote: In der Gesamtstadt sank der Wert von 2018 bis 2022 \(−2,6 Prozentpunkte\), "
+                     r"dagegen stieg er in Tarup", text)
+
+
+def test_every_page_offers_a_citation(site):
+    page = _text((site / "notebooks" / "vergleich.html").read_text(encoding="utf-8"))
+    assert ("Zitiervorschlag: Projekt Sozialbericht (offene Beispielausgabe aus offenen Daten; keine Veröffentlichung "
+            "der Stadt Flensburg): „Gebiete vergleichen“. In: Sozialbericht Flensburg 2022, Stand ") in page
+    imprint = _text((site / "generated" / "impressum.html").read_text(encoding="utf-8"))
+    assert "Herausgeber: Projekt Sozialbericht" in imprint and "Kontakt: Fragen und Hinweise" in imprint
+    assert "Rechenweg anzeigen" in imprint and "„Zeigen“" not in imprint
+
+
+def test_overview_and_profile_tables_show_the_trend(site):
+    profile = _text((site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8"))
+    assert "Trend (bis 5 Jahre)" in profile and "↓ sinkt seit 2018 (günstig)" in profile
+    overview = _text((site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8"))
+    assert "↑ steigt seit 2017 (ungünstig)" in overview   # Wohngeldquote

@@ -242,7 +242,7 @@ def _with_failing_cell(text: str) -> str:
 def test_a_failing_build_says_why_and_publishes_nothing(project, second, where, change, error, reason):
     before = project.digests()
     path = {"pack": project.pack / REVISED_FILE, "notebook": project.root / "notebooks" / "aenderungen.ipynb",
-            "book": project.root / "book" / "impressum.md",
+            "book": project.root / "book" / "glossar.md",
             "facilities": project.pack / "raw" / "facilities" / "schulen_flensburg.csv"}[where]
     with planted(path, change), pytest.raises(error, match=reason):
         project.build(2022, force=True)

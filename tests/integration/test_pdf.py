@@ -18,3 +18,21 @@ def test_edition_pdf_is_tagged_linked_from_the_start_page_and_holds_the_profiles
     start = (built_site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8")
     assert 'href="../sozialbericht-flensburg-2022.pdf"' in start
     assert not (built_site / "_druck.html").exists()   # the print page is not published
+
+
+@needs_chromium
+def test_pdf_title_page_names_publisher_and_date_and_contents_give_page_numbers(built_site):
+    from pypdf import PdfReader
+
+    reader = PdfReader(built_site / "sozialbericht-flensburg-2022.pdf")
+    title = reader.pages[0].extract_text()
+    assert "Herausgeber: Projekt Sozialbericht" in title and "Kontakt:" in title and "Stand: " in title
+    contents = reader.pages[1].extract_text()
+    listed = dict(re.findall(r"\d+\. (Soziale Lage|Sozialindex|Methoden) (\d+)", contents))
+    assert set(listed) == {"Soziale Lage", "Sozialindex", "Methoden"}, contents
+    # each number is the page on which the chapter starts in the final PDF (its outline entry)
+    starts = {entry.title: reader.get_destination_page_number(entry) + 1 for entry in reader.outline
+              if not isinstance(entry, list)}
+    assert all(starts[chapter] == int(page) for chapter, page in listed.items()), (listed, starts)
+    assert re.search(r"Seite 3 von \d+", reader.pages[2].extract_text())
+    assert "Gebiete vergleichen" not in contents   # a browser tool, not printed

@@ -22,7 +22,7 @@ def test_lighten_removes_thebe_and_the_icon_script_and_translates_the_theme():
 
 GLOSSARY = [("SGB-II-Quote", "term-SGB-II-Quote"), ("SGB II", "term-SGB-II")]
 ARTICLE = """<article class="bd-article"><h2>SGB II</h2>
-<p>Die <a href="x.html">SGB II</a> Seite.</p>
+<p>Die <a href="x.html">SGB II</a> Seite, <strong><abbr title="t">Kinderarmut (SGB II)</abbr></strong>.</p>
 <table><tr><td><p>SGB II</p></td></tr></table>
 <p>Leistungen nach dem SGB II; die SGB-II-Quote und nochmals SGB II.</p></article>"""
 
@@ -31,6 +31,7 @@ def test_glossary_links_the_first_mention_in_running_text_only():
     page = glossary.link_page(ARTICLE, GLOSSARY, "../book/glossar.html")
     assert "<h2>SGB II</h2>" in page                                  # not in headings
     assert '<a href="x.html">SGB II</a>' in page                      # not inside a link
+    assert '<abbr title="t">Kinderarmut (SGB II)</abbr>' in page      # not inside a reader title
     assert "<td><p>SGB II</p></td>" in page                           # not in tables
     assert page.count('href="../book/glossar.html#term-SGB-II"') == 1
     assert 'dem <a class="glossar-begriff" href="../book/glossar.html#term-SGB-II">SGB II</a>;' in page
@@ -41,3 +42,12 @@ def test_build_paths_are_found_but_not_urls():
     assert audit_build_paths("p.html", "cache at /home/planer/sozialbericht/_build/work/flensburg/x")
     assert audit_build_paths("p.html", "edition.pkl")
     assert not audit_build_paths("p.html", '<a href="https://example.org/work/plan">Plan</a> und /tmp')
+
+
+def test_a_page_loads_the_map_and_comparison_scripts_only_where_it_has_them():
+    scripts = ('<script src="../_static/karte.js?v=1"></script>'
+               '<script src="../_static/vergleich.js?v=2"></script>')
+    plain = lighten.lighten(f"<head>{scripts}</head><body><p>Text</p></body>")
+    assert "karte.js" not in plain and "vergleich.js" not in plain
+    with_map = lighten.lighten(f'<head>{scripts}</head><body><div class="interaktive-karte" data-karte></div></body>')
+    assert "karte.js" in with_map and "vergleich.js" not in with_map

@@ -158,9 +158,10 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_n
     from analysis.report import pages
 
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config["title"] = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
+    config["title"] = f"Sozialbericht {edition.pack.edition_name} {edition.year}"
     context = {"edition": edition.year, "built": built_text(record),
-               "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12]}
+               "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12],
+               "citation": pages.citation(edition.pack, edition.year, built_text(record))}
     # light mode always: figures are drawn on white, and the colour-mode switch is removed (accessibility.py)
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context, "default_mode": "light"}
     if pdf_name:
@@ -249,16 +250,22 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple
     return jobs, titles
 
 
-def _print_edition(html: Path, edition, toc: dict, pdf_name: str) -> None:
+def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str) -> None:
     chapters = [f"{toc['root']}.html"] + [f"{f}.html" for f in re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))
                                          if (html / f"{f}.html").is_file()]
     profiles = (sorted(p.relative_to(html).as_posix() for p in (html / links.PROFILE_FOLDER).glob("*.html"))
                 if len(edition.pack.areas) <= print_pdf.APPENDIX_AREAS_MAX else [])
-    title = f"Sozialbericht {edition_name(edition.pack)} {edition.year}"
-    subtitle = (f"Ausgabe {edition.year} · Daten: {edition.pack.attribution.get('publisher', '')}"
-                + ("" if profiles else f" · Die {len(edition.pack.areas)} Gebietsprofile stehen auf der Website."))
+    publication = edition.pack.publication
+    title_page = print_pdf.TitlePage(
+        f"Sozialbericht {edition.pack.edition_name} {edition.year}",
+        f"Ausgabe {edition.year} · Daten: {edition.pack.attribution.get('publisher', '')}"
+        + ("" if profiles else f" · Die {len(edition.pack.areas)} Gebietsprofile stehen auf der Website."),
+        tuple(line for line in (
+            f"Herausgeber: {publication['publisher']}" if publication else "",
+            f"Kontakt: {publication['contact']}" if publication else "",
+            f"Stand: {built}") if line))
     target = html / pdf_name
-    if not print_pdf.write_pdf(html, target, title, subtitle, list(dict.fromkeys(chapters)), profiles):
+    if not print_pdf.write_pdf(html, target, title_page, list(dict.fromkeys(chapters)), profiles):
         raise BuildError("Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium).")
 
 
@@ -307,7 +314,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     archived = read_json(stored / "provenance.json")
     if (not force and year in published and archived
             and published[year]["fingerprint"] == archived["fingerprint"] == found["fingerprint"]):
-        website.write_city_files(site_city, edition_name(pack))
+        website.write_city_files(site_city, pack.edition_name)
         step(f"{pack.name} {year}: unverändert (gleiche Daten, gleicher Code, gleiche Parameter) – nichts zu tun")
         return BuildResult(target, "unchanged", time.monotonic() - started)
     newer = [y for y in published if y > year]
@@ -353,7 +360,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     glossary.link_site(html)
     if pdf_name:
         step("PDF drucken (Chromium)")
-        _print_edition(html, edition, toc, pdf_name)
+        _print_edition(html, edition, toc, pdf_name, built_text(record))
     downloads.write(edition, html)
     step("Geheimhaltung prüfen (sozialbericht audit)")
     violations = audit.audit_site(html, edition.rules, workers)
@@ -367,15 +374,10 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step(f"Veröffentlichen nach {target.relative_to(root)}")
     website.swap_in(html, target)
     website.swap_in(work / "archive", stored)
-    website.write_city_files(site_city, edition_name(pack))
+    website.write_city_files(site_city, pack.edition_name)
     shutil.rmtree(work, ignore_errors=True)
     step("fertig")
     return BuildResult(target, "built", time.monotonic() - started)
-
-
-def edition_name(pack) -> str:
-    """'Berlin', or 'Berlin (Bezirke)' for an edition built at a higher level."""
-    return f"{pack.name} ({pack.area_label_plural})" if pack.level else pack.name
 
 
 def build_all_editions(city: str | None = None, root: Path | None = None, workers: int = 2, report=_print_now,

@@ -59,6 +59,7 @@ class Indicator:
     groups: tuple[str, ...] = ()
     base: str | None = None          # external shares: the count the published share refers to
     classification: Classification = Classification()
+    profile_words: tuple[str, str] | None = None  # district-type names: ("viele Ältere", "wenige Ältere")
 
     @property
     def variables(self) -> set[str]:
@@ -189,8 +190,10 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
             raise InputError("Ein externer Indikator übernimmt genau eine gelieferte Variable (numerator) "
                              "und hat keinen Nenner.", file=shown_as, column=f"indicators/{index}/numerator")
         _check_axes(entry, index, fields, groups, shown_as)
+        words = entry.get("profile_words")
         indicators.append(Indicator(**{**entry, "groups": tuple(entry["groups"]),
-                                       "classification": Classification(**entry.get("classification", {}))}))
+                                       "classification": Classification(**entry.get("classification", {})),
+                                       "profile_words": (words["high"], words["low"]) if words else None}))
     partitions = tuple(Partition(p["total"], tuple(p["parts"])) for p in document.get("partitions", []))
     pages = tuple(GroupPage(p["id"], p["title"], tuple(p["groups"]), tuple(p["population"]))
                   for p in document.get("group_pages", []))

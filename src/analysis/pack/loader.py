@@ -172,6 +172,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         measures_file=raw.get("measures_file"),
         local_knowledge=LocalKnowledgeConfig(**raw["local_knowledge"]) if "local_knowledge" in raw else None,
         attribution=raw["attribution"], headline_indicator=raw.get("headline_indicator"),
+        publication=raw.get("publication", {}),
         social_index=SocialIndexConfig.of(raw["social_index"]) if "social_index" in raw else None,
         district_types=DistrictTypesConfig.of(raw["district_types"]) if "district_types" in raw else None,
         disclosure=DisclosureRules(**raw.get("disclosure", {})), derived_variables=raw.get("derived_variables", {}),

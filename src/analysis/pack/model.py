@@ -470,6 +470,7 @@ class CityPack:
 
     attribution: dict = field(default_factory=dict)
     headline_indicator: str | None = None
+    publication: dict = field(default_factory=dict)   # publisher, contact, url (optional) of the report
     social_index: SocialIndexConfig | None = None
     district_types: DistrictTypesConfig | None = None
     disclosure: DisclosureRules = DisclosureRules()
@@ -481,6 +482,11 @@ class CityPack:
     @property
     def site_key(self) -> str:
         return site_key(self.slug, self.level.id if self.level else None)
+
+    @property
+    def edition_name(self) -> str:
+        """'Berlin', or 'Berlin (Bezirke)' for an edition built at a higher level."""
+        return f"{self.name} ({self.area_label_plural})" if self.level else self.name
 
     @property
     def declared_variables(self) -> set[str]:

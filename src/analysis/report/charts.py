@@ -134,9 +134,15 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     if flagged is not None and flagged.any():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=UNSTABLE_LABEL))
     unit = "Anteil in %" if indicator.unit == "%" else indicator.unit
-    ax.legend(handles=handles, title=f"{unit}\n({_polarity_note(indicator)})", loc="upper left",
-              bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9, title_fontsize=9, alignment="left")
+    _map_legend(fig, handles, f"{unit}\n({_polarity_note(indicator)})")
     return fig
+
+
+def _map_legend(fig: Figure, handles: list, title: str) -> None:
+    """The legend right of the map, as a figure legend placed "outside": the constrained layout then
+    reserves its width in the first draw (an axes legend beside the map was clipped in the saved image)."""
+    fig.legend(handles=handles, title=title, loc="outside right upper", frameon=False, fontsize=9,
+               title_fontsize=9, alignment="left")
 
 
 def category_map(areas, labels: pd.Series, order: list[str], colours: list, title: str, legend_title: str,
@@ -158,16 +164,17 @@ def category_map(areas, labels: pd.Series, order: list[str], colours: list, titl
     _label_areas(ax, data)
     ax.set_axis_off()
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    handles = [Patch(facecolor=palette[v], edgecolor="#888888", label=v) for v in order]
+    # long category names (district types) wrap, so the legend does not squeeze the map
+    handles = [Patch(facecolor=palette[v], edgecolor="#888888", label=textwrap.fill(v, LEGEND_WRAP)) for v in order]
     if (~has_label).any():
         handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label=missing_label))
     if flagged is not None and flagged.any():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=dotted_label))
-    ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-              fontsize=9, title_fontsize=9, alignment="left")
+    _map_legend(fig, handles, legend_title)
     return fig
 
 
+LEGEND_WRAP = 32   # characters per line of a category legend entry
 LOCATOR_SIZE = (3.6, 3.0)
 LOCATOR_BOX = (0.02, 0.02, 0.96, 0.96)
 _locator_backgrounds: dict[int, tuple] = {}

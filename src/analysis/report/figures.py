@@ -6,10 +6,11 @@ import math
 
 import pandas as pd
 from IPython import get_ipython
+from matplotlib.ticker import MaxNLocator
 
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
-from analysis.report import charts
+from analysis.report import charts, index_views
 from analysis.report.chart_display import Chart, source_line
 from analysis.report.downloads import FOLDER, indicator_file
 from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
@@ -146,10 +147,11 @@ def dynamics_map(edition: Edition) -> Chart | None:
 
 def types_map(edition: Edition) -> Chart:
     types = edition.types
-    order = [f"Typ {t}" for t in types.profiles.index]
-    labels = types.labels.map(lambda letter: f"Typ {letter}")
+    names = {letter: index_views.type_label(edition, letter) for letter in types.profiles.index}
+    order = list(names.values())
+    labels = types.labels.map(names)
     figure = charts.category_map(edition.areas, labels, order, TYPE_COLOURS[:len(order)],
-                                 "Sozialraumtypen", "Typ (A = größter Bedarf)")
+                                 "Sozialraumtypen", "Sozialraumtyp")
     return _category_chart(edition, figure, labels, order, "Typ", "Sozialraumtypen")
 
 
@@ -279,6 +281,79 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
            if described else f"Liniendiagramme: Entwicklung in {place}.")
     return Chart(fig, alt, pd.DataFrame(table_rows), source=source_line(edition.pack))
+
+
+AREAS_OVER_TIME_MAX = 40   # panels per chart; more would be too small to read (the profiles show each area)
+PANEL_COLUMNS = 5
+
+
+def key_indicators(edition: Edition) -> list[str]:
+    """The indicators whose development every area is compared in: the social index's status indicators,
+    else the headline indicator and the first need indicators of the catalogue (four in all)."""
+    if edition.social_index is not None:
+        wanted = list(edition.social_index.status)
+    else:
+        wanted = [lead_indicator(edition), *(i.id for i in edition.catalog.indicators if i.is_need)][:4]
+    return [i for i in dict.fromkeys(wanted)
+            if edition.has(i) and edition.series(i, CITY_AREA_ID).notna().sum() > 1]
+
+
+def areas_over_time(edition: Edition, indicator_id: str) -> Chart | None:
+    """One small panel per area with its line and the city's (dashed), all on the same scale, the area
+    with the least favourable latest value first; None where the pack has too many areas to show."""
+    area_ids = edition.pack.area_ids
+    if len(area_ids) > AREAS_OVER_TIME_MAX:
+        return None
+    indicator = edition.indicator(indicator_id)
+    rows = edition.indicators[edition.indicators["indicator"] == indicator_id]
+    wide = rows.pivot(index="area_id", columns="year", values="value").reindex([*area_ids, CITY_AREA_ID])
+    years = [int(y) for y in wide.columns]
+    span = list(range(min(years), max(years) + 1))
+    wide = wide.reindex(columns=span)   # a year without data stays a gap in every line
+    latest = wide[max(years)].reindex(area_ids)
+    order = [*charts.need_sorted(latest, indicator).index, *latest.index[latest.isna()]]
+    panel_rows = math.ceil(len(order) / PANEL_COLUMNS)
+    fig = charts.panel_figure(9.2, 1.45, panel_rows, legend=True)
+    # inner panels share the axes' labels, so rows need room for a title only; the top for the figure's title
+    height, top, bottom, gap = fig.get_figheight(), 0.6, 0.75, 0.4
+    panel = (height - top - bottom - gap * (panel_rows - 1)) / panel_rows
+    fig.subplots_adjust(top=1 - top / height, bottom=bottom / height, hspace=gap / panel)
+    axes = fig.subplots(panel_rows, PANEL_COLUMNS, squeeze=False, sharex=True, sharey=True).ravel()
+    city = wide.loc[CITY_AREA_ID].to_numpy(float)
+    for ax, area_id in zip(axes, order):
+        ax.plot(span, city, color=charts.CITY_COLOUR, linestyle="--", linewidth=1.1,
+                label=f"Gesamtstadt {edition.city_name}")
+        ax.plot(span, wide.loc[area_id].to_numpy(float), color=charts.AREA_COLOUR, linewidth=1.8, marker="o",
+                markersize=2.5, label="Gebiet")
+        ax.set_title(edition.area_name(area_id), loc="left", fontsize=9, fontweight="bold")
+        charts.german_axis(ax, indicator.decimals)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    for position, ax in enumerate(axes[len(order):], start=len(order)):
+        ax.set_visible(False)
+        if position >= PANEL_COLUMNS:   # the panel above is the last in its column: it shows the years
+            axes[position - PANEL_COLUMNS].xaxis.set_tick_params(labelbottom=True)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False, fontsize=9)
+    unit = "%" if indicator.unit == "%" else indicator.unit
+    fig.suptitle(f"{indicator.short_title} ({unit}), {span[0]}–{span[-1]}", x=0.6 / 9.2, ha="left",
+                 fontsize=11, fontweight="bold")
+    first_year = {a: wide.loc[a].first_valid_index() for a in order}
+    moved = {a: wide.at[a, max(years)] - wide.at[a, first_year[a]] for a in order if first_year[a] is not None}
+    changes = pd.Series(moved, dtype=float).dropna() * indicator.need_sign if indicator.is_need else None
+    alt = (f"Kleine Liniendiagramme: {indicator.short_title} in jedem der {len(order)} "
+           f"{edition.pack.area_label_plural} von {span[0]} bis {span[-1]}, je mit der Gesamtstadt "
+           f"(gestrichelt), das Gebiet mit dem ungünstigsten Wert zuerst: {edition.area_name(order[0])}.")
+    if changes is not None and len(changes):
+        alt += (f" Am stärksten verschlechtert hat sich {edition.area_name(changes.idxmax())}, am stärksten "
+                f"verbessert {edition.area_name(changes.idxmin())}.")
+    shown = wide.loc[[*order, CITY_AREA_ID], years]
+    table = pd.DataFrame({
+        edition.pack.area_label: [edition.area_name(a) for a in order] + [f"Gesamtstadt {edition.city_name}"],
+        **{str(y): [SUPPRESSED if edition.withheld(indicator_id, a, y) else format_number(v, indicator.decimals)
+                    for a, v in shown[y].items()] for y in years}})
+    return Chart(fig, alt, table, source=source_line(edition.pack, max(years)),
+                 count_columns=[str(y) for y in years] if indicator.kind == "count" else [])
 
 
 def locator(edition: Edition, area_id: str) -> Chart:

@@ -34,8 +34,8 @@ def _names(edition: Edition, ids) -> str:
 
 
 def _titles(edition: Edition, ids) -> str:
-    """Titles from the full catalogue: an indicator may be named although this edition lacks its data."""
-    titles = [load_catalog().get(i).title for i in ids]
+    """Reader titles from the full catalogue: an indicator may be named although this edition lacks its data."""
+    titles = [load_catalog().get(i).short_title for i in ids]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
 
 
@@ -192,7 +192,9 @@ def profile_text(edition: Edition, area_id: str) -> str:
                  f"ausfallen, bliebe {name} in {format_number(kept)} von 100 Neuberechnungen in dieser Statusklasse")
         text += (" – die Einstufung liegt nahe an einer Klassengrenze." if row["near_threshold"] else ".")
     if edition.types is not None and area_id in edition.types.labels.index:
-        text += f" Nach seinem gesamten Profil gehört {name} zum Sozialraumtyp {edition.types.labels[area_id]}."
+        letter = edition.types.labels[area_id]
+        text += (f" Nach seinem gesamten Profil gehört {name} zum Sozialraumtyp {letter} "
+                 f"({type_names(edition)[letter]}).")
     return text
 
 
@@ -268,23 +270,80 @@ def comparison_text(edition: Edition) -> str:
 
 # --- Sozialraumtypen -----------------------------------------------------------------------------------
 
+# Mean z of the need indicators (need direction) → how a type's need is named.
+NEED_WORDS = ((1.0, "stark belastet"), (0.3, "belastet"), (-0.3, "durchschnittlich belastet"),
+              (-1.0, "wenig belastet"), (-math.inf, "kaum belastet"))
+TRAIT_DEVIATION = 0.75  # a structure indicator this many standard deviations off the mean names the type
+TRAITS_MAX = 2
+
+
+def type_names(edition: Edition) -> dict[str, str]:
+    """Letter → a descriptive name from the type's profile: its need (mean z-value of the need indicators,
+    signed by polarity) and up to two structure indicators where it stands out, worded by the catalogue's
+    profile_words: 'stark belastet, hoher Ausländeranteil, wenige Ältere'."""
+    return edition.remembered("type_names", lambda: _type_names(edition))
+
+
+def _type_names(edition: Edition) -> dict[str, str]:
+    names = {}
+    for letter, profile in edition.types.profiles.iterrows():
+        need = [profile[i] * edition.indicator(i).need_sign for i in profile.index if edition.indicator(i).is_need]
+        parts = []
+        if need:
+            mean_need = sum(need) / len(need)
+            parts.append(next(words for limit, words in NEED_WORDS if mean_need >= limit))
+        structure = profile[[i for i in profile.index if not edition.indicator(i).is_need]]
+        for indicator_id in structure.abs().sort_values(ascending=False).index[:TRAITS_MAX]:
+            if abs(structure[indicator_id]) < TRAIT_DEVIATION:
+                break
+            indicator = edition.indicator(indicator_id)
+            high = structure[indicator_id] > 0
+            words = indicator.profile_words
+            parts.append(words[0 if high else 1] if words else
+                         f"{indicator.short_title} {'hoch' if high else 'niedrig'}")
+        names[letter] = ", ".join(parts) if parts else "nahe am Durchschnitt"
+    return names
+
+
+def type_label(edition: Edition, letter: str) -> str:
+    """'Typ A: stark belastet, hoher Ausländeranteil'."""
+    return f"Typ {letter}: {type_names(edition)[letter]}"
+
+
 def types_text(edition: Edition) -> str:
     types = edition.types
     if types is None:
         return NO_TYPES.format(city=edition.city_name)
-    silhouettes = ", ".join(f"{k} Typen {format_number(v, 2)}" for k, v in types.silhouettes.items())
+    has_need = any(edition.indicator(i).is_need for i in types.indicators)
     text = (f"Die {format_number(len(edition.pack.areas))} {edition.pack.area_label_plural} wurden nach "
-            f"{format_number(len(types.indicators))} Indikatoren zugleich gruppiert "
-            f"({_titles(edition, types.indicators)}; jeweils das neueste Jahr). Jeder Indikator wird zuerst "
-            "standardisiert, damit keiner allein durch seine Einheit überwiegt. Das Verfahren nach Ward fasst "
-            "schrittweise die Gebiete zusammen, deren Zusammenlegung die Unterschiede innerhalb der Gruppen am "
-            "wenigsten vergrößert. ")
-    text += (f"Gewählt wurden {format_number(types.count)} Typen: Bei dieser Zahl sind die Gebiete im Mittel am "
-             f"deutlichsten ihrem eigenen Typ näher als dem nächsten (mittlere Silhouette: {silhouettes}; höher = "
-             "klarer getrennt). Typ A hat den größten Bedarf, die folgenden Buchstaben abnehmend.")
+            f"{format_number(len(types.indicators))} Indikatoren zugleich in {format_number(types.count)} Typen "
+            f"gruppiert ({_titles(edition, types.indicators)}; jeweils das neueste Jahr). Gebiete eines Typs "
+            "ähneln sich in all diesen Werten mehr als Gebieten anderer Typen. Der Name jedes Typs beschreibt, "
+            "wodurch er sich vom Durchschnitt der Gebiete unterscheidet")
+    text += (": zuerst, wie stark er in den Bedarfsindikatoren belastet ist, dann bis zu zwei Merkmale der "
+             "Bevölkerungsstruktur, in denen er deutlich abweicht. Typ A ist am stärksten belastet."
+             if has_need else ", nach den Merkmalen, in denen er deutlich abweicht.")
     if types.unavailable:
         text += f" Nicht verfügbar in dieser Ausgabe: {_titles(edition, types.unavailable)}."
     return text
+
+
+def types_method_text(edition: Edition) -> str:
+    """For reviewers: standardisation, Ward's method and the silhouettes that chose the number of types."""
+    types = edition.types
+    if types is None:
+        return ""
+    silhouettes = ", ".join(f"{k} Typen {format_number(v, 2)}" for k, v in types.silhouettes.items())
+    return ("Jeder Indikator wird zuerst standardisiert (z-Werte über die Gebiete), damit keiner allein durch "
+            "seine Einheit überwiegt. Das Verfahren nach Ward fasst schrittweise die Gebiete zusammen, deren "
+            "Zusammenlegung die Unterschiede innerhalb der Gruppen am wenigsten vergrößert. Die Zahl der Typen "
+            f"ist die mit der höchsten mittleren Silhouette ({silhouettes}; höher = klarer getrennt): Bei "
+            f"{format_number(types.count)} Typen sind die Gebiete im Mittel am deutlichsten ihrem eigenen Typ "
+            "näher als dem nächsten. Die Buchstaben folgen dem mittleren z-Wert der Bedarfsindikatoren, A zuerst. "
+            f"Ein Typ wird „{NEED_WORDS[0][1]}“ genannt ab einem mittleren z-Wert der Bedarfsindikatoren von "
+            f"{format_number(NEED_WORDS[0][0], 1)}, „{NEED_WORDS[1][1]}“ ab {format_number(NEED_WORDS[1][0], 1)}; "
+            "ein Strukturmerkmal erscheint im Namen ab einer Abweichung von "
+            f"{format_number(TRAIT_DEVIATION, 2)} Standardabweichungen.")
 
 
 def type_profiles_text(edition: Edition) -> str:
@@ -301,6 +360,6 @@ def type_profiles_text(edition: Edition) -> str:
             traits.append("überdurchschnittlich: " + ", ".join(edition.indicator(i).short_title for i in high))
         if low:
             traits.append("unterdurchschnittlich: " + ", ".join(edition.indicator(i).short_title for i in low))
-        lines.append(f"- **Typ {letter}** ({_names(edition, members)}): "
+        lines.append(f"- **{type_label(edition, letter)}** ({_names(edition, members)}): "
                      + ("; ".join(traits) if traits else "in allen Indikatoren nahe am Durchschnitt") + ".")
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """An interactive map that works offline: the areas as inline SVG on a plain background (no tiles), the
-index and the main indicators as layers, and a small script served from the site (_static/karte.js).
+index and the main indicators as layers, each indicator in every year of the edition on the same class
+breaks, and a small script served from the site (_static/karte.js).
 
-Keyboard and screen-reader use go through two select boxes (layer and area) and a live region that
+Keyboard and screen-reader use go through three select boxes (layer, year and area) and a live region that
 reads out the chosen area's value; the mouse can hover or click the polygons as well."""
 from __future__ import annotations
 
@@ -55,11 +56,8 @@ def _paths(edition: Edition) -> tuple[dict[str, str], float]:
     return paths, height
 
 
-def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
+def _indicator_year(edition: Edition, indicator_id: str, year: int, edges: list[float]) -> dict:
     indicator = edition.indicator(indicator_id)
-    year = edition.latest_year(indicator_id)
-    edges = fixed_bins(edition, indicator_id)
-    colours = [to_hex(c) for c in charts.class_colours(indicator, len(edges) - 1)]
     spoken = {SUPPRESSED: "aus Datenschutzgründen nicht veröffentlicht", "–": "keine Angabe"}
     values, texts = {}, {}
     for area_id, value in edition.area_values(indicator_id, year).items():
@@ -67,9 +65,21 @@ def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
         texts[area_id] = spoken.get(text, text)
         values[area_id] = None if pd.isna(value) else charts.class_of(value, edges)
     city = edition.value(indicator_id, CITY_AREA_ID, year)
-    return {"title": f"{indicator.title} {year}", "classes": values, "texts": texts, "colours": colours,
-            "legend": charts.bin_labels(edges, indicator.decimals),
+    return {"classes": values, "texts": texts,
             "note": f"Gesamtstadt: {format_value(city, indicator)}" if not pd.isna(city) else ""}
+
+
+def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
+    """Every year of the indicator, coloured by the same class breaks (fixed_bins), so years compare."""
+    indicator = edition.indicator(indicator_id)
+    edges = fixed_bins(edition, indicator_id)
+    rows = edition.indicators[(edition.indicators["indicator"] == indicator_id)
+                              & (edition.indicators["area_id"] != CITY_AREA_ID)]
+    years = sorted(int(y) for y in rows.loc[rows["value"].notna(), "year"].unique())
+    return {"title": indicator.short_title, "years": years,
+            "by_year": {str(y): _indicator_year(edition, indicator_id, y, edges) for y in years},
+            "colours": [to_hex(c) for c in charts.class_colours(indicator, len(edges) - 1)],
+            "legend": charts.bin_labels(edges, indicator.decimals)}
 
 
 def _status_layer(edition: Edition) -> dict:
@@ -81,8 +91,10 @@ def _status_layer(edition: Edition) -> dict:
         known = isinstance(label, str) and label in order
         classes[area_id] = order.index(label) if known else None
         texts[area_id] = f"Status {label}" if known else "nicht im Index"
-    return {"title": f"Sozialindex {index.year}: Statusklasse", "classes": classes, "texts": texts,
-            "colours": STATUS_COLOURS, "legend": order, "note": "dunkler = ungünstigere soziale Lage"}
+    return {"title": "Sozialindex: Statusklasse", "years": [index.year],
+            "by_year": {str(index.year): {"classes": classes, "texts": texts,
+                                          "note": "dunkler = ungünstigere soziale Lage"}},
+            "colours": STATUS_COLOURS, "legend": order}
 
 
 def layers(edition: Edition) -> list[dict]:
@@ -117,6 +129,8 @@ def interactive_map(edition: Edition, key: str = "karte") -> InteractiveMap:
   <div class="karte-steuerung">
     <label for="{key}-ebene">Karte zeigt</label>
     <select id="{key}-ebene" data-ebene>{layer_options}</select>
+    <label for="{key}-jahr">Jahr</label>
+    <select id="{key}-jahr" data-jahr></select>
     <label for="{key}-gebiet">{html.escape(label)}</label>
     <select id="{key}-gebiet" data-gebiet><option value="">– auswählen –</option>{area_options}</select>
   </div>

@@ -1,7 +1,6 @@
 """Generated sentences for the prose: every number in them is computed, never typed."""
 from __future__ import annotations
 
-import html
 import math
 
 from analysis.compute.edition import Edition
@@ -19,9 +18,13 @@ def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, floa
 
 
 def reader_title(indicator) -> str:
-    """The reader title in bold, the official title as its tooltip (markdown with inline HTML)."""
-    return (f'<strong title="{html.escape(indicator.title, quote=True)}">'
-            f"{html.escape(indicator.short_title)}</strong>")
+    """The reader title in bold with the official title as its tooltip: the role of book/_ext/reader_titles.py
+    (raw HTML would be escaped in generated markdown). A backtick or "|" in a title is replaced, so the role
+    cannot break."""
+    def clean(text: str) -> str:
+        return text.replace("`", "'").replace("|", "/")
+
+    return f"{{lesetitel}}`{clean(indicator.short_title)}|{clean(indicator.title)}`"
 
 
 def indicator_sentence(edition: Edition, indicator_id: str) -> str:
@@ -179,3 +182,62 @@ def parents_sentence(edition: Edition, area_id: str) -> str:
         parts.append(f"{article} {level.label} {markdown_literal(name)}")
     listed = ", ".join(parts[:-1]) + f" und {parts[-1]}" if len(parts) > 1 else parts[0]
     return f"Es gehört {listed}."
+
+
+def _change_over_span(edition: Edition, indicator_id: str, area_id: str, first: int, last: int) -> float:
+    series = edition.series(indicator_id, area_id)
+    return series.get(last, math.nan) - series.get(first, math.nan)
+
+
+def against_the_city(edition: Edition, indicator_id: str) -> str:
+    """'Während die SGB-II-Quote der Gesamtstadt von 2018 bis 2022 sank (−2,6 Prozentpunkte), stieg sie in
+    Tarup (+2,1 Prozentpunkte).': the areas whose development ran opposite to the city's, in need terms."""
+    indicator = edition.indicator(indicator_id)
+    city = edition.series(indicator_id, CITY_AREA_ID).dropna()
+    if len(city) < 2 or not indicator.is_need:
+        return ""
+    first, last = int(city.index.min()), int(city.index.max())
+    city_change = city.iloc[-1] - city.iloc[0]
+    if city_change == 0:
+        return ""
+    opposite = {a: c for a in edition.pack.area_ids
+                if not math.isnan(c := _change_over_span(edition, indicator_id, a, first, last))
+                and c * city_change < 0 and not edition.withheld(indicator_id, a, last)
+                and not bool(edition.table(indicator_id, last)["unstable"].get(a, False))}
+    name = markdown_literal(indicator.short_title)
+    went = "stieg" if city_change > 0 else "sank"
+    if not opposite:
+        return (f"{name}: In der Gesamtstadt {went} der Wert von {first} bis {last} "
+                f"({format_change(city_change, indicator)}); kein Gebiet entwickelte sich entgegengesetzt.")
+    listed = [f"{markdown_literal(edition.area_name(a))} ({format_change(c, indicator)})"
+              for a, c in sorted(opposite.items(), key=lambda item: -abs(item[1]))]
+    other = "sank" if city_change > 0 else "stieg"
+    verdict = "ungünstig" if (city_change < 0) == (indicator.need_sign > 0) else "günstig"
+    return (f"{name}: In der Gesamtstadt {went} der Wert von {first} bis {last} "
+            f"({format_change(city_change, indicator)}), dagegen {other} er in "
+            f"{', '.join(listed[:-1]) + ' und ' + listed[-1] if len(listed) > 1 else listed[0]} "
+            f"– eine {verdict}e Entwicklung gegen den Trend der Stadt.")
+
+
+def development_intro(edition: Edition) -> str:
+    """Which indicators the development page shows, and per indicator the areas that ran against the city."""
+    from analysis.report.figures import AREAS_OVER_TIME_MAX, key_indicators
+
+    ids = key_indicators(edition)
+    if not ids:
+        return ("Für keinen Schlüsselindikator gibt es Werte aus mehr als einem Jahr; eine Entwicklung lässt sich "
+                "nicht zeigen.")
+    titles = [markdown_literal(edition.indicator(i).short_title) for i in ids]
+    listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
+    chosen = ("die Statusindikatoren des Sozialindex" if edition.social_index is not None
+              else "der Leitindikator und die ersten Bedarfsindikatoren des Katalogs")
+    text = (f"Gezeigt werden {chosen}: {listed}. In jeder Grafik steht das Gebiet mit dem ungünstigsten Wert im "
+            "letzten Jahr zuerst.")
+    if len(edition.pack.area_ids) > AREAS_OVER_TIME_MAX:
+        text += (f" Mit {format_number(len(edition.pack.area_ids))} {edition.pack.area_label_plural} wären die "
+                 "Diagramme zu klein zum Lesen; die Entwicklung jedes Gebiets zeigt sein Profil.")
+    lines = [against_the_city(edition, i) for i in ids]
+    if any(lines):
+        text += (" Die folgenden Sätze nennen die Gebiete, die sich gegen den Trend der Stadt entwickelt haben; "
+                 "Werte auf weniger als 20 Fällen bleiben dabei außer Betracht.")
+    return text + "".join(f"\n\n{line}" for line in lines if line)

@@ -91,6 +91,23 @@ def data_page(edition: Edition) -> str:
                   download_link=links.download_link, indicator_file=downloads.indicator_file)
 
 
+def citation(pack, year: int, built: str) -> dict:
+    """What a suggested citation needs (the imprint, and every page's footer: book/_templates/citation.html):
+    the publisher, the edition with its date, and the edition's web address where the pack gives one."""
+    publication = pack.publication
+    url = publication.get("url")
+    return {"publisher": publication.get("publisher", ""),
+            "edition": f"Sozialbericht {pack.edition_name} {year}, Stand {built}",
+            "url": f"{url}{pack.site_key}/{year}/" if url else ""}
+
+
+def imprint_page(edition: Edition, record: dict) -> str:
+    built = built_text(record)
+    return render("impressum.md.j2", publication=edition.pack.publication, year=edition.year, built=built,
+                  attribution=edition.pack.attribution, citation=citation(edition.pack, edition.year, built))
+
+
 def generated_pages(edition: Edition, record: dict) -> dict[str, str]:
     return {"methoden": methods_page(edition), "datenquellen": sources_page(edition),
-            "daten": data_page(edition), "herkunft": provenance_page(edition, record)}
+            "daten": data_page(edition), "herkunft": provenance_page(edition, record),
+            "impressum": imprint_page(edition, record)}

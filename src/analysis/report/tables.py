@@ -12,6 +12,33 @@ from analysis.inputs.validate import FINDING_KINDS
 from analysis.pack.model import CITY_AREA_ID
 from analysis.text import SUPPRESSED, format_change, format_number, format_value, signed
 
+STEADY = 0.03   # a change of less than 3 % of the earlier value counts as "kaum verändert"
+TREND_YEARS = 5
+TREND_COLUMN = f"Trend (bis {TREND_YEARS} Jahre)"
+
+
+def trend(series: pd.Series, indicator) -> str:
+    """The direction since the earliest year within the last five, as an arrow and words, with its meaning
+    where the indicator has a direction of need: '↑ steigt seit 2018 (ungünstig)', '→ kaum verändert seit
+    2017'. `series` is year → value of one area or the city."""
+    series = series.dropna()
+    if len(series) < 2:
+        return "–"
+    latest = int(series.index.max())
+    window = series[series.index >= latest - TREND_YEARS]
+    if len(window) < 2:
+        return "–"
+    first, earlier, value = int(window.index.min()), window.iloc[0], window.iloc[-1]
+    change = value - earlier
+    if abs(change) <= STEADY * abs(earlier):
+        return f"→ kaum verändert seit {first}"
+    rising = change > 0
+    words = f"{'↑ steigt' if rising else '↓ sinkt'} seit {first}"
+    if not indicator.is_need:
+        return words
+    worse = rising == (indicator.need_sign > 0)
+    return f"{words} ({'ungünstig' if worse else 'günstig'})"
+
 
 def overview(edition: Edition) -> pd.DataFrame:
     """City value, changes and the range across areas for every indicator, in its latest year."""
@@ -33,6 +60,8 @@ def overview(edition: Edition) -> pd.DataFrame:
             edition.city_name: SUPPRESSED if city["suppressed"] else number(city["value"]),
             "zum Vorjahr": signed(city["change_1y"], indicator.decimals),
             "über 5 Jahre": signed(city["change_5y"], indicator.decimals),
+            TREND_COLUMN: SUPPRESSED if city["suppressed"] else trend(edition.series(indicator.id, CITY_AREA_ID),
+                                                                      indicator),
             "niedrigster Wert": number(areas.min()),
             "höchster Wert": number(areas.max()),
         })
@@ -126,6 +155,7 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
                             else "–"),
             "Rang": SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
             "zum Vorjahr": SUPPRESSED if withheld else format_change(area["change_1y"], indicator),
+            TREND_COLUMN: SUPPRESSED if withheld else trend(edition.series(indicator.id, area_id), indicator),
         })
     table = pd.DataFrame(rows)
     value_columns = [edition.area_name(area_id), *(title for title, _, _ in parents), "Gesamtstadt"]

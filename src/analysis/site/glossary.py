@@ -30,14 +30,15 @@ def terms(site: Path) -> list[tuple[str, str]]:
 
 
 def _link_first(block: str, term: str, href: str) -> str | None:
-    """The block with the first mention of the term outside links linked, or None without a mention."""
+    """The block with the first mention of the term outside links and abbreviations linked, or None."""
     pattern = re.compile(rf"(?<![\w-]){re.escape(html.escape(term, quote=False))}(?![\w-])")
     parts, in_link = _TAG.split(block), 0
     for position, part in enumerate(parts):
         if part.startswith("<"):
-            if re.match(r"<a\b", part):
+            # no link inside a link, nor inside an abbreviation (a reader title with its tooltip)
+            if re.match(r"<(a|abbr)\b", part):
                 in_link += 1
-            elif part.startswith("</a"):
+            elif re.match(r"</(a|abbr)>", part):
                 in_link -= 1
             continue
         match = pattern.search(part) if in_link == 0 else None

@@ -3,9 +3,10 @@
 Done on the finished site, like the accessibility repairs, because the markup comes from third-party
 templates. Three kinds of change:
 
-- assets no page uses: Thebe (live code needs a Binder server on the internet, and its script declared
-  THEBE_JS_URL twice, an error on every page), Font Awesome's 1.5 MB script (replaced by the handful of
-  inline SVG icons the pages show), source maps;
+- assets a page does not use: the map and comparison scripts where a page has neither; Thebe (live code
+  needs a Binder server on the internet, and its script declared THEBE_JS_URL twice, an error on every
+  page), Font Awesome's 1.5 MB script (replaced by the handful of inline SVG icons the pages show), source
+  maps;
 - the themes' remaining English, translated;
 - nothing else: a pattern that no longer matches leaves the page unchanged, and the tests that look for
   English strings and page assets then fail."""
@@ -62,9 +63,21 @@ def _icon(match: re.Match) -> str:
             f'stroke-linejoin="round"><path d="{path}"/></svg>')
 
 
+# The project's own page scripts, each loaded only by a page that has the element it works on.
+PAGE_SCRIPTS = {"karte.js": "data-karte", "vergleich.js": "data-vergleich"}
+
+
+def _without_unused_scripts(page: str) -> str:
+    for script, marker in PAGE_SCRIPTS.items():
+        if f"{marker}>" not in page and f"{marker} " not in page:
+            page = re.sub(rf'\s*<script src="[^"]*_static/{re.escape(script)}(?:\?[^"]*)?"></script>', "", page)
+    return page
+
+
 def lighten(page: str) -> str:
     for pattern in REMOVED_MARKUP:
         page = pattern.sub("", page)
+    page = _without_unused_scripts(page)
     for english, german in TRANSLATIONS.items():
         page = page.replace(english, german)
     return FONT_AWESOME_ICON.sub(_icon, page)

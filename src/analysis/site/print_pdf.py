@@ -3,7 +3,12 @@
 The built pages' article content is put together in reading order (title page, contents, chapters, the
 area profiles as an appendix) into one print page with its own print stylesheet; code cells, folded
 data tables and the interactive map are left out (the static maps and tables carry the same
-information). Chromium writes a tagged PDF with a document outline."""
+information). Chromium writes a tagged PDF with a document outline.
+
+Page numbers come from CSS page-margin boxes. The contents list needs the page of every chapter, which
+Chromium cannot compute in CSS (no target-counter), so the PDF is printed twice: the first print's outline
+says on which page each chapter starts, and the second print writes those numbers into the contents (the
+contents keep their size, so no chapter moves)."""
 from __future__ import annotations
 
 import html as html_module
@@ -11,9 +16,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from analysis.report.comparison import ONLINE_ONLY
 
 PRINT_PAGE = "_druck.html"
 APPENDIX_AREAS_MAX = 60    # above this, the appendix would run to thousands of pages; profiles stay online
@@ -29,16 +38,29 @@ table { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0; break-inside
 th, td { border-bottom: 1px solid #999; padding: 2px 4px; text-align: left; vertical-align: top; }
 tr { break-inside: avoid; } a { color: #000; text-decoration: none; }
 .titelseite { height: 240mm; display: flex; flex-direction: column; justify-content: center; }
-.titelseite h1 { font-size: 28pt; break-before: auto; } .inhalt li { margin: 0.2em 0; }
+.titelseite h1 { font-size: 28pt; break-before: auto; } .titelseite .impressum { margin-top: 30mm; font-size: 10pt; }
+.inhalt ol { padding-left: 1.5em; } .inhalt li { margin: 0.25em 0; }
+.inhalt a { display: flex; } .inhalt .punkte { flex: 1; border-bottom: 1px dotted #666; margin: 0 0.4em 0.3em; }
+.inhalt .seite { min-width: 2.5em; text-align: right; font-variant-numeric: tabular-nums; }
 .anhang h1 { font-size: 15pt; }
+@page { @bottom-left { content: FOOTER_TEXT; font-size: 8pt; color: #444; }
+        @bottom-right { content: "Seite " counter(page) " von " counter(pages); font-size: 8pt; color: #444; } }
+@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }
 """
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    title: str
+    subtitle: str
+    lines: tuple[str, ...] = ()    # publisher, contact, date: "Herausgeber: …"
 
 
 def _article(page: Path, anchor: str) -> tuple[str, str]:
     """The page's article prepared for print, and its title."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     article = soup.find("article", class_="bd-article")
-    if article is None:
+    if article is None or article.select_one(f".{ONLINE_ONLY}"):   # a tool page means nothing on paper
         return "", ""
     for hidden in article.select(".cell_input, details.hide, details.grafik-daten, .interaktive-karte, "
                                  "script, noscript, a.headerlink, .tag_remove-cell"):
@@ -55,23 +77,49 @@ def _article(page: Path, anchor: str) -> tuple[str, str]:
     return str(article), (first.get_text(" ", strip=True) if first is not None else "")
 
 
-def print_page(site: Path, title: str, subtitle: str, chapters: list[str], profiles: list[str]) -> str:
-    """chapters and profiles: page paths relative to the site, in reading order."""
+def print_page(site: Path, title_page: TitlePage, chapters: list[str], profiles: list[str],
+               pages: dict[str, int] | None = None) -> str:
+    """chapters and profiles: page paths relative to the site, in reading order; pages: chapter title →
+    page number in the printed PDF (from a first print), or None for the first print."""
     parts, contents = [], []
     for number, page in enumerate(chapters):
         anchor = f"kapitel-{number}"
         article, name = _article(site / page, anchor)
+        if not article:
+            continue
         parts.append(article)
-        contents.append(f'<li><a href="#{anchor}">{html_module.escape(name)}</a></li>')
+        found = (pages or {}).get(_normalised(name))
+        # the first print reserves the width of a page number, so the second print moves nothing
+        shown = str(found) if found else "\u2007" * 3
+        contents.append(f'<li><a href="#{anchor}"><span>{html_module.escape(name)}</span><span class="punkte">'
+                        f'</span><span class="seite">{shown}</span></a></li>')
     appendix = [_article(site / page, f"profil-{number}")[0] for number, page in enumerate(profiles)]
     if profiles:
         contents.append(f"<li>Anhang: {len(profiles)} Gebietsprofile</li>")
-    return (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{html_module.escape(title)}</title>'
-            f"<style>{PRINT_CSS}</style></head><body>"
-            f'<section class="titelseite"><h1>{html_module.escape(title)}</h1><p>{html_module.escape(subtitle)}</p>'
-            "</section>"
+    # the running footer as a CSS string
+    footer = '"' + title_page.title.replace('\\', '\\\\').replace('"', '\\"').replace('<', '\\3c ') + '"'
+    imprint = "".join(f"<p>{html_module.escape(line)}</p>" for line in title_page.lines)
+    return (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{html_module.escape(title_page.title)}'
+            f'</title><style>{PRINT_CSS.replace("FOOTER_TEXT", footer)}</style></head><body>'
+            f'<section class="titelseite"><h1>{html_module.escape(title_page.title)}</h1>'
+            f'<p>{html_module.escape(title_page.subtitle)}</p><div class="impressum">{imprint}</div></section>'
             f'<nav class="inhalt" aria-label="Inhalt"><h1>Inhalt</h1><ol>{"".join(contents)}</ol></nav>'
             f"<main>{''.join(parts)}<section class=\"anhang\">{''.join(appendix)}</section></main></body></html>")
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def chapter_pages(pdf: Path) -> dict[str, int]:
+    """Title of every top-level entry of the PDF's outline (the h1 headings) → its page, counted from 1."""
+    reader = PdfReader(pdf)
+    pages = {}
+    for entry in reader.outline:
+        if isinstance(entry, list):   # sub-headings of the entry before
+            continue
+        pages.setdefault(_normalised(entry.title), reader.get_destination_page_number(entry) + 1)
+    return pages
 
 
 def available() -> bool:
@@ -82,18 +130,23 @@ def file_name(site_key: str, year: int) -> str:
     return f"sozialbericht-{site_key}-{year}.pdf"
 
 
-def write_pdf(site: Path, target: Path, title: str, subtitle: str, chapters: list[str],
-              profiles: list[str]) -> bool:
+def _print(chromium: str, page: Path, target: Path) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}",
+                        page.as_uri()], check=True, capture_output=True, timeout=900)
+
+
+def write_pdf(site: Path, target: Path, title_page: TitlePage, chapters: list[str], profiles: list[str]) -> bool:
     """Print the edition into target; False (and nothing written) where Chromium is not installed."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         return False
     page = site / PRINT_PAGE
-    page.write_text(print_page(site, title, subtitle, chapters, profiles), encoding="utf-8")
     try:
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}",
-                            page.as_uri()], check=True, capture_output=True, timeout=900)
+        page.write_text(print_page(site, title_page, chapters, profiles), encoding="utf-8")
+        _print(chromium, page, target)
+        page.write_text(print_page(site, title_page, chapters, profiles, chapter_pages(target)), encoding="utf-8")
+        _print(chromium, page, target)
     finally:
         page.unlink(missing_ok=True)
     return target.is_file()
