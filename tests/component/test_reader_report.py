@@ -9,10 +9,12 @@ from matplotlib.text import Text
 
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report import (
+    comparison,
     fact_sheet,
     figures,
     index_views,
     infrastructure_views,
+    interactive_map,
     lebenslagen_views,
     need_summary,
     programme_views,
@@ -132,3 +134,68 @@ def test_every_chart_type_keeps_its_text_inside_the_image_with_unique_ticks(flen
 
 def test_the_index_summary_uses_the_dative_plural(flensburg_2022):
     assert index_views.summary_text(flensburg_2022).startswith("Von den 13 Stadtteilen gehen 13 in den Index 2022")
+
+
+def test_district_types_are_named_from_their_profile(flensburg_2022):
+    names = index_views.type_names(flensburg_2022)
+    assert names == {"A": "stark belastet, hoher Ausländeranteil, wenige Ältere", "B": "durchschnittlich belastet",
+                     "C": "kaum belastet, viele Kinder und Jugendliche, niedriger Ausländeranteil"}
+    assert "Sozialraumtyp A (stark belastet" in index_views.profile_text(flensburg_2022, NEUSTADT)
+    assert "mittleren Silhouette" in index_views.types_method_text(flensburg_2022)
+    assert "Silhouette" not in index_views.types_text(flensburg_2022)
+
+
+@pytest.mark.parametrize("values, polarity, expected", [
+    ({2018: 10.0, 2019: 9.0, 2022: 8.0}, "higher_is_worse", "↓ sinkt seit 2018 (günstig)"),
+    ({2016: 10.0, 2019: 11.0, 2022: 12.0}, "higher_is_worse", "↑ steigt seit 2019 (ungünstig)"),   # 5-year window
+    ({2012: 1.0, 2022: 12.0}, "higher_is_worse", "–"),
+    ({2017: 50.0, 2022: 51.0}, "higher_is_better", "→ kaum verändert seit 2017"),
+    ({2017: 50.0, 2022: 60.0}, "neutral", "↑ steigt seit 2017"),
+    ({2022: 5.0}, "higher_is_worse", "–"),
+])
+def test_trend_names_direction_span_and_meaning(flensburg_2022, values, polarity, expected):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    indicator = replace(flensburg_2022.indicator("sgb2_quote"), polarity=polarity)
+    assert tables.trend(pd.Series(values), indicator) == expected
+
+
+def test_the_comparison_carries_published_values_with_their_marks(flensburg_2022):
+    rows = {row["title"]: row for row in comparison.comparison_rows(flensburg_2022)}
+    sgb2 = rows["SGB-II-Quote"]
+    assert sgb2["values"][NEUSTADT] == "21,7\u202f%" and sgb2["ranks"][NEUSTADT] == "Rang 1 von 13"
+    assert sgb2["city"] == "12,4\u202f%" and sgb2["field"] == "Armut"
+    marked = [v for row in rows.values() for v in row["values"].values() if v.endswith("*")]
+    assert marked   # values on fewer than 20 cases keep their mark here too
+    assert comparison.default_choice(flensburg_2022) == [NEUSTADT, NORDSTADT]
+    assert "Anteil Menschen ab 65 Jahren" == rows["Ältere ab 65"]["definition"] and not rows["Ältere ab 65"]["ranks"]
+
+
+def test_the_interactive_map_offers_every_year_on_the_same_class_breaks(flensburg_2022):
+    layer = next(layer for layer in interactive_map.layers(flensburg_2022) if layer["title"] == "SGB-II-Quote")
+    assert layer["years"] == [2018, 2019, 2020, 2021, 2022]
+    assert layer["by_year"]["2018"]["texts"][NEUSTADT] == "25,1\u202f%"
+    assert layer["by_year"]["2022"]["texts"][NEUSTADT] == "21,7\u202f%"
+    # fixed breaks: Neustadt falls from the top class in 2018 ... and its class is computed on the same edges
+    assert layer["by_year"]["2018"]["classes"][NEUSTADT] == layer["by_year"]["2022"]["classes"][NEUSTADT] == 4
+
+
+def test_data_quality_findings_read_in_german(flensburg_2022):
+    from analysis.catalog.model import load_catalog
+
+    catalog = load_catalog()
+    used = {v for i in catalog.indicators for v in i.variables} | {v for p in catalog.partitions
+                                                                   for v in (p.total, *p.parts)}
+    assert used <= set(catalog.variables)   # every variable of a formula has its German name
+    messages = " ".join(tables.findings(flensburg_2022)["Befund"])
+    assert not [v for v in used if re.search(rf"\b{v}\b", messages)]
+    assert "Wohngeldhaushalte: 484 → 759" in messages
+
+
+def test_downloads_name_the_kind_of_value_in_german(flensburg_2022):
+    from analysis.report import downloads
+
+    kinds = set(downloads.indicator_table(flensburg_2022)["art"]) | set(downloads.supply_table(flensburg_2022)["art"])
+    assert kinds == {"anzahl", "anteil", "verhaeltnis", "rate", "uebernommen", "angebot", "veraenderung"}, kinds

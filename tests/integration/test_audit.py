@@ -110,11 +110,11 @@ def test_xlsx_and_geojson_downloads_are_read_too(copy):
     book = Workbook()
     sheet = book.active
     sheet.append(["jahr", "gebiet_id", "gebiet", "indikator_id", "art", "wert"])
-    sheet.append([2022, "1", "Altstadt", "einwohner", "count", 1])
-    sheet.append([2022, "2", "@SUM(A1)", "einwohner", "count", 5000])
+    sheet.append([2022, "1", "Altstadt", "einwohner", "anzahl", 1])
+    sheet.append([2022, "2", "@SUM(A1)", "einwohner", "anzahl", 5000])
     book.save(copy / "daten" / "indikatoren.xlsx")
     features = [{"type": "Feature", "geometry": None,
-                 "properties": {"jahr": 2022, "gebiet_id": "1", "indikator_id": "einwohner", "art": "count",
+                 "properties": {"jahr": 2022, "gebiet_id": "1", "indikator_id": "einwohner", "art": "anzahl",
                                 "wert": 2}}]
     (copy / "daten" / "gebiete.geojson").write_text(json.dumps({"type": "FeatureCollection",
                                                                 "features": features}), encoding="utf-8")

@@ -125,6 +125,11 @@ class Catalog:
     fields: tuple[Field, ...] = ()
     groups: dict[str, str] = dc_field(default_factory=dict)     # group id → German title
     group_pages: tuple[GroupPage, ...] = ()
+    variables: dict[str, str] = dc_field(default_factory=dict)   # variable → German name
+
+    def variable_name(self, variable: str) -> str:
+        """The German name of a variable, else the variable itself (a pack's own variable without one)."""
+        return self.variables.get(variable, variable)
 
     def field_title(self, field_id: str) -> str:
         return next(f.title for f in self.fields if f.id == field_id)
@@ -198,7 +203,7 @@ def parse_catalog(document, shown_as: str = CATALOG_SHOWN_AS) -> Catalog:
     pages = tuple(GroupPage(p["id"], p["title"], tuple(p["groups"]), tuple(p["population"]))
                   for p in document.get("group_pages", []))
     _check_group_pages(pages, groups, {i.id for i in indicators}, shown_as)
-    return Catalog(topics, tuple(indicators), partitions, fields, groups, pages)
+    return Catalog(topics, tuple(indicators), partitions, fields, groups, pages, document.get("variables", {}))
 
 
 def _check_unique(shown_as: str, section: str, ids: list[str]) -> None:

@@ -44,6 +44,14 @@ PROGRAMMES_XLSX = "foerdergebiete.xlsx"
 # Column names of the long indicator table; the audit reads downloads by these names.
 COLUMNS = {"year": "jahr", "area_id": "gebiet_id", "area": "gebiet", "indicator": "indikator_id",
            "title": "indikator", "unit": "einheit", "kind": "art", "value": "wert"}
+# The kind of each value ("art") as a German code in every download; the audit finds counts by "anzahl".
+DOWNLOAD_KINDS = {"count": "anzahl", "share": "anteil", "ratio": "verhaeltnis", "rate": "rate",
+                  "external": "uebernommen", "supply": "angebot", "change": "veraenderung"}
+KIND_CODE_TEXT = {"anzahl": "Anzahl von Personen oder Fällen", "anteil": "Anteil in %",
+                  "verhaeltnis": "Verhältnis (je 100 oder je 1.000)", "rate": "Rate",
+                  "uebernommen": "übernommener Wert", "angebot": "Plätze oder Einrichtungen",
+                  "veraenderung": "Veränderung"}
+COUNT_CODE = DOWNLOAD_KINDS["count"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -95,7 +103,7 @@ def indicator_table(edition: Edition) -> pd.DataFrame:
         COLUMNS["indicator"]: frame["indicator"],
         COLUMNS["title"]: [indicators[i].title for i in frame["indicator"]],
         COLUMNS["unit"]: [indicators[i].unit for i in frame["indicator"]],
-        COLUMNS["kind"]: [indicators[i].kind for i in frame["indicator"]],
+        COLUMNS["kind"]: [DOWNLOAD_KINDS[indicators[i].kind] for i in frame["indicator"]],
         COLUMNS["value"]: values,
     })
     return table.sort_values([COLUMNS["indicator"], COLUMNS["year"], COLUMNS["area_id"]]).reset_index(drop=True)
@@ -179,7 +187,7 @@ def supply_table(edition: Edition) -> pd.DataFrame:
                     COLUMNS["area"]: (edition.area_name(area_id) if area_id != CITY_AREA_ID
                                       else f"Gesamtstadt {edition.city_name}"),
                     COLUMNS["indicator"]: f"{plan.facility}_{suffix}", COLUMNS["title"]: f"{plan.title}: {title}",
-                    COLUMNS["unit"]: unit or plan.supply_unit, COLUMNS["kind"]: kind,
+                    COLUMNS["unit"]: unit or plan.supply_unit, COLUMNS["kind"]: DOWNLOAD_KINDS[kind],
                     COLUMNS["value"]: (SUPPRESSED if withheld else None if pd.isna(value)
                                        else rounded(float(value) * scale, decimals)),
                 })
@@ -244,8 +252,8 @@ def supply_resources(edition: Edition) -> list[dict]:
             f["constraints"] = {"enum": sorted(set(supply_table(edition)[COLUMNS["indicator"]]))}
             f["description"] = "Einrichtungsart und Kennzahl, z. B. kitas_versorgung"
         if f["name"] == COLUMNS["kind"]:
-            f["description"] = ("count = Personen, supply = Plätze oder Einrichtungen, ratio = je Zielgruppe, "
-                                "share = Anteil in %, change = Veränderung")
+            f["description"] = "; ".join(f"{code}: {KIND_CODE_TEXT[code]}" for code in
+                                         ("anzahl", "angebot", "verhaeltnis", "anteil", "veraenderung"))
     resources = [{"name": "versorgung", "path": SUPPLY_CSV, "title": "Versorgung je Gebiet",
                   "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                   "sources": [{"title": plan.target_source} for plan, _ in edition.infrastructure.supply
@@ -298,7 +306,7 @@ def programmes_table(edition: Edition) -> pd.DataFrame:
             rows.append({COLUMNS["year"]: int(record["year"]), COLUMNS["area_id"]: f"{area.id}:{record['group']}",
                          COLUMNS["area"]: f"{area.name}: {GROUP_NAMES[record['group']]}",
                          COLUMNS["indicator"]: indicator.id, COLUMNS["title"]: indicator.title,
-                         COLUMNS["unit"]: indicator.unit, COLUMNS["kind"]: indicator.kind,
+                         COLUMNS["unit"]: indicator.unit, COLUMNS["kind"]: DOWNLOAD_KINDS[indicator.kind],
                          COLUMNS["value"]: None if pd.isna(record["value"]) else rounded(record["value"],
                                                                                           indicator.decimals)})
     return pd.DataFrame(rows, columns=list(COLUMNS.values()))
@@ -403,7 +411,8 @@ def _table_fields(edition: Edition, decimal_comma: bool = False) -> list[dict]:
         {"name": COLUMNS["title"], "type": "string", "title": "Indikator"},
         {"name": COLUMNS["unit"], "type": "string", "title": "Einheit"},
         {"name": COLUMNS["kind"], "type": "string", "title": "Art",
-         "description": ", ".join(f"{kind} = {name}" for kind, name in KIND_NAMES.items())},
+         "description": "; ".join(f"{code}: {KIND_CODE_TEXT[code]}" for code in
+                                  (DOWNLOAD_KINDS[kind] for kind in KIND_NAMES))},
         value,
     ]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -9,7 +10,7 @@ from analysis.compute.disclosure import FOOTNOTE as SUPPRESSED_NOTE
 from analysis.compute.disclosure import shows_mark
 from analysis.compute.edition import Edition
 from analysis.inputs.validate import FINDING_KINDS
-from analysis.pack.model import CITY_AREA_ID
+from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID
 from analysis.text import SUPPRESSED, format_change, format_number, format_value, signed
 
 STEADY = 0.03   # a change of less than 3 % of the earlier value counts as "kaum verändert"
@@ -169,6 +170,17 @@ def _parent_value(hierarchy, level_id: str, parent: str, indicator, year: int) -
     return marked(row["value"], indicator, bool(row["unstable"]), bool(row["suppressed"]))
 
 
+PSEUDO_AREA_NAMES = {REPORTED_CITY_AREA_ID: "Gesamtstadt (gemeldet)", UNASSIGNED_AREA_ID: "nicht zuordenbar"}
+
+
+def in_german(message: str, edition: Edition) -> str:
+    """A finding's message with the variables and pseudo-areas in German: 'residents_under_18: 2.128 → …'
+    → 'Einwohner unter 18 Jahren: 2.128 → …'. The variable names stay in `sozialbericht validate`."""
+    names = {**edition.catalog.variables, **PSEUDO_AREA_NAMES}
+    # whole words only; a file name (word.csv) is left as it is
+    return re.sub(r"(?<![\w.])[a-z][a-z0-9_]*(?!\w|\.\w)", lambda m: names.get(m[0], m[0]), message)
+
+
 def findings(edition: Edition) -> pd.DataFrame:
     frame = edition.findings
     table = with_notes(pd.DataFrame({
@@ -176,8 +188,9 @@ def findings(edition: Edition) -> pd.DataFrame:
         "Datei": frame["file"].str.replace(f"data/{edition.pack.slug}/raw/", "", regex=False),
         "Zeile": [str(int(r)) if r == r and r is not None else "" for r in frame["row"]],
         "Jahr": [str(int(y)) if y == y and y is not None else "" for y in frame["year"]],
-        edition.pack.area_label: [edition.area_name(a) if isinstance(a, str) else "" for a in frame["area_id"]],
-        "Befund": frame["message"],
+        edition.pack.area_label: [PSEUDO_AREA_NAMES.get(a, edition.area_name(a)) if isinstance(a, str) else ""
+                                  for a in frame["area_id"]],
+        "Befund": [in_german(m, edition) for m in frame["message"]],
     }))
     table.attrs["css_class"] = "befunde"
     return table

@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID, DisclosureRules
-from analysis.report.downloads import COLUMNS, is_formula, plain_number
+from analysis.report.downloads import COLUMNS, COUNT_CODE, is_formula, plain_number
 from analysis.text import SUPPRESSED
 
 SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_images", ".doctrees"}
@@ -243,7 +243,7 @@ def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violat
     groups: dict[tuple, list[tuple[int, dict]]] = {}
     for number, row in enumerate(rows, start=2):
         number_value = plain_number(row.get(value, ""))
-        if row.get(kind) == "count" and _small(number_value, rules):
+        if row.get(kind) == COUNT_CODE and _small(number_value, rules):
             found.append(Violation(page, f"Zeile {number}, Spalte „{value}“", "kleine Fallzahl",
                                    f"{row.get(COLUMNS['indicator'])} {row.get(COLUMNS['area'])}: {row[value]}"))
         for numerator in ("zaehler", "numerator"):
