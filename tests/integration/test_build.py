@@ -257,3 +257,10 @@ def test_overview_and_profile_tables_show_the_trend(site):
     assert "Trend (bis 5 Jahre)" in profile and "↓ sinkt seit 2018 (günstig)" in profile
     overview = _text((site / "notebooks" / "ueberblick.html").read_text(encoding="utf-8"))
     assert "↑ steigt seit 2017 (ungünstig)" in overview   # Wohngeldquote
+
+
+def test_editions_list_gives_date_and_what_is_new(site):
+    listing = _text((site.parent / "ausgaben.html").read_text(encoding="utf-8"))
+    assert re.search(r"Sozialbericht Flensburg 2022 \(veröffentlicht am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr\)", listing)
+    assert "Neu in dieser Ausgabe: Daten bis 2022 für 13 Stadtteile und 43 Indikatoren." in listing
+    assert "SGB-II-Quote der Gesamtstadt 2022: 12,4\u202f% (−1,8 Prozentpunkte zum Vorjahr)." in listing

@@ -246,8 +246,23 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple
         target = stage / links.PROFILE_FOLDER / f"{links.profile_stem(pack, area.id)}.ipynb"
         titles[str(target)] = area.name
         jobs.append((str(root / PROFILE_TEMPLATE), str(target),
-                     {"city": pack.slug, "year": year, "area_id": area.id}))
+                     {"city": pack.slug, "year": year, "area_id": area.id,
+                      "fact_sheet_pdf": _prints_fact_sheets(pack)}))
     return jobs, titles
+
+
+def _prints_fact_sheets(pack) -> bool:
+    """One printed page per area, where Chromium is there and the areas are few enough to print them all."""
+    return print_pdf.available() and len(pack.areas) <= print_pdf.APPENDIX_AREAS_MAX
+
+
+def _print_fact_sheets(html: Path, edition) -> None:
+    from analysis.report import downloads, fact_sheet, figures
+
+    sheets = {links.profile_stem(edition.pack, a):
+              fact_sheet.printable_sheet(edition, a, figures.locator(edition, a).png()) for a in edition.pack.area_ids}
+    print_pdf.write_fact_sheets(sheets, html / downloads.FOLDER / downloads.PER_AREA,
+                                f"Steckbrief {edition.pack.edition_name} {edition.year}")
 
 
 def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str) -> None:
@@ -331,7 +346,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     record = prov.record(root, city, year, correction, force, found)
     step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
     from analysis.compute.edition import Edition
-    from analysis.report import downloads
+    from analysis.report import downloads, need_summary
     from analysis.site import accessibility, audit, glossary, lighten
 
     edition = Edition.compute(city, year, root, level=level)
@@ -362,11 +377,15 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         step("PDF drucken (Chromium)")
         _print_edition(html, edition, toc, pdf_name, built_text(record))
     downloads.write(edition, html)
+    if _prints_fact_sheets(edition.pack):
+        step("Steckbriefe drucken (Chromium)")
+        _print_fact_sheets(html, edition)
     step("Geheimhaltung prüfen (sozialbericht audit)")
     violations = audit.audit_site(html, edition.rules, workers)
     if violations:
         raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
     record["pages"] = _site_pages(html)
+    record["highlights"] = need_summary.edition_highlights(edition)   # "Neu in dieser Ausgabe" in the editions list
     write_json(record, html / "provenance.json")
     archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record,
                   [m.record() for m in edition.measures] if edition.pack.measures_file else None)

@@ -123,9 +123,9 @@ class Download:
     description: str
 
 
-def area_file(edition: Edition, area_id: str) -> str:
-    """The area's CSV, relative to daten/ (named like its profile page)."""
-    return f"{PER_AREA}/{profile_stem(edition.pack, area_id)}.csv"
+def area_file(edition: Edition, area_id: str, suffix: str = "csv") -> str:
+    """The area's CSV (or printed PDF), relative to daten/ (named like its profile page)."""
+    return f"{PER_AREA}/{profile_stem(edition.pack, area_id)}.{suffix}"
 
 
 def files(edition: Edition) -> list[Download]:

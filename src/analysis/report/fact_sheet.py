@@ -1,19 +1,25 @@
-"""A district's fact sheet: "Auf einen Blick" (what stands out against the city, in both directions) and
-the link to the area's figures as a CSV of its own (written by report.downloads).
+"""A district's fact sheet: "Auf einen Blick" (what stands out against the city, in both directions), the
+link to the area's figures as a CSV of its own (written by report.downloads) and the one-page sheet the
+build prints as the area's PDF (site.print_pdf.write_fact_sheets).
 
 What stands out is chosen by the standardised deviation from the city in the direction of need
 (compute.lebenslagen.deviations): the largest on the side of need first, then the largest on the
 favourable side. Values on fewer than 20 cases are not chosen: their deviation may be chance."""
 from __future__ import annotations
 
+import base64
+import html
+
 import pandas as pd
 
 from analysis.compute import lebenslagen
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
+from analysis.report.chart_display import source_line
 from analysis.report.downloads import area_file
 from analysis.report.links import download_link
-from analysis.text import format_value, markdown_literal
+from analysis.report.tables import TREND_COLUMN, UNSTABLE_NOTE, marked, trend
+from analysis.text import SUPPRESSED, format_number, format_value, markdown_literal
 
 STANDS_OUT = 1.0        # standard deviations from the city
 MOST_NEED = 3           # sentences on the side of need
@@ -36,36 +42,92 @@ def _sentence(edition: Edition, area_id: str, indicator_id: str) -> str:
     city = edition.value(indicator_id, CITY_AREA_ID)
     reference = (f"{format_value(city, indicator)} in der Gesamtstadt" if pd.notna(city) else
                  f"{format_value(edition.area_values(indicator_id).mean(), indicator)} im Mittel der Gebiete")
-    return (f"{markdown_literal(indicator.short_title)}: {value} gegenüber {reference} "
-            f"({edition.latest_year(indicator_id)}).")
+    return f"{indicator.short_title}: {value} gegenüber {reference} ({edition.latest_year(indicator_id)})."
+
+
+def standouts(edition: Edition, area_id: str) -> tuple[list[str], list[str]]:
+    """The indicators where the area clearly has more need than the city (most first), and where clearly less."""
+    row = _stable_deviations(edition, area_id)
+    need = row[row >= STANDS_OUT].sort_values(ascending=False).head(MOST_NEED)
+    favourable = row[row <= -STANDS_OUT].sort_values().head(MOST_FAVOURABLE)
+    return list(need.index), list(favourable.index)
+
+
+SELECTION_NOTE = ("Ausgewählt nach der Abweichung von der Gesamtstadt, gemessen an der Streuung der {plural} "
+                  "(mindestens eine Standardabweichung); Werte auf weniger als 20 Fällen sind nicht ausgewählt.")
+
+
+def _nothing_stands_out(edition: Edition, name: str) -> str:
+    return (f"In keinem Indikator weicht {name} deutlich (um mindestens eine Standardabweichung der "
+            f"{edition.pack.area_label_plural}) vom Wert der Stadt ab.")
 
 
 def at_a_glance(edition: Edition, area_id: str) -> str:
     """Three to five sentences: where the area has clearly more need than the city, then where clearly less."""
-    row = _stable_deviations(edition, area_id)
-    need = row[row >= STANDS_OUT].sort_values(ascending=False).head(MOST_NEED)
-    favourable = row[row <= -STANDS_OUT].sort_values().head(MOST_FAVOURABLE)
-    name = markdown_literal(edition.area_name(area_id))
-    if need.empty and favourable.empty:
-        return (f"In keinem Indikator weicht {name} deutlich (um mindestens eine Standardabweichung der "
-                f"{edition.pack.area_label_plural}) vom Wert der Stadt ab.")
+    need, favourable = standouts(edition, area_id)
+    if not need and not favourable:
+        return _nothing_stands_out(edition, markdown_literal(edition.area_name(area_id)))
     lines = []
-    if not need.empty:
+    if need:
         lines.append("**Mehr Bedarf als in der Stadt:**")
-        lines += [f"- {_sentence(edition, area_id, i)}" for i in need.index]
-    if not favourable.empty:
+        lines += [f"- {markdown_literal(_sentence(edition, area_id, i))}" for i in need]
+    if favourable:
         lines.append("\n**Günstiger als in der Stadt:**")
-        lines += [f"- {_sentence(edition, area_id, i)}" for i in favourable.index]
-    lines.append(f"\nAusgewählt nach der Abweichung von der Gesamtstadt, gemessen an der Streuung der "
-                 f"{edition.pack.area_label_plural} (mindestens eine Standardabweichung); Werte auf weniger als "
-                 "20 Fällen sind nicht ausgewählt.")
+        lines += [f"- {markdown_literal(_sentence(edition, area_id, i))}" for i in favourable]
+    lines.append("\n" + SELECTION_NOTE.format(plural=edition.pack.area_label_plural))
     return "\n".join(lines)
 
 
-def download_note(edition: Edition, area_id: str) -> str:
-    """Markdown link to the area's CSV (written by report.downloads) and the hint to print the page."""
-    return (f"Alle Zahlen dieses {markdown_literal(edition.pack.area_label)}s über alle Jahre, mit den Werten der "
-            f"Gesamtstadt: {download_link(area_file(edition, area_id), 'Steckbrief als CSV')} (eine Zeile je "
-            "Indikator, Gebiet und Jahr). Die Seite druckt sich als Steckbrief.")
+def download_note(edition: Edition, area_id: str, with_pdf: bool = False) -> str:
+    """Markdown links to the area's CSV and, where the build prints them, its one-page PDF (both written into
+    daten/steckbriefe/ by the build)."""
+    label = markdown_literal(edition.pack.area_label)
+    text = (f"Alle Zahlen dieses {label}s über alle Jahre, mit den Werten der Gesamtstadt: "
+            f"{download_link(area_file(edition, area_id), 'Steckbrief als CSV')} (eine Zeile je Indikator, Gebiet "
+            "und Jahr).")
+    if with_pdf:
+        text += (f" Das Wichtigste auf einer Seite zum Ausdrucken: "
+                 f"{download_link(area_file(edition, area_id, 'pdf'), 'Steckbrief als PDF')}.")
+    return text
 
 
+def printable_sheet(edition: Edition, area_id: str, locator_png: bytes) -> str:
+    """One A4 page as HTML: the area's name, what stands out, its location and its need indicators against
+    the city with rank and trend. Every text from data is escaped."""
+    name = html.escape(edition.area_name(area_id))
+    need, favourable = standouts(edition, area_id)
+    glance = ""
+    for heading, ids in (("Mehr Bedarf als in der Stadt", need), ("Günstiger als in der Stadt", favourable)):
+        if ids:
+            items = "".join(f"<li>{html.escape(_sentence(edition, area_id, i))}</li>" for i in ids)
+            glance += f"<p><strong>{heading}:</strong></p><ul>{items}</ul>"
+    glance = glance or f"<p>{html.escape(_nothing_stands_out(edition, edition.area_name(area_id)))}</p>"
+    rows = []
+    for indicator in edition.catalog.indicators:
+        frame = edition.table(indicator.id)
+        if not indicator.is_need or area_id not in frame.index:
+            continue
+        area = frame.loc[area_id]
+        city = frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
+        withheld = bool(area["suppressed"])
+        cells = [indicator.short_title, str(int(area["year"])),
+                 marked(area["value"], indicator, area["unstable"], withheld),
+                 marked(city["value"], indicator, False, city["suppressed"]) if city is not None else "–",
+                 SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
+                 SUPPRESSED if withheld else trend(edition.series(indicator.id, area_id), indicator)]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("Indikator", "Jahr", name, "Gesamtstadt", "Rang", TREND_COLUMN))
+    image = base64.b64encode(locator_png).decode("ascii")
+    publication = edition.pack.publication
+    publisher = (f" Herausgeber: {html.escape(publication['publisher'])}, "
+                 f"Kontakt: {html.escape(publication['contact'])}." if publication else "")
+    return (f'<section class="steckbrief"><h1>{name}</h1>'
+            f'<p class="unterzeile">Steckbrief · Sozialbericht {html.escape(edition.pack.edition_name)} '
+            f"{edition.year}</p>"
+            f'<img class="lage" src="data:image/png;base64,{image}" alt="Lage von {name} im Stadtgebiet">'
+            f"<h2>Auf einen Blick</h2>{glance}"
+            f"<h2>Bedarfsindikatoren im Vergleich</h2><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f'<p class="fuss">Rang 1 = ungünstigster Wert unter {format_number(len(edition.pack.area_ids))} '
+            f"{html.escape(edition.pack.area_label_plural)}. {html.escape(UNSTABLE_NOTE)} "
+            f"{html.escape(source_line(edition.pack, edition.year))}{publisher}</p></section>")

@@ -131,31 +131,48 @@ def class_counts(edition: Edition) -> str:
     return text
 
 
-def changes_since_last_edition(edition: Edition) -> str:
-    """Status classes that changed since the previous edition, by name; changed dynamics counted."""
+def _class_moves(edition: Edition) -> tuple[list[tuple[str, str, str]], int] | None:
+    """(area id, status before, status now) for every area whose status class changed since the previous
+    edition, and how many others changed their dynamics; None without a previous index."""
     before = previous_index(edition)
     if edition.previous is None or before is None:
-        return "Dies ist die erste Ausgabe mit Sozialindex; ein Vergleich mit einer früheren ist nicht möglich."
+        return None
     now = edition.social_index.table
     old = before.table.reindex(now.index)
+
     def changed(area_id: str, column: str) -> bool:
         before_class, now_class = old.at[area_id, column], now.at[area_id, column]
         return isinstance(before_class, str) and isinstance(now_class, str) and before_class != now_class
 
-    moved = [a for a in now.index if changed(a, "status_class")]
-    turned = [a for a in now.index if a not in moved and changed(a, "dynamic_class")]
+    moved = [(a, old.at[a, "status_class"], now.at[a, "status_class"]) for a in now.index if changed(a, "status_class")]
+    turned = sum(1 for a in now.index if not changed(a, "status_class") and changed(a, "dynamic_class"))
+    return moved, turned
+
+
+def _moves_text(edition: Edition, moves, name) -> str:
+    moved, turned = moves
     since = f"Seit der Ausgabe {edition.previous.year}"
     if moved:
-        names = [f"{markdown_literal(edition.area_name(a))} ({old.at[a, 'status_class']} → {now.at[a, 'status_class']})"
-                 for a in moved]
+        names = [f"{name(edition.area_name(a))} ({before} → {now})" for a, before, now in moved]
         text = (f"{since} hat {'ein Gebiet seine' if len(moved) == 1 else f'{format_number(len(moved))} Gebiete ihre'} "
                 f"Statusklasse gewechselt: {_joined(names)}.")
     else:
         text = f"{since} hat kein {edition.pack.area_label} seine Statusklasse gewechselt."
     if turned:
-        text += (f" Bei {format_number(len(turned))} weiteren hat sich die Dynamik geändert "
-                 "([Was hat sich geändert](aenderungen.ipynb)).")
+        text += f" Bei {format_number(turned)} weiteren hat sich die Dynamik geändert"
     return text
+
+
+FIRST_INDEX = "Dies ist die erste Ausgabe mit Sozialindex; ein Vergleich mit einer früheren ist nicht möglich."
+
+
+def changes_since_last_edition(edition: Edition) -> str:
+    """Status classes that changed since the previous edition, by name; changed dynamics counted (markdown)."""
+    moves = _class_moves(edition)
+    if moves is None:
+        return FIRST_INDEX
+    text = _moves_text(edition, moves, markdown_literal)
+    return text + (" ([Was hat sich geändert](aenderungen.ipynb))." if moves[1] else "")
 
 
 def _without_index(edition: Edition) -> str:
@@ -187,3 +204,31 @@ def first_screen(edition: Edition) -> str:
     else:
         text = f"Kein {edition.pack.area_label} hat einen niedrigen oder sehr niedrigen Status im Sozialindex."
     return f"{text}\n\n{class_counts(edition)} {changes_since_last_edition(edition)}"
+
+
+def edition_highlights(edition: Edition) -> list[str]:
+    """Three lines "Neu in dieser Ausgabe" for the list of editions (plain text, no markdown): the data it
+    covers, what changed in the social index, and the headline indicator against the year before."""
+    from analysis.report.figures import lead_indicator
+
+    indicators = edition.all_indicators.indicators
+    coverage = (f"Daten bis {edition.year} für {format_number(len(edition.pack.area_ids))} "
+                f"{edition.pack.area_label_plural} und {format_number(len(indicators))} Indikatoren")
+    if edition.previous is not None:
+        before = {entry["id"] for entry in edition.previous.catalog_document["indicators"]}
+        added = [i for i in indicators if i.id not in before]
+        if added:
+            coverage += f", davon {format_number(len(added))} neu"
+    lines = [coverage + "."]
+    if edition.social_index is not None:
+        moves = _class_moves(edition)
+        text = FIRST_INDEX if moves is None else _moves_text(edition, moves, str)
+        lines.append(text if text.endswith(".") else text + ".")
+    lead = lead_indicator(edition)
+    frame = edition.table(lead)
+    if CITY_AREA_ID in frame.index and not frame.at[CITY_AREA_ID, "suppressed"]:
+        city, indicator = frame.loc[CITY_AREA_ID], edition.indicator(lead)
+        change = "" if pd.isna(city["change_1y"]) else f" ({format_change(city['change_1y'], indicator)} zum Vorjahr)"
+        lines.append(f"{indicator.short_title} der Gesamtstadt {int(city['year'])}: "
+                     f"{format_value(city['value'], indicator)}{change}.")
+    return lines

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from analysis.report.comparison import ONLINE_ONLY
 
@@ -150,3 +150,46 @@ def write_pdf(site: Path, target: Path, title_page: TitlePage, chapters: list[st
     finally:
         page.unlink(missing_ok=True)
     return target.is_file()
+
+
+FACT_SHEET_CSS = """
+@page { size: A4; margin: 14mm 14mm 14mm; }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.35; color: #000; margin: 0; }
+section.steckbrief { break-before: page; } section.steckbrief:first-child { break-before: auto; }
+h1 { font-size: 18pt; margin: 0; } h2 { font-size: 11pt; margin: 8pt 0 3pt; }
+.unterzeile { margin: 2pt 0 6pt; color: #333; }
+img.lage { float: right; width: 55mm; margin: 0 0 4pt 8pt; }
+ul { margin: 2pt 0; padding-left: 14pt; } p { margin: 3pt 0; }
+table { border-collapse: collapse; width: 100%; font-size: 7.5pt; clear: both; }
+th, td { border-bottom: 1px solid #aaa; padding: 1.5pt 3pt; text-align: left; vertical-align: top; }
+.fuss { font-size: 7pt; color: #333; margin-top: 6pt; }
+"""
+
+
+def write_fact_sheets(sheets: dict[str, str], folder: Path, title: str) -> int:
+    """Print every area's sheet (stem → HTML section) into folder/<stem>.pdf: all in one Chromium run, then
+    split at each sheet's heading (from the PDF outline), so a sheet that runs over a page stays whole.
+    Returns the number written; 0 where Chromium is not installed."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None or not sheets:
+        return 0
+    with tempfile.TemporaryDirectory() as work:
+        page, printed = Path(work) / "steckbriefe.html", Path(work) / "steckbriefe.pdf"
+        page.write_text(f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+                        f"<title>{html_module.escape(title)}</title><style>{FACT_SHEET_CSS}</style></head>"
+                        f"<body>{''.join(sheets.values())}</body></html>", encoding="utf-8")
+        _print(chromium, page, printed)
+        reader = PdfReader(printed)
+        starts = [reader.get_destination_page_number(entry) for entry in reader.outline
+                  if not isinstance(entry, list)]
+        if len(starts) != len(sheets):
+            raise RuntimeError(f"Steckbriefe: {len(starts)} Überschriften im PDF, {len(sheets)} erwartet")
+        ends = [*starts[1:], len(reader.pages)]
+        for stem, start, end in zip(sheets, starts, ends):
+            writer = PdfWriter()
+            for number in range(start, end):
+                writer.add_page(reader.pages[number])
+            writer.add_metadata({"/Title": f"{title}: {stem}", "/Lang": "de"})
+            with open(folder / f"{stem}.pdf", "wb") as handle:
+                writer.write(handle)
+    return len(sheets)

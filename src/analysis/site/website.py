@@ -49,6 +49,7 @@ def versions_document(city_name: str, editions: dict[int, dict]) -> dict:
             "built": found["built"],
             "built_text": built_text(found),
             "correction": found.get("parameters", {}).get("correction"),
+            "highlights": found.get("highlights", []),
             "pages": found.get("pages", []),
         } for year, found in sorted(editions.items(), reverse=True)],
     }
@@ -68,7 +69,8 @@ def _page(title: str, body: str, head: str = "") -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n{head}'
             f"<title>{html.escape(title)}</title>\n"
             "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;"
-            "line-height:1.5;color:#222}a{color:#0b5394}li{margin:.4rem 0}</style>\n"
+            "line-height:1.5;color:#222}a{color:#0b5394}li{margin:.4rem 0}li li{margin:.1rem 0;font-size:.9rem}"
+            "p.neu{margin:.3rem 0 0;font-size:.9rem;font-weight:600}</style>\n"
             f"</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
@@ -78,8 +80,10 @@ def _editions_list(document: dict) -> str:
         note = " – neueste Ausgabe" if edition["latest"] else ""
         if edition["correction"]:
             note += f" – korrigiert: {html.escape(edition['correction'])}"
+        new = "".join(f"<li>{html.escape(line)}</li>" for line in edition["highlights"])
+        new = f'<p class="neu">Neu in dieser Ausgabe:</p><ul>{new}</ul>' if new else ""
         items.append(f'<li><a href="{edition["path"]}index.html">{html.escape(edition["title"])}</a>'
-                     f" (gebaut am {edition['built_text']}){note}</li>")
+                     f" (veröffentlicht am {edition['built_text']}){note}{new}</li>")
     return "<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
