@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from browser import needs_chromium
 
 DISTRICTS = ["Altstadt", "Neustadt", "Nordstadt", "Westliche Höhe", "Friesischer Berg", "Weiche", "Südstadt",
              "Sandberg", "Jürgensby", "Fruerlund", "Mürwik", "Engelsby", "Tarup"]
@@ -187,6 +188,8 @@ def test_profiles_open_with_a_fact_sheet_and_link_their_csv(site):
     page = _text((site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8"))
     assert page.index("Auf einen Blick") < page.index("Kennzahlen im Vergleich zur Gesamtstadt")
     assert "Grundsicherung im Alter: 21,1\u202f% gegenüber 7,3\u202f% in der Gesamtstadt (2022)." in page
+    html = (site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8")
+    assert 'href="../daten/steckbriefe/02-neustadt.csv"' in html
     rows = (site / "daten" / "steckbriefe" / "02-neustadt.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0] == "jahr,gebiet_id,gebiet,indikator_id,indikator,einheit,art,wert"
     assert {line.split(",")[1] for line in rows[1:]} == {"2", "stadt"}
@@ -264,3 +267,18 @@ def test_editions_list_gives_date_and_what_is_new(site):
     assert re.search(r"Sozialbericht Flensburg 2022 \(veröffentlicht am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr\)", listing)
     assert "Neu in dieser Ausgabe: Daten bis 2022 für 13 Stadtteile und 43 Indikatoren." in listing
     assert "SGB-II-Quote der Gesamtstadt 2022: 12,4\u202f% (−1,8 Prozentpunkte zum Vorjahr)." in listing
+
+
+@needs_chromium
+def test_each_profile_has_a_one_page_pdf_fact_sheet(site):
+    from pypdf import PdfReader
+
+    html = (site / "profiles" / "02-neustadt.html").read_text(encoding="utf-8")
+    assert 'href="../daten/steckbriefe/02-neustadt.pdf"' in html
+    sheets = sorted((site / "daten" / "steckbriefe").glob("*.pdf"))
+    assert len(sheets) == 13
+    reader = PdfReader(site / "daten" / "steckbriefe" / "02-neustadt.pdf")
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1 and text.lstrip().startswith("Neustadt")
+    assert "Grundsicherung im Alter: 21,1\u202f% gegenüber 7,3\u202f%" in text
+    assert "SGB-II-Quote 2022 21,7\u202f% 12,4\u202f% 1 von 13" in text

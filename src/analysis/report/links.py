@@ -1,7 +1,6 @@
 """Where an edition's pages live, so that prose can link them and the build can write them there."""
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -40,6 +39,9 @@ DOWNLOAD_FOLDER = "daten"
 
 
 def download_link(path: str, text: str) -> str:
-    """A link from a page one folder deep (chapters, profiles, generated pages) to a download. Downloads are
-    written next to the pages after Sphinx ran, so a plain HTML link instead of a Sphinx reference."""
-    return f'<a href="../{DOWNLOAD_FOLDER}/{path}">{html.escape(text)}</a>'
+    """A link to a download (MyST role of book/_ext/reader_markup.py): downloads are written next to the pages
+    after Sphinx ran, so no Sphinx reference; a role, because raw HTML is escaped in generated markdown."""
+    def clean(part: str) -> str:
+        return part.replace("`", "'").replace("|", "/")
+
+    return f"{{datei}}`{clean(path)}|{clean(text)}`"

@@ -18,7 +18,7 @@ def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, floa
 
 
 def reader_title(indicator) -> str:
-    """The reader title in bold with the official title as its tooltip: the role of book/_ext/reader_titles.py
+    """The reader title in bold with the official title as its tooltip: the role of book/_ext/reader_markup.py
     (raw HTML would be escaped in generated markdown). A backtick or "|" in a title is replaced, so the role
     cannot break."""
     def clean(text: str) -> str:
