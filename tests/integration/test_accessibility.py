@@ -30,6 +30,8 @@ PAGE_TYPES = {
     "profile with an assessment on site": "2022/profiles/02-neustadt.html",
     "profile": "2022/profiles/01-altstadt.html",
     "comparison of areas": "2022/notebooks/vergleich.html",
+    "development across areas": "2022/notebooks/entwicklung.html",
+    "imprint with citation": "2022/generated/impressum.html",
     "methods": "2022/generated/methoden.html",
     "downloads": "2022/generated/daten.html",
     "glossary": "2022/book/glossar.html",
