@@ -51,3 +51,18 @@ def test_a_page_loads_the_map_and_comparison_scripts_only_where_it_has_them():
     assert "karte.js" not in plain and "vergleich.js" not in plain
     with_map = lighten.lighten(f'<head>{scripts}</head><body><div class="interaktive-karte" data-karte></div></body>')
     assert "karte.js" in with_map and "vergleich.js" not in with_map
+
+
+def test_a_lone_withheld_value_counts_as_recomputable_only_beside_other_areas(tmp_path):
+    from analysis.pack.model import DisclosureRules
+    from analysis.site.audit import audit_download
+
+    head = "jahr,gebiet_id,gebiet,indikator_id,indikator,einheit,art,wert\n"
+    city = "2022,stadt,Gesamtstadt,sgb2_quote,SGB-II-Quote,%,anteil,12.4\n"
+    one_area = tmp_path / "02-neustadt.csv"   # a fact-sheet CSV: nothing in it to subtract
+    one_area.write_text(head + "2022,2,Neustadt,sgb2_quote,SGB-II-Quote,%,anteil,.\n" + city, encoding="utf-8")
+    assert audit_download("steckbrief", one_area, DisclosureRules()) == []
+    table = tmp_path / "indikatoren.csv"
+    table.write_text(head + "2022,1,Altstadt,sgb2_quote,SGB-II-Quote,%,anteil,11.6\n"
+                     "2022,2,Neustadt,sgb2_quote,SGB-II-Quote,%,anteil,.\n" + city, encoding="utf-8")
+    assert [v.kind for v in audit_download("tabelle", table, DisclosureRules())] == ["rückrechenbar"]

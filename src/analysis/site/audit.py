@@ -258,7 +258,9 @@ def audit_download(page: str, path: Path, rules: DisclosureRules) -> list[Violat
             city = [row for _, row in members if row.get(COLUMNS["area_id"]) == CITY_AREA_ID]
             areas = [(n, row) for n, row in members if row.get(COLUMNS["area_id"]) != CITY_AREA_ID]
             withheld = [(n, row) for n, row in areas if row.get(value) == SUPPRESSED]
-            if len(withheld) == 1 and city and city[0].get(value) not in (SUPPRESSED, ""):
+            # A file of one area (its fact-sheet CSV) holds no other area to subtract: recomputing needs
+            # the full table, which is audited as a file of its own.
+            if len(withheld) == 1 and len(areas) > 1 and city and city[0].get(value) not in (SUPPRESSED, ""):
                 n, row = withheld[0]
                 found.append(Violation(page, f"Zeile {n}", "rückrechenbar",
                                        f"{indicator} {year}: einziger unterdrückter Wert ({row.get(COLUMNS['area'])}) "
