@@ -2,6 +2,7 @@
 import re
 
 import pytest
+
 from browser import needs_chromium
 
 DISTRICTS = ["Altstadt", "Neustadt", "Nordstadt", "Westliche Höhe", "Friesischer Berg", "Weiche", "Südstadt",
