@@ -75,8 +75,8 @@ def _select(key: str, number: int, names: dict[str, str], chosen: str) -> str:
     for area_id, name in sorted(names.items(), key=lambda item: item[1]):
         selected = " selected" if area_id == chosen else ""
         options.append(f'<option value="{html.escape(area_id)}"{selected}>{html.escape(name)}</option>')
-    return (f'<label for="{key}-{number}">Gebiet {number}</label>'
-            f'<select id="{key}-{number}" data-vergleich-wahl>{"".join(options)}</select>')
+    return (f'<span class="vergleich-wahl"><label for="{key}-{number}">Gebiet {number}</label>'
+            f'<select id="{key}-{number}" data-vergleich-wahl>{"".join(options)}</select></span>')
 
 
 def comparison_tool(edition: Edition, key: str = "vergleich") -> ComparisonTool:
