@@ -249,8 +249,9 @@ def test_development_page_shows_every_area_per_key_indicator(site):
 
 def test_every_page_offers_a_citation(site):
     page = _text((site / "notebooks" / "vergleich.html").read_text(encoding="utf-8"))
+    assert "<h1>Stadtteile vergleichen" in (site / "notebooks" / "vergleich.html").read_text(encoding="utf-8")
     assert ("Zitiervorschlag: Projekt Sozialbericht (offene Beispielausgabe aus offenen Daten; keine Veröffentlichung "
-            "der Stadt Flensburg): „Gebiete vergleichen“. In: Sozialbericht Flensburg 2022, Stand ") in page
+            "der Stadt Flensburg): „Stadtteile vergleichen“. In: Sozialbericht Flensburg 2022, Stand ") in page
     imprint = _text((site / "generated" / "impressum.html").read_text(encoding="utf-8"))
     assert "Herausgeber: Projekt Sozialbericht" in imprint and "Kontakt: Fragen und Hinweise" in imprint
     assert "Rechenweg anzeigen" in imprint and "„Zeigen“" not in imprint

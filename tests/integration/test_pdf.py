@@ -35,4 +35,4 @@ def test_pdf_title_page_names_publisher_and_date_and_contents_give_page_numbers(
               if not isinstance(entry, list)}
     assert all(starts[chapter] == int(page) for chapter, page in listed.items()), (listed, starts)
     assert re.search(r"Seite 3 von \d+", reader.pages[2].extract_text())
-    assert "Gebiete vergleichen" not in contents   # a browser tool, not printed
+    assert "Stadtteile vergleichen" not in contents   # a browser tool, not printed

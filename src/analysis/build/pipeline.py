@@ -45,7 +45,7 @@ def _group_page_items(pack) -> list[tuple[str, str, dict]]:
     return [(p.id, p.title, {"page_id": p.id}) for p in lebenslagen.available_pages(pack)]
 
 
-PAGE_TITLE_TAG = "page-title"   # the heading cell a generated page's title replaces
+PAGE_TITLE_TAG = "page-title"   # the heading cell a generated page's (or a chapter's own) title replaces
 
 
 class BuildError(Exception):
@@ -71,6 +71,13 @@ CHAPTER_REQUIREMENTS = {
     "programmes": lambda pack: bool(pack.programme_areas or pack.measures_file) and pack.level is None,
     "local_knowledge": lambda pack: pack.local_knowledge is not None and pack.level is None,
 }
+
+
+def _chapter_title(path: Path, pack) -> str | None:
+    """A chapter's title that names the pack's areas ("Stadtteile vergleichen"): the notebook's metadata
+    sozialbericht.title with {area_label} and {area_label_plural}; None where the title is fixed."""
+    template = nbformat.read(path, as_version=4).metadata.get("sozialbericht", {}).get("title")
+    return template.format(area_label=pack.area_label, area_label_plural=pack.area_label_plural) if template else None
 
 
 def _chapter_applies(path: Path, pack) -> bool:
@@ -225,12 +232,14 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: 
 def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple[list, dict]:
     # Papermill writes the parameters into every published notebook: only city, year and the page's item,
     # never a path (the edition reaches the kernels through the environment).
-    jobs = []
+    jobs, titles = [], {}
     for notebook in _chapter_notebooks(root, toc):
         target = stage / notebook.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         jobs.append((str(notebook), str(target), {"city": pack.slug, "year": year}))
-    titles = {}
+        title = _chapter_title(notebook, pack)
+        if title:
+            titles[str(target)] = title
     listed = yaml.safe_dump(toc)
     for folder, (template, items) in GENERATED_SECTIONS.items():
         if f"{folder}/" not in listed:   # the chapter does not apply to this pack
