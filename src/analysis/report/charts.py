@@ -259,6 +259,22 @@ def tick_text(value: float) -> str:
     return format_number(value, decimals)
 
 
+def year_steps(years) -> list[int]:
+    """The years a time series is drawn over: from the first to the last at the data's own rhythm (the
+    greatest common step), so a missing year of an annual series is a gap (2012 … 2017) while a series
+    published every second year is one line."""
+    known = sorted({int(y) for y in years})
+    if len(known) < 2:
+        return known
+    step = math.gcd(*(b - a for a, b in zip(known, known[1:])))
+    return list(range(known[0], known[-1] + 1, step))
+
+
+def short_label(text: str, width: int) -> str:
+    """A label cut to `width` characters with "…" (small panels; the data table carries the full name)."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def german_axis(ax, decimals: int) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from IPython import get_ipython
 from matplotlib.ticker import MaxNLocator
@@ -242,11 +243,13 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         if area_id:
             lines[edition.area_name(area_id)] = edition.series(indicator_id, area_id)
             places[edition.area_name(area_id)] = area_id
-        lines[f"Gesamtstadt {edition.city_name}"] = edition.series(indicator_id, CITY_AREA_ID)
-        places[f"Gesamtstadt {edition.city_name}"] = CITY_AREA_ID
+        city = edition.series(indicator_id, CITY_AREA_ID)
+        if city.notna().any() or not area_id:   # adopted shares have no city value: no empty line in the legend
+            lines[f"Gesamtstadt {edition.city_name}"] = city
+            places[f"Gesamtstadt {edition.city_name}"] = CITY_AREA_ID
         styles = [charts.AREA_COLOUR, charts.CITY_COLOUR] if area_id else [charts.CITY_COLOUR]
         known = sorted(set().union(*(s.dropna().index for s in lines.values())))
-        span = range(int(known[0]), int(known[-1]) + 1) if known else range(0)
+        span = charts.year_steps(known)
         band = _interval(edition, indicator_id, area_id or CITY_AREA_ID).reindex(span)
         if band["ci_low"].notna().any():
             ax.fill_between(list(span), band["ci_low"].to_numpy(float), band["ci_high"].to_numpy(float),
@@ -283,8 +286,9 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     return Chart(fig, alt, pd.DataFrame(table_rows), source=source_line(edition.pack))
 
 
-AREAS_OVER_TIME_MAX = 40   # panels per chart; more would be too small to read (the profiles show each area)
+AREAS_OVER_TIME_MAX = 40   # panels per chart; more would be too small to read: the least favourable are shown
 PANEL_COLUMNS = 5
+PANEL_TITLE_WIDTH = 18   # characters of an area's name above its panel
 
 
 def key_indicators(edition: Edition) -> list[str]:
@@ -294,24 +298,26 @@ def key_indicators(edition: Edition) -> list[str]:
         wanted = list(edition.social_index.status)
     else:
         wanted = [lead_indicator(edition), *(i.id for i in edition.catalog.indicators if i.is_need)][:4]
-    return [i for i in dict.fromkeys(wanted)
-            if edition.has(i) and edition.series(i, CITY_AREA_ID).notna().sum() > 1]
+    def years_with_values(indicator_id: str) -> int:
+        table = edition.indicators
+        return table.loc[(table["indicator"] == indicator_id) & table["value"].notna(), "year"].nunique()
+
+    return [i for i in dict.fromkeys(wanted) if edition.has(i) and years_with_values(i) > 1]
 
 
-def areas_over_time(edition: Edition, indicator_id: str) -> Chart | None:
+def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
     """One small panel per area with its line and the city's (dashed), all on the same scale, the area
-    with the least favourable latest value first; None where the pack has too many areas to show."""
+    with the least favourable latest value first; of a pack with more than AREAS_OVER_TIME_MAX areas the
+    AREAS_OVER_TIME_MAX least favourable (the profiles show every area)."""
     area_ids = edition.pack.area_ids
-    if len(area_ids) > AREAS_OVER_TIME_MAX:
-        return None
     indicator = edition.indicator(indicator_id)
     rows = edition.indicators[edition.indicators["indicator"] == indicator_id]
     wide = rows.pivot(index="area_id", columns="year", values="value").reindex([*area_ids, CITY_AREA_ID])
     years = [int(y) for y in wide.columns]
-    span = list(range(min(years), max(years) + 1))
+    span = charts.year_steps(years)
     wide = wide.reindex(columns=span)   # a year without data stays a gap in every line
     latest = wide[max(years)].reindex(area_ids)
-    order = [*charts.need_sorted(latest, indicator).index, *latest.index[latest.isna()]]
+    order = [*charts.need_sorted(latest, indicator).index, *latest.index[latest.isna()]][:AREAS_OVER_TIME_MAX]
     panel_rows = math.ceil(len(order) / PANEL_COLUMNS)
     fig = charts.panel_figure(9.2, 1.45, panel_rows, legend=True)
     # inner panels share the axes' labels, so rows need room for a title only; the top for the figure's title
@@ -320,12 +326,15 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart | None:
     fig.subplots_adjust(top=1 - top / height, bottom=bottom / height, hspace=gap / panel)
     axes = fig.subplots(panel_rows, PANEL_COLUMNS, squeeze=False, sharex=True, sharey=True).ravel()
     city = wide.loc[CITY_AREA_ID].to_numpy(float)
+    has_city = not np.isnan(city).all()   # shares adopted without counts have no city value
     for ax, area_id in zip(axes, order):
-        ax.plot(span, city, color=charts.CITY_COLOUR, linestyle="--", linewidth=1.1,
-                label=f"Gesamtstadt {edition.city_name}")
+        if has_city:
+            ax.plot(span, city, color=charts.CITY_COLOUR, linestyle="--", linewidth=1.1,
+                    label=f"Gesamtstadt {edition.city_name}")
         ax.plot(span, wide.loc[area_id].to_numpy(float), color=charts.AREA_COLOUR, linewidth=1.8, marker="o",
                 markersize=2.5, label="Gebiet")
-        ax.set_title(edition.area_name(area_id), loc="left", fontsize=9, fontweight="bold")
+        ax.set_title(charts.short_label(edition.area_name(area_id), PANEL_TITLE_WIDTH), loc="left", fontsize=9,
+                     fontweight="bold")
         charts.german_axis(ax, indicator.decimals)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
@@ -341,15 +350,20 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart | None:
     first_year = {a: wide.loc[a].first_valid_index() for a in order}
     moved = {a: wide.at[a, max(years)] - wide.at[a, first_year[a]] for a in order if first_year[a] is not None}
     changes = pd.Series(moved, dtype=float).dropna() * indicator.need_sign if indicator.is_need else None
-    alt = (f"Kleine Liniendiagramme: {indicator.short_title} in jedem der {len(order)} "
-           f"{edition.pack.area_label_plural} von {span[0]} bis {span[-1]}, je mit der Gesamtstadt "
-           f"(gestrichelt), das Gebiet mit dem ungünstigsten Wert zuerst: {edition.area_name(order[0])}.")
+    which = (f"in jedem der {len(order)} {edition.pack.area_label_plural}" if len(order) == len(area_ids) else
+             f"in den {len(order)} {dative_plural(edition.pack.area_label_plural)} mit dem ungünstigsten Wert "
+             f"(von {len(area_ids)})")
+    alt = (f"Kleine Liniendiagramme: {indicator.short_title} {which} von {span[0]} bis {span[-1]}"
+           + (", je mit der Gesamtstadt (gestrichelt)" if has_city else "")
+           + f", das Gebiet mit dem ungünstigsten Wert zuerst: {edition.area_name(order[0])}.")
     if changes is not None and len(changes):
         alt += (f" Am stärksten verschlechtert hat sich {edition.area_name(changes.idxmax())}, am stärksten "
                 f"verbessert {edition.area_name(changes.idxmin())}.")
-    shown = wide.loc[[*order, CITY_AREA_ID], years]
+    rows_shown = [*order, CITY_AREA_ID] if has_city else order
+    shown = wide.loc[rows_shown, years]
     table = pd.DataFrame({
-        edition.pack.area_label: [edition.area_name(a) for a in order] + [f"Gesamtstadt {edition.city_name}"],
+        edition.pack.area_label: [edition.area_name(a) if a != CITY_AREA_ID else f"Gesamtstadt {edition.city_name}"
+                                  for a in rows_shown],
         **{str(y): [SUPPRESSED if edition.withheld(indicator_id, a, y) else format_number(v, indicator.decimals)
                     for a, v in shown[y].items()] for y in years}})
     return Chart(fig, alt, table, source=source_line(edition.pack, max(years)),

@@ -234,8 +234,10 @@ def development_intro(edition: Edition) -> str:
     text = (f"Gezeigt werden {chosen}: {listed}. In jeder Grafik steht das Gebiet mit dem ungünstigsten Wert im "
             "letzten Jahr zuerst.")
     if len(edition.pack.area_ids) > AREAS_OVER_TIME_MAX:
-        text += (f" Mit {format_number(len(edition.pack.area_ids))} {edition.pack.area_label_plural} wären die "
-                 "Diagramme zu klein zum Lesen; die Entwicklung jedes Gebiets zeigt sein Profil.")
+        text += (f" Von den {format_number(len(edition.pack.area_ids))} "
+                 f"{dative_plural(edition.pack.area_label_plural)} zeigt jede Grafik die "
+                 f"{format_number(AREAS_OVER_TIME_MAX)} mit dem ungünstigsten Wert; mehr wären zu klein zum Lesen. "
+                 "Die Entwicklung jedes Gebiets zeigt sein Profil.")
     lines = [against_the_city(edition, i) for i in ids]
     if any(lines):
         text += (" Die folgenden Sätze nennen die Gebiete, die sich gegen den Trend der Stadt entwickelt haben; "
