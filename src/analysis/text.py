@@ -1,6 +1,7 @@
 """German number formatting and glue helpers for the report's prose."""
 from __future__ import annotations
 
+import html
 import math
 import re
 from datetime import datetime
@@ -82,13 +83,14 @@ class Prose:
 
     def _repr_markdown_(self) -> str:
         # The prose holds markdown but never HTML: area names and notes come from data and must stay text.
-        # Only a reference role with a plain label keeps its angle brackets ({ref}`title <label>`); data pass
-        # through markdown_literal, which escapes the backticks such a role would need.
+        # Only the roles that take "text <target>" keep their angle brackets ({ref}, and {datei} and
+        # {lesetitel} of book/_ext/reader_markup.py): docutils renders a role's content as text, and data
+        # pass through markdown_literal, which escapes the backticks a role would need.
         escaped = self.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return _REFERENCE_ROLE.sub(r"\1 <\2>`", escaped)
+        return _TARGET_ROLE.sub(lambda role: html.unescape(role[0]), escaped)
 
 
-_REFERENCE_ROLE = re.compile(r"((?<!\\)\{ref\}`[^`<>]*?) &lt;([a-z0-9-]+)&gt;`")
+_TARGET_ROLE = re.compile(r"(?<!\\)\{(?:ref|datei|lesetitel)\}`[^`]*`")
 
 
 def glue_text(name: str, text: str) -> None:

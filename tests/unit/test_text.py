@@ -56,3 +56,9 @@ def test_prose_keeps_a_reference_role_but_escapes_html_and_escaped_roles_from_da
     rendered = Prose(text)._repr_markdown_()
     assert "{ref}`Kita-Plätze <indikator-kita-plaetze-je-100>`" in rendered
     assert "<b>" not in rendered and "<y>" not in rendered
+    for role in ("{datei}`Steckbrief als CSV <steckbriefe/02-neustadt.csv>`",
+                 "{lesetitel}`Kinderarmut (SGB II) <Nicht erwerbsfähige Leistungsberechtigte & Co>`"):
+        rendered = Prose(f"Text {role} & mehr <i>")._repr_markdown_()
+        assert role in rendered and "&amp; mehr &lt;i&gt;" in rendered
+    forged = Prose("x " + markdown_literal("{datei}`a <b>` <script>"))._repr_markdown_()
+    assert "<b>" not in forged and "<script>" not in forged

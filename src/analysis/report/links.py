@@ -41,7 +41,9 @@ DOWNLOAD_FOLDER = "daten"
 def download_link(path: str, text: str) -> str:
     """A link to a download (MyST role of book/_ext/reader_markup.py): downloads are written next to the pages
     after Sphinx ran, so no Sphinx reference; a role, because raw HTML is escaped in generated markdown."""
-    def clean(part: str) -> str:
-        return part.replace("`", "'").replace("|", "/")
+    return f"{{datei}}`{role_text(text)} <{role_text(path)}>`"
 
-    return f"{{datei}}`{clean(path)}|{clean(text)}`"
+
+def role_text(text: str) -> str:
+    """Text safe inside a role of book/_ext/reader_markup.py ("shown <target>", also in table cells)."""
+    return text.replace("`", "'").replace("|", "/").replace("<", "‹").replace(">", "›")

@@ -6,7 +6,7 @@ import math
 from analysis.compute.edition import Edition
 from analysis.inputs.validate import FINDING_KINDS
 from analysis.pack.model import CITY_AREA_ID
-from analysis.report.links import PROFILE_FOLDER, profile_stem
+from analysis.report.links import PROFILE_FOLDER, profile_stem, role_text
 from analysis.text import dative_plural, format_change, format_number, format_value, markdown_literal
 
 
@@ -19,12 +19,8 @@ def extremes(edition: Edition, indicator_id: str) -> tuple[str, float, str, floa
 
 def reader_title(indicator) -> str:
     """The reader title in bold with the official title as its tooltip: the role of book/_ext/reader_markup.py
-    (raw HTML would be escaped in generated markdown). A backtick or "|" in a title is replaced, so the role
-    cannot break."""
-    def clean(text: str) -> str:
-        return text.replace("`", "'").replace("|", "/")
-
-    return f"{{lesetitel}}`{clean(indicator.short_title)}|{clean(indicator.title)}`"
+    (raw HTML would be escaped in generated markdown)."""
+    return f"{{lesetitel}}`{role_text(indicator.short_title)} <{role_text(indicator.title)}>`"
 
 
 def indicator_sentence(edition: Edition, indicator_id: str) -> str:
