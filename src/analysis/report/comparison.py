@@ -53,7 +53,6 @@ def comparison_rows(edition: Edition) -> list[dict]:
                 "definition": indicator.title,
                 "unit": indicator.unit,
                 "year": int(frame["year"].iloc[0]),
-                "rank_meaning": indicator.rank_meaning if indicator.is_need else "",
                 "values": {a: marked(r["value"], indicator, r["unstable"], r["suppressed"])
                            for a, r in areas.iterrows()},
                 "ranks": {a: _rank_text(r) for a, r in areas.iterrows() if indicator.is_need},
@@ -82,8 +81,7 @@ def _select(key: str, number: int, names: dict[str, str], chosen: str) -> str:
 def comparison_tool(edition: Edition, key: str = "vergleich") -> ComparisonTool:
     names = {a: edition.area_name(a) for a in edition.pack.area_ids}
     chosen = default_choice(edition) + [""] * AREAS_MAX
-    data = {"names": names, "city": f"Gesamtstadt {edition.city_name}", "rows": comparison_rows(edition),
-            "suppressed": SUPPRESSED}
+    data = {"names": names, "city": f"Gesamtstadt {edition.city_name}", "rows": comparison_rows(edition)}
     # JSON in a non-executed block; < > & escaped so no name from the data can close it or read as markup.
     payload = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
                .replace("&", "\\u0026"))
