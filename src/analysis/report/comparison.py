@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report.need_summary import areas_of_need
-from analysis.report.tables import UNSTABLE_NOTE, marked
+from analysis.report.tables import UNSTABLE_NOTE, marked, rank_text
 from analysis.text import SUPPRESSED
 
 AREAS_MAX = 3
@@ -33,7 +33,7 @@ class ComparisonTool:
 def _rank_text(row: pd.Series) -> str:
     if bool(row["suppressed"]) or pd.isna(row["rank"]):
         return ""
-    return f"Rang {int(row['rank'])} von {int(row['rank_of'])}"
+    return f"Rang {rank_text(row)}"
 
 
 def comparison_rows(edition: Edition) -> list[dict]:

@@ -18,7 +18,7 @@ from analysis.pack.model import CITY_AREA_ID
 from analysis.report.chart_display import source_line
 from analysis.report.downloads import area_file
 from analysis.report.links import download_link
-from analysis.report.tables import TREND_COLUMN, UNSTABLE_NOTE, marked, trend
+from analysis.report.tables import TREND_COLUMN, UNSTABLE_NOTE, marked, rank_text, trend
 from analysis.text import SUPPRESSED, format_number, format_value, markdown_literal
 
 STANDS_OUT = 1.0        # standard deviations from the city
@@ -113,7 +113,7 @@ def printable_sheet(edition: Edition, area_id: str, locator_png: bytes) -> str:
         cells = [indicator.short_title, str(int(area["year"])),
                  marked(area["value"], indicator, area["unstable"], withheld),
                  marked(city["value"], indicator, False, city["suppressed"]) if city is not None else "–",
-                 SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
+                 SUPPRESSED if withheld else rank_text(area),
                  SUPPRESSED if withheld else trend(edition.series(indicator.id, area_id), indicator)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("Indikator", "Jahr", name, "Gesamtstadt", "Rang", TREND_COLUMN))

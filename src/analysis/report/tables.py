@@ -89,6 +89,11 @@ UNSTABLE_MARK = "*"
 UNSTABLE_NOTE = "* weniger als 20 Fälle: Der Wert ist statistisch unsicher und kann zufällig stark schwanken."
 
 
+def rank_text(row: pd.Series) -> str:
+    """'3 von 13' from a row of the indicator table (rank in the direction of need)."""
+    return f"{int(row['rank'])} von {int(row['rank_of'])}"
+
+
 def marked(value: float, indicator, unstable, suppressed=False) -> str:
     """The formatted value, with * when it rests on fewer than 20 cases; "." when it is withheld."""
     if suppressed is True or suppressed == 1:
@@ -154,7 +159,7 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
                for title, level_id, parent in parents},
             "Gesamtstadt": (marked(city["value"], indicator, False, city["suppressed"]) if city is not None
                             else "–"),
-            "Rang": SUPPRESSED if withheld else f"{int(area['rank'])} von {int(area['rank_of'])}",
+            "Rang": SUPPRESSED if withheld else rank_text(area),
             "zum Vorjahr": SUPPRESSED if withheld else format_change(area["change_1y"], indicator),
             TREND_COLUMN: SUPPRESSED if withheld else trend(edition.series(indicator.id, area_id), indicator),
         })

@@ -122,8 +122,12 @@ def chapter_pages(pdf: Path) -> dict[str, int]:
     return pages
 
 
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 def available() -> bool:
-    return bool(shutil.which("chromium") or shutil.which("chromium-browser"))
+    return _chromium() is not None
 
 
 def file_name(site_key: str, year: int) -> str:
@@ -138,7 +142,7 @@ def _print(chromium: str, page: Path, target: Path) -> None:
 
 def write_pdf(site: Path, target: Path, title_page: TitlePage, chapters: list[str], profiles: list[str]) -> bool:
     """Print the edition into target; False (and nothing written) where Chromium is not installed."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = _chromium()
     if chromium is None:
         return False
     page = site / PRINT_PAGE
@@ -170,7 +174,7 @@ def write_fact_sheets(sheets: dict[str, str], folder: Path, title: str) -> int:
     """Print every area's sheet (stem → HTML section) into folder/<stem>.pdf: all in one Chromium run, then
     split at each sheet's heading (from the PDF outline), so a sheet that runs over a page stays whole.
     Returns the number written; 0 where Chromium is not installed."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = _chromium()
     if chromium is None or not sheets:
         return 0
     with tempfile.TemporaryDirectory() as work:
