@@ -33,6 +33,33 @@ class InputError(Exception):
         return text
 
 
+class InputErrors(InputError):
+    """Several independent problems of one run, all listed, so that a planner fixes them in one go."""
+
+    SHOWN = 25
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = [single for error in errors
+                       for single in (error.errors if isinstance(error, InputErrors) else [error])]
+        first = self.errors[0]
+        super().__init__(first.problem, file=first.file, row=first.row, column=first.column, hint=first.hint)
+
+    def message(self) -> str:
+        if len(self.errors) == 1:
+            return self.errors[0].message()
+        lines = [f"{len(self.errors)} Probleme:"]
+        lines += [f"{number}. {error.message()}" for number, error in enumerate(self.errors[:self.SHOWN], start=1)]
+        if len(self.errors) > self.SHOWN:
+            lines.append(f"… und {len(self.errors) - self.SHOWN} weitere.")
+        return "\n".join(lines)
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise the collected problems together (nothing when there are none)."""
+    if errors:
+        raise InputErrors(errors)
+
+
 def did_you_mean(word: str, choices) -> str | None:
     """A German hint naming the closest valid choice, or None."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)

@@ -42,7 +42,7 @@ def _break(root, relative, transform):
     (lambda b: b.replace(b"2022,13,5675", b"2022,13,viele"),
      ["Zeile 92", "Spalte 'residents'", "'viele' ist keine Zahl"]),
     (lambda b: b.replace(b"2022,13,5675", b"2022,13,-5675"), ["Zeile 92", "negativer Wert"]),
-    (lambda b: b + b"2022,13,5675\n", ["Zeile 93", "doppelte Zeile"]),
+    (lambda b: b + b"2022,13,5676\n", ["Zeile 93", "doppelte Zeile", "anderen Werten", "Zeile 92"]),
     (lambda b: b.replace(b"year,district_id,residents", b"year,district_id,einwohner"),
      ["Spalte 'residents' fehlt", "Vorhandene Spalten"]),
     (lambda b: b.replace(b"year,district_id,residents", b"year,district_id,resident"),
@@ -154,9 +154,9 @@ def test_invalid_geometry_is_an_error_naming_the_area_and_why(pack_copy):
 
 @pytest.mark.parametrize("change, expected", [
     (lambda b: b.replace(b"headline_indicator: sgb2_quote", b"headline_indicator: sgb2_qoute"),
-     ["headline_indicator 'sgb2_qoute'", "Meinten Sie 'sgb2_quote'"]),
+     ["Spalte 'headline_indicator'", "'sgb2_qoute' steht nicht im Indikatorenkatalog", "Meinten Sie 'sgb2_quote'"]),
     (lambda b: b.replace(b"status: [arbeitslosenanteil,", b"status: [arbeitslosenanteill,"),
-     ["'arbeitslosenanteill' steht nicht im Katalog", "social_index/status/0", "Meinten Sie 'arbeitslosenanteil'"]),
+     ["'arbeitslosenanteill' steht nicht im Indikatorenkatalog", "social_index/status/0", "Meinten Sie 'arbeitslosenanteil'"]),
     (lambda b: b + b"derived_variables:\n  residents_adult: residents_totl - residents_under_18\n",
      ["unbekannte Variable 'residents_totl'", "derived_variables/residents_adult", "Meinten Sie 'residents_total'"]),
     (lambda b: b + b"derived_variables:\n  a_part: b_part + residents_total\n  b_part: a_part - births\n",

@@ -81,7 +81,8 @@ def test_a_published_share_with_a_base_implies_a_count_and_a_weighted_city_value
     assert table.at["b", "numerator"] == pytest.approx(2.0)     # 2,5 % of 80: a count of 2
     assert table.at[CITY_AREA_ID, "value"] == pytest.approx((20 + 2) / 280 * 100)
     published = disclosure.apply(table.reset_index(), {"arbeitslose_anteil_unter_25": "external"},
-                                 DisclosureRules(secondary=False)).indicators.set_index("area_id")
+                                 DisclosureRules(secondary=False),
+                                 rank_signs=catalog.rank_signs).indicators.set_index("area_id")
     assert bool(published.at["b", "suppressed"]) and np.isnan(published.at["b", "value"])
     assert not published.at["a", "suppressed"]
 
@@ -117,7 +118,8 @@ def test_a_small_part_of_a_partition_cannot_be_recomputed_from_the_total_and_the
     wide.loc[(2022, CITY_AREA_ID), :] = totals
     table = compute_indicators(wide.sort_index(), catalog)
     kinds = {i.id: i.kind for i in catalog.indicators}
-    result = disclosure.apply(table, kinds, DisclosureRules(), disclosure.linkage_of(catalog))
+    result = disclosure.apply(table, kinds, DisclosureRules(), disclosure.linkage_of(catalog),
+                              rank_signs=catalog.rank_signs)
     published = result.indicators.set_index(["area_id", "indicator"])["suppressed"]
     assert published[("a", "kinderarmut_sgb2")]
     # within the partition of area a: not exactly one quantity withheld

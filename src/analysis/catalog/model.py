@@ -141,6 +141,11 @@ class Catalog:
         raise InputError(f"Indikator '{indicator_id}' steht nicht im Katalog.", file=CATALOG_SHOWN_AS,
                          hint=did_you_mean(indicator_id, [i.id for i in self.indicators]))
 
+    @property
+    def rank_signs(self) -> dict[str, int]:
+        """-1 for indicators where a higher value is better (ranks turn them), 1 for the others."""
+        return {i.id: -1 if i.polarity == "higher_is_better" else 1 for i in self.indicators}
+
     def computable(self, available_variables: set[str]) -> "Catalog":
         """The part of the catalogue whose variables a city pack provides."""
         return replace(self, indicators=tuple(i for i in self.indicators if i.variables <= available_variables))
@@ -256,12 +261,37 @@ def with_current_axes(document: dict) -> dict:
     return {**document, "fields": current["fields"], "groups": current["groups"], "indicators": indicators}
 
 
-def load_catalog_document() -> dict:
-    """The catalogue as written, stored with each edition so later editions can show what changed."""
-    return parse_yaml(resources.files("analysis.catalog").joinpath("indicators.yml").read_text("utf-8"),
-                      CATALOG_SHOWN_AS)
+def load_catalog_document(pack_indicators: tuple = (), pack_shown_as: str = "") -> dict:
+    """The catalogue as written, with a pack's own `indicators:` added or replacing those of the same id;
+    stored with each edition so later editions can show what changed."""
+    document = parse_yaml(resources.files("analysis.catalog").joinpath("indicators.yml").read_text("utf-8"),
+                          CATALOG_SHOWN_AS)
+    if not pack_indicators:
+        return document
+    schema = json.loads(resources.files("analysis.catalog").joinpath("indicators.schema.json").read_text("utf-8"))
+    entries_schema = {"type": "object", "properties": {"indicators": {
+        "type": "array", "items": schema["properties"]["indicators"]["items"]}}}
+    check_schema({"indicators": list(pack_indicators)}, entries_schema, pack_shown_as)
+    ids = [entry["id"] for entry in document["indicators"]]
+    indicators = list(document["indicators"])
+    for entry in pack_indicators:
+        if entry["id"] in ids:
+            indicators[ids.index(entry["id"])] = dict(entry)
+        else:
+            indicators.append(dict(entry))
+            ids.append(entry["id"])
+    return {**document, "indicators": indicators}
 
 
-@lru_cache(maxsize=1)
-def load_catalog() -> Catalog:
-    return parse_catalog(load_catalog_document())
+def load_catalog(pack=None) -> Catalog:
+    """The indicator catalogue; for a pack, with its own indicators (`indicators:` in city.yml)."""
+    entries = tuple(pack.indicator_entries) if pack is not None else ()
+    shown = f"data/{pack.slug}/city.yml" if pack is not None else ""
+    return _parsed_catalog(json.dumps(entries, ensure_ascii=False, sort_keys=True), shown)
+
+
+@lru_cache(maxsize=8)
+def _parsed_catalog(entries_json: str, pack_shown_as: str) -> Catalog:
+    entries = tuple(json.loads(entries_json))
+    return parse_catalog(load_catalog_document(entries, pack_shown_as),
+                         pack_shown_as if entries else CATALOG_SHOWN_AS)

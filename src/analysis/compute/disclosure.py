@@ -157,7 +157,7 @@ class Disclosed:
 
 
 def apply(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRules,
-          linkage: Linkage | None = None) -> Disclosed:
+          linkage: Linkage | None = None, *, rank_signs: dict[str, int]) -> Disclosed:
     """Withhold cells and blank everything that would reveal them, including changes that reach back to
     a withheld year; ranks are recomputed among the published values.
 
@@ -175,6 +175,6 @@ def apply(indicators: pd.DataFrame, kinds: dict[str, str], rules: DisclosureRule
     published["suppressed"] = withheld.to_numpy()
     if "unstable" in published.columns:  # archived tables of early builds lack it
         published["unstable"] = published["unstable"].where(~withheld, False)
-    published = with_changes_and_ranks(published)
+    published = with_changes_and_ranks(published, rank_signs)
     return Disclosed(published, int(primary.sum()), int(secondary.sum()))
 

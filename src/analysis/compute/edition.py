@@ -84,8 +84,8 @@ class Edition:
         for table in tables:
             table.frame = table.frame[table.frame["year"] <= year].reset_index(drop=True)
         base_tidy = sources.with_derived_variables(sources.tidy_variables(tables), base)
-        validate.check_variables_known(base, load_catalog())
-        validate.check_headline(base, load_catalog())
+        validate.check_variables_known(base, load_catalog(base))
+        validate.check_headline(base, load_catalog(base))
         base_areas = geometry.load_areas(base)
         facilities = None if level else planning.compute(base, base_areas, base_tidy)
         supply = planning.supply_variables(facilities) if facilities is not None else None
@@ -94,7 +94,7 @@ class Edition:
         base_wide = ind.wide_with_city(base_tidy, base)
         tidy = levels.aggregate(base_tidy, base, pack.level) if level else base_tidy
         wide = ind.wide_with_city(tidy, pack) if level else base_wide
-        catalog = load_catalog().computable(set(tidy["variable"]))
+        catalog = load_catalog(base).computable(set(tidy["variable"]))
         indicator_table = ind.compute_indicators(wide, catalog)
         # An early edition may have a variable only where no indicator can use it (e.g. city level only).
         with_values = set(indicator_table.loc[indicator_table["value"].notna(), "indicator"])
@@ -104,20 +104,21 @@ class Edition:
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
                                                   reconciliation)
-        findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []))
+        findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []),
+                                                base_areas.attrs.get("repairs", []))
         levels.check_against_polygons(base, base_areas)
-        areas = geometry.load_areas(pack) if level else base_areas
+        areas = levels.level_areas(pack, base_areas) if level else base_areas
         if facilities is not None:
             findings += facilities.findings
         # Everything below, and everything published, sees only the disclosed table.
         rules = pack.disclosure
-        kinds = {i.id: i.kind for i in catalog.indicators}
         if level:
             # The areas below are published in their own edition: a parent with one withheld area is withheld.
             base_published = cls._published_base(base, base_wide, rules)
             indicator_table["suppressed"] = _parents_of_lone_withheld(
                 base_published, {a.id: levels.parent_id(a.id, pack.level) for a in base.areas}, indicator_table)
-        disclosed = disclosure.apply(indicator_table, kinds, rules, cls._linkage(catalog, base, pack))
+        disclosed = disclosure.apply(indicator_table, {i.id: i.kind for i in catalog.indicators}, rules,
+                                     cls._linkage(catalog, base, pack), rank_signs=catalog.rank_signs)
         # Indicators with a city value only (the source has no areas) are shown as time series, apart.
         city_level_ids = cls._city_level_ids(indicator_table)
         city_catalog = catalog.restricted_to(city_level_ids)
@@ -128,11 +129,12 @@ class Edition:
         if facilities is not None:
             planning.add_priorities(facilities, pack, published)
         # Checked against the whole catalogue: an early edition may lack an indicator a register names.
-        indicator_ids = {i.id for i in load_catalog().indicators}
+        indicator_ids = {i.id for i in load_catalog(base).indicators}
         measures = [] if level else register.read_register(base, indicator_ids)
         entries = [] if level else local_knowledge.read_entries(base, indicator_ids)
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
-                      reconciliation, areas, load_catalog_document(),
+                      reconciliation, areas,
+                      load_catalog_document(base.indicator_entries, f"data/{base.slug}/city.yml"),
                       district_index.compute(pack, catalog, published),
                       district_types.compute(pack, catalog, published),
                       withheld_cells=(disclosed.primary, disclosed.secondary),
@@ -152,11 +154,11 @@ class Edition:
     @staticmethod
     def _published_base(base: CityPack, base_wide: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
         """The indicator table of the pack's own level as its edition publishes it."""
-        catalog = load_catalog().computable(set(base_wide.columns))
+        catalog = load_catalog(base).computable(set(base_wide.columns))
         catalog = catalog.restricted_to({i.id for i in catalog.indicators if i.kind != "external"})
         values = ind.compute_indicators(base_wide, catalog)
         return disclosure.apply(values, {i.id: i.kind for i in catalog.indicators}, rules,
-                                Edition._linkage(catalog, base, base)).indicators
+                                Edition._linkage(catalog, base, base), rank_signs=catalog.rank_signs).indicators
 
     @staticmethod
     def _levels_above(base: CityPack, pack: CityPack) -> tuple:
@@ -166,8 +168,7 @@ class Edition:
     def _linkage(catalog: Catalog, base: CityPack, pack: CityPack) -> disclosure.Linkage:
         """What else could reveal a withheld cell of the edition's table: its areas' parents on the levels
         above, and the sums the catalogue knows."""
-        parents = tuple({a: levels.parent_id(a, level) for a in pack.area_ids}
-                        for level in Edition._levels_above(base, pack))
+        parents = tuple(levels.parents_of(base, pack, level) for level in Edition._levels_above(base, pack))
         return disclosure.linkage_of(catalog, parents)
 
     @staticmethod
@@ -185,10 +186,11 @@ class Edition:
             level_pack = levels.level_pack(base, level.id)
             wide = ind.wide_with_city(levels.aggregate(base_tidy, base, level), level_pack)
             values = ind.compute_indicators(wide, counted)
-            parents[level.id] = {a: levels.parent_id(a, level) for a in pack.area_ids}
+            parents[level.id] = levels.parents_of(base, pack, level)
             values["suppressed"] = _parents_of_lone_withheld(published, parents[level.id], values)
             tables[level.id] = disclosure.apply(values, {i.id: i.kind for i in counted.indicators}, rules,
-                                                disclosure.linkage_of(counted)).indicators
+                                                disclosure.linkage_of(counted),
+                                                rank_signs=counted.rank_signs).indicators
             names[level.id] = level_pack.area_names
         return levels.Hierarchy(above, pd.DataFrame(parents), names, tables)
 
@@ -201,10 +203,10 @@ class Edition:
         stored = archive.read(self.pack.folder.parents[1], self.pack.site_key, year)
         if stored is not None:
             # Built under the rules of its day: withheld again by today's, which may be stricter.
-            catalog = load_catalog()
-            kinds = {i.id: i.kind for i in catalog.indicators}
+            catalog = load_catalog(self.pack)
             linkage = self._linkage(catalog, self.pack.base or self.pack, self.pack)
-            stored.indicators = disclosure.apply(stored.indicators, kinds, self.rules, linkage).indicators
+            stored.indicators = disclosure.apply(stored.indicators, {i.id: i.kind for i in catalog.indicators},
+                                                 self.rules, linkage, rank_signs=catalog.rank_signs).indicators
             return stored
         recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level)
         return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,

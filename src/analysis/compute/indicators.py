@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.catalog.model import Catalog, load_catalog, parse_terms
+from analysis.catalog.model import Catalog, parse_terms
 from analysis.compute import uncertainty
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 
@@ -105,17 +105,16 @@ def compute_indicators(wide: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
                                    "unstable": flagged}))
     result = pd.concat(parts).reset_index()
     result = result.dropna(subset=["value"]).reset_index(drop=True)
-    return with_changes_and_ranks(result)[INDICATOR_COLUMNS]
+    return with_changes_and_ranks(result, catalog.rank_signs)[INDICATOR_COLUMNS]
 
 
-def need_ordered(indicators: pd.Series, values: pd.Series) -> pd.Series:
-    """Values turned so that the larger one is the less favourable (higher_is_better negated), as ranks
-    in the direction of need ask; structure indicators keep their values (Rang 1 = höchster Wert)."""
-    signs = {i.id: -1 if i.polarity == "higher_is_better" else 1 for i in load_catalog().indicators}
-    return values * indicators.map(signs).fillna(1)
+def need_ordered(indicators: pd.Series, values: pd.Series, rank_signs: dict[str, int]) -> pd.Series:
+    """Values turned so that the larger one is the less favourable (Catalog.rank_signs), as ranks in the
+    direction of need ask; structure indicators keep their values (Rang 1 = höchster Wert)."""
+    return values * indicators.map(rank_signs).fillna(1)
 
 
-def with_changes_and_ranks(result: pd.DataFrame) -> pd.DataFrame:
+def with_changes_and_ranks(result: pd.DataFrame, rank_signs: dict[str, int]) -> pd.DataFrame:
     """Changes against 1 and 5 years earlier and the rank among the areas, from the values present
     (a missing or withheld value leaves the changes that reach back to it empty). Rang 1 is the least
     favourable value (Indicator.rank_meaning), the same convention on every page."""
@@ -123,7 +122,7 @@ def with_changes_and_ranks(result: pd.DataFrame) -> pd.DataFrame:
     result["change_1y"] = result["value"] - _shifted(result, 1)
     result["change_5y"] = result["value"] - _shifted(result, 5)
     is_area = (result["area_id"] != CITY_AREA_ID) & result["value"].notna()
-    result["_ordered"] = need_ordered(result["indicator"], result["value"])
+    result["_ordered"] = need_ordered(result["indicator"], result["value"], rank_signs)
     ranks = result[is_area].groupby(["year", "indicator"])["_ordered"]
     result["rank"] = np.nan
     result["rank_of"] = np.nan

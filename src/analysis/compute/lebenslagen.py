@@ -108,7 +108,7 @@ def by_group(edition: Edition, z: pd.DataFrame | None = None) -> Matrix:
 def available_pages(pack: CityPack) -> list[GroupPage]:
     """The group pages a pack can fill: at least one indicator describing the page's groups is computable
     from the variables the pack declares (the same pages for every edition of the pack)."""
-    computable = load_catalog().computable(pack.declared_variables)
+    computable = load_catalog(pack).computable(pack.declared_variables)
     return [p for p in computable.group_pages if computable.describing(p.groups)]
 
 

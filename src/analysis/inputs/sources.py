@@ -7,12 +7,13 @@ import csv
 import io
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.catalog.model import parse_terms
-from analysis.errors import InputError, did_you_mean
+from analysis.errors import InputError, did_you_mean, raise_all
 from analysis.pack.model import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
 
 TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
@@ -35,10 +36,94 @@ def _whole_count(value: float, text: str, shown_as: str, row: int, column: str, 
 class RawTable:
     """One source, parsed: `line` and `file` (where each row stands), year, area_id, value columns.
 
-    `shown_as` is the declared file name (with {year} for a source of one file per year)."""
+    `shown_as` is the declared file name (with {year} for a source of one file per year). `excluded` holds the
+    rows not read by a declared rule (line, cell, reason), `repeated` the exact repeats of earlier rows
+    (line, line of the first)."""
     source: Source
     shown_as: str
     frame: pd.DataFrame
+    excluded: list = field(default_factory=list)
+    repeated: list = field(default_factory=list)
+
+
+YEAR_TOKENS = {"YYYY": r"(?P<year>\d{4})", "MM": r"\d{1,2}", "DD": r"\d{1,2}"}
+EXCLUDED = object()    # an area cell the pack declares as not to be read
+ROW_ERRORS_PER_FILE = 50
+
+
+def year_regex(pattern: str | None) -> re.Pattern:
+    """'DD.MM.YYYY' → a pattern whose group 'year' is the year; None → four digits alone."""
+    parts = re.split(r"(YYYY|MM|DD)", pattern or "YYYY")
+    return re.compile("".join(YEAR_TOKENS.get(part, re.escape(part)) for part in parts))
+
+
+def repaired_umlauts(text: str) -> str:
+    """UTF-8 read as Windows-1252 ('MÃ¼rwik') back to what was meant ('Mürwik'); other text unchanged."""
+    if not re.search("[ÃÂ]", text):
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def name_key(text: str) -> str:
+    """An area name as compared in tables keyed by name: case, spaces, dashes and broken umlauts ignored."""
+    text = unicodedata.normalize("NFC", repaired_umlauts(text))
+    text = re.sub("[\u2010-\u2015]", "-", text.replace("\u00a0", " "))
+    return " ".join(text.split()).casefold()
+
+
+class AreaCells:
+    """What an area cell of a source stands for: an area id, the city total, no area, or a row not to read."""
+
+    def __init__(self, pack: CityPack, source: Source):
+        self.pack, self.source = pack, source
+        self.ids = set(pack.area_ids)
+        self.by_name = {}
+        if source.area_key == "name":
+            for area in pack.areas:
+                for spelling in (area.name, *area.aliases):
+                    self.by_name.setdefault(name_key(spelling), area.id)
+
+    def resolve(self, cell: str, shown_as: str, line: int):
+        """The area id, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, or (EXCLUDED, reason)."""
+        source = self.source
+        if cell in source.city_rows:
+            return REPORTED_CITY_AREA_ID
+        if source.unassigned_value is not None and cell == source.unassigned_value:
+            return UNASSIGNED_AREA_ID
+        for rule in source.excluded_rows:
+            if rule.holds(cell):
+                return EXCLUDED, rule.reason
+        if source.area_key == "name":
+            area_id = self.by_name.get(name_key(cell))
+            if area_id is not None:
+                return area_id
+            names = [a.name for a in self.pack.areas]
+            suggestion = did_you_mean(repaired_umlauts(cell).strip(), names)
+            raise InputError(f"{self.pack.area_label} '{cell}' ist unbekannt.", file=shown_as, row=line,
+                             column=source.area_column,
+                             hint=(f"{suggestion} Dann die Schreibweise als alias des Gebiets deklarieren "
+                                   f"(areas: - id: …, aliases: ['{cell.strip()}'])." if suggestion else
+                                   self._other_rows_hint()))
+        if cell in self.ids:
+            return cell
+        lengths = sorted({len(i) for i in self.ids})
+        if len(lengths) == 1 and len(cell) != lengths[0]:
+            # Another level or the city: a near id of the right length would be a wrong guess.
+            hint = (f"Die IDs der {self.pack.area_label_plural} haben {lengths[0]} Zeichen, diese {len(cell)}. "
+                    + self._other_rows_hint())
+        else:
+            shown = ", ".join(self.pack.area_ids[:20]) + (" …" if len(self.ids) > 20 else "")
+            hint = did_you_mean(cell, self.ids) or f"Bekannte IDs: {shown}. {self._other_rows_hint()}"
+        raise InputError(f"{self.pack.area_label} '{cell}' ist unbekannt.", file=shown_as, row=line,
+                         column=source.area_column, hint=hint)
+
+    def _other_rows_hint(self) -> str:
+        return ("Steht die Zeile für die Gesamtstadt, unter city_rows angeben; für eine andere Ebene oder "
+                "Zeilen, die nicht gelesen werden sollen, unter excluded_rows (mit Grund); Fälle ohne Gebiet, "
+                "die in der Summe der Stadt fehlen, unter unassigned_value.")
 
 
 def _decode(data: bytes, source: Source, shown_as: str) -> str:
@@ -71,6 +156,8 @@ def _parse_number(cell: str, source: Source, shown_as: str, row: int, column: st
     text = cell.strip()
     if text in source.missing_values:
         return math.nan
+    if text in source.zero_values:
+        return 0.0
     if text == "":
         raise InputError("leere Zelle in einer Zahlenspalte.", file=shown_as, row=row, column=column,
                          hint="Fehlende Werte in der Quelle kennzeichnen und unter missing_values deklarieren.")
@@ -97,9 +184,8 @@ def _parse_number(cell: str, source: Source, shown_as: str, row: int, column: st
     return value
 
 
-def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | None) -> list[dict]:
-    """The records of one file: line, file, year, area_id and one entry per value column."""
-    shown_as = pack.display_path(relative)
+def _read_rows(pack: CityPack, source: Source, relative: str, fixed_year: int | None,
+               shown_as: str) -> list[list[str]]:
     path = pack.path(relative)
     if not path.is_file():
         hint = (f"Für jedes Jahr unter years wird eine Datei erwartet ({source.file})." if fixed_year
@@ -118,100 +204,183 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
         hint = (f"Trennzeichen ist offenbar '{other}': 'delimiter: \"{other}\"' in city.yml angeben."
                 if header and other in header[0] else "Die Datei muss eine Kopfzeile mit Spaltennamen haben.")
         raise InputError("keine Tabelle mit mehreren Spalten erkannt.", file=shown_as, row=1, hint=hint)
-
     repeated = sorted({name for name in header if name and header.count(name) > 1})
     if repeated:
         raise InputError(f"Spalte '{repeated[0]}' steht {header.count(repeated[0])}-mal in der Kopfzeile.",
                          file=shown_as, row=1, column=repeated[0],
                          hint="Jede Spalte braucht einen eigenen Namen; sonst ist nicht klar, welche gemeint ist.")
-    references = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
-    column_of = {reference: source.category_of(reference)[0] for reference in references}
+    return [header, *rows[1:]]
+
+
+def _year_columns(source: Source, header: list[str], shown_as: str) -> dict[int, dict[str, str]]:
+    """Wide by year: year → {template: column of that year} for templates like 'Einwohner {year}'."""
+    by_year: dict[int, dict[str, str]] = {}
+    for template in source.variables.values():
+        pattern = re.compile(re.escape(template).replace(re.escape("{year}"), r"(?P<year>\d{4})"))
+        for column in header:
+            match = pattern.fullmatch(column)
+            if match:
+                by_year.setdefault(int(match["year"]), {})[template] = column
+    if not by_year:
+        template = next(iter(source.variables.values()))
+        raise InputError(f"Keine Spalte passt zu '{template}' ({{year}} steht für eine vierstellige Jahreszahl).",
+                         file=shown_as, row=1, column=template, hint=f"Vorhandene Spalten: {', '.join(header)}")
+    return by_year
+
+
+def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | None,
+               table: RawTable) -> list[dict]:
+    """The records of one file: line, file, year, area_id and one entry per value column.
+
+    Problems of single rows are collected and raised together (up to ROW_ERRORS_PER_FILE)."""
+    shown_as = pack.display_path(relative)
+    header, *body = _read_rows(pack, source, relative, fixed_year, shown_as)
+    if source.year_in_columns:
+        by_year = _year_columns(source, header, shown_as)
+        references = list(source.variables.values())   # a template stands for its column of each year
+        column_of = {}
+    else:
+        by_year = None
+        references = list(dict.fromkeys([*source.variables.values(), *(p.column for p in source.published)]))
+        column_of = {reference: source.category_of(reference)[0] for reference in references}
     category_of = {reference: source.category_of(reference)[1] for reference in references}
-    value_columns = list(dict.fromkeys(column_of.values()))
     count_columns = set(source.variables.values()) if source.counts else set()
-    key_columns = [*([source.year_column] if fixed_year is None else []),
+    key_columns = [*([source.year_column] if source.year_column else []),
                    *([source.area_column] if source.level == "area" else []),
-                   *([source.category_column] if source.category_column else [])]
-    for column in [*key_columns, *value_columns]:
+                   *([source.category_column] if source.category_column else []),
+                   *(column for column, _ in source.filters)]
+    needed = [*key_columns, *dict.fromkeys(column_of.values()),
+              *(c for columns in (by_year or {}).values() for c in columns.values())]
+    for column in needed:
         if column not in header:
             raise InputError(f"Spalte '{column}' fehlt.", file=shown_as, row=1, column=column,
                              hint=did_you_mean(column, header) or f"Vorhandene Spalten: {', '.join(header)}")
-    position = {name: header.index(name) for name in [*key_columns, *value_columns]}
-
-    known = set(pack.area_ids)
+    position = {name: header.index(name) for name in needed}
+    years_of_row = sorted(by_year) if by_year else [fixed_year]
+    year_pattern = year_regex(source.year_pattern)
+    areas = AreaCells(pack, source)
     declared_categories = sorted({c for c in category_of.values() if c is not None})
-    records, seen, by_key = [], {}, {}
-    for line, cells in enumerate(rows[1:], start=2):
+    # A long table declared by value_column holds rows of other topics too: keys without a variable are skipped.
+    skip_undeclared = source.value_column is not None
+    records, seen, by_key, errors, undeclared = [], {}, {}, [], {}
+    for line, cells in enumerate(body, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
-            raise InputError(f"{len(cells)} Felder statt {len(header)} wie in der Kopfzeile.",
-                             file=shown_as, row=line, hint="Trennzeichen und Anführungszeichen prüfen.")
-        if fixed_year is None:
-            year_text = cells[position[source.year_column]].strip()
-            if not year_text.isdigit() or len(year_text) != 4:
-                raise InputError(f"'{year_text}' ist keine Jahreszahl.", file=shown_as, row=line,
-                                 column=source.year_column)
-            year = int(year_text)
-        else:
-            year = fixed_year
-        if source.level == "city":
-            area_id = REPORTED_CITY_AREA_ID
-        else:
-            area_text = cells[position[source.area_column]].strip()
-            if source.unassigned_value is not None and area_text == source.unassigned_value:
-                area_id = UNASSIGNED_AREA_ID
-            elif area_text in known:
-                area_id = area_text
-            else:
-                raise InputError(f"{pack.area_label} '{area_text}' ist unbekannt.", file=shown_as, row=line,
-                                 column=source.area_column,
-                                 hint=(did_you_mean(area_text, known) or
-                                       f"Bekannte IDs: {', '.join(pack.area_ids[:20])}"
-                                       + (" …" if len(known) > 20 else "")
-                                       + ("; Zeilen ohne Gebiet mit 'unassigned_value' deklarieren"
-                                          if source.unassigned_value is None else "")))
-        category = cells[position[source.category_column]].strip() if source.category_column else None
-        if category is not None and category not in declared_categories:
-            raise InputError(f"Kategorie '{category}' ist nicht deklariert.", file=shown_as, row=line,
-                             column=source.category_column,
-                             hint=f"Deklariert: {', '.join(declared_categories)}; jede Kategorie der Datei als "
-                                  "Variable 'Spalte[Kategorie]' angeben.")
-        key = (year, area_id, category)
-        if key in seen:
-            raise InputError(f"doppelte Zeile für Jahr {key[0]} und {pack.area_label} '{area_id}'"
-                             f"{f' (Kategorie {category})' if category else ''} (schon in Zeile {seen[key]}).",
-                             file=shown_as, row=line, column=source.area_column or source.year_column)
-        seen[key] = line
-        record = by_key.get((year, area_id))
-        if record is None:
-            record = by_key[(year, area_id)] = {"line": line, "file": shown_as, "year": year, "area_id": area_id}
-            records.append(record)
-        parsed = {}
-        for reference in references:
-            if category_of[reference] != category:
+        if len(errors) >= ROW_ERRORS_PER_FILE:
+            errors.append(InputError(f"weitere Zeilen nicht geprüft (mehr als {ROW_ERRORS_PER_FILE} Probleme).",
+                                     file=shown_as))
+            break
+        try:
+            if len(cells) != len(header):
+                raise InputError(f"{len(cells)} Felder statt {len(header)} wie in der Kopfzeile.",
+                                 file=shown_as, row=line, hint="Trennzeichen und Anführungszeichen prüfen.")
+            if any(cells[position[column]].strip() not in wanted for column, wanted in source.filters):
                 continue
-            column = column_of[reference]
-            cell = cells[position[column]]
-            parsed[reference] = _parse_number(cell, source, shown_as, line, column)
-            if reference in count_columns:
-                _whole_count(parsed[reference], cell.strip(), shown_as, line, column, source.decimal)
-        if source.all_zero_means_missing and all(v == 0 for v in parsed.values()):
-            parsed = dict.fromkeys(parsed, math.nan)
-        record.update(parsed)
+            category = cells[position[source.category_column]].strip() if source.category_column else None
+            if category is not None and category not in declared_categories:
+                if skip_undeclared:
+                    undeclared.setdefault(category, line)
+                    continue
+                raise InputError(f"Kategorie '{category}' ist nicht deklariert.", file=shown_as, row=line,
+                                 column=source.category_column,
+                                 hint=f"Deklariert: {', '.join(declared_categories)}; jede Kategorie der Datei als "
+                                      "Variable 'Spalte[Kategorie]' angeben.")
+            if source.level == "city":
+                area_id = REPORTED_CITY_AREA_ID
+            else:
+                area_cell = cells[position[source.area_column]].strip()
+                area_id = areas.resolve(area_cell, shown_as, line)
+                if isinstance(area_id, tuple):
+                    table.excluded.append((line, area_cell, area_id[1]))
+                    continue
+            if source.year_column:
+                year_text = cells[position[source.year_column]].strip()
+                match = year_pattern.fullmatch(year_text)
+                if not match:
+                    expected = f" im Format {source.year_pattern}" if source.year_pattern else ""
+                    raise InputError(f"'{year_text}' ist keine Jahreszahl{expected}.", file=shown_as, row=line,
+                                     column=source.year_column,
+                                     hint=None if source.year_pattern else
+                                     "Steht hier ein Datum, sein Format unter year_pattern angeben, z. B. "
+                                     "'DD.MM.YYYY' oder 'YYYY_MM_DD'.")
+                years_of_row = [int(match["year"])]
+            for year in years_of_row:
+                parsed = {}
+                for reference in references:
+                    if category_of[reference] != category:
+                        continue
+                    column = by_year[year].get(reference) if by_year else column_of[reference]
+                    if column is None:       # wide by year: this variable has no column for this year
+                        parsed[reference] = math.nan
+                        continue
+                    cell = cells[position[column]]
+                    parsed[reference] = _parse_number(cell, source, shown_as, line, column)
+                    if reference in count_columns:
+                        _whole_count(parsed[reference], cell.strip(), shown_as, line, column, source.decimal)
+                if source.all_zero_means_missing and all(v == 0 for v in parsed.values()):
+                    parsed = dict.fromkeys(parsed, math.nan)
+                key = (year, area_id, category)
+                if key in seen:
+                    first_line, first_values = seen[key]
+                    if _same_values(first_values, parsed):
+                        table.repeated.append((line, first_line))
+                        continue
+                    raise InputError(f"doppelte Zeile für Jahr {year} und {pack.area_label} '{area_id}'"
+                                     f"{f' (Kategorie {category})' if category else ''} mit anderen Werten "
+                                     f"(schon in Zeile {first_line}).",
+                                     file=shown_as, row=line, column=source.area_column or source.year_column,
+                                     hint="Welche Zeile gilt? Beim Datenhalter nachfragen; gleiche Wiederholungen "
+                                          "werden übersprungen und gemeldet.")
+                seen[key] = (line, parsed)
+                record = by_key.get((year, area_id))
+                if record is None:
+                    record = by_key[(year, area_id)] = {"line": line, "file": shown_as, "year": year,
+                                                        "area_id": area_id}
+                    records.append(record)
+                record.update(parsed)
+        except InputError as error:
+            errors.append(error)
+    raise_all(errors)
+    if undeclared:
+        keys = sorted(undeclared, key=undeclared.get)
+        table.excluded.append((undeclared[keys[0]], ", ".join(keys[:12]) + (" …" if len(keys) > 12 else ""),
+                               f"{len(keys)} Schlüssel in {source.category_column} ohne Variable in city.yml"))
     if not records:
-        raise InputError("Datei enthält keine Datenzeilen.", file=shown_as)
+        raise InputError("Datei enthält keine Datenzeilen"
+                         + (" (nach den Filtern)." if source.filters else "."), file=shown_as,
+                         hint="Filterwerte unter filters prüfen." if source.filters else None)
     return records
+
+
+def _same_values(first: dict, second: dict) -> bool:
+    return first.keys() == second.keys() and all(
+        (math.isnan(a) and math.isnan(b)) or a == b for a, b in ((first[k], second[k]) for k in first))
 
 
 def read_source(pack: CityPack, source: Source) -> RawTable:
     """All files of one source (one, or one per declared year) as one table."""
-    records = [record for relative, year in source.files() for record in _read_file(pack, source, relative, year)]
-    return RawTable(source, pack.display_path(source.file), pd.DataFrame.from_records(records))
+    table = RawTable(source, pack.display_path(source.file), pd.DataFrame())
+    records, errors = [], []
+    for relative, year in source.files():
+        try:
+            records += _read_file(pack, source, relative, year, table)
+        except InputError as error:
+            errors.append(error)
+    raise_all(errors)
+    table.frame = pd.DataFrame.from_records(records)
+    return table
 
 
 def read_all(pack: CityPack) -> list[RawTable]:
-    return [read_source(pack, source) for source in pack.sources]
+    """Every source; the problems of all of them are raised together."""
+    tables, errors = [], []
+    for source in pack.sources:
+        try:
+            tables.append(read_source(pack, source))
+        except InputError as error:
+            errors.append(error)
+    raise_all(errors)
+    return tables
 
 
 def tidy_variables(tables: list[RawTable]) -> pd.DataFrame:

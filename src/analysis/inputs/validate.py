@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalog.model import Catalog, parse_terms
-from analysis.errors import InputError, did_you_mean
+from analysis.errors import InputError, did_you_mean, raise_all
 from analysis.inputs.sources import RawTable
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 from analysis.text import SUPPRESSED, format_number
@@ -21,6 +21,10 @@ FINDING_KINDS = {
     "published_rate_not_reproduced": "Veröffentlichte Quote nicht reproduziert",
     "geometry_corrected": "Geometrie korrigiert (in city.yml deklariert)",
     "facility_area_differs": "Einrichtung liegt in einem anderen Gebiet als angegeben",
+    "geometry_repaired": "Geometrie repariert (in city.yml deklariert)",
+    "rows_excluded": "Zeilen nicht gelesen (in city.yml begründet)",
+    "rows_repeated": "Wiederholte Zeilen übersprungen",
+    "parts_exceed_total": "Teilgruppen größer als ihre Summe",
 }
 
 
@@ -74,13 +78,73 @@ def check_variables_known(pack: CityPack, catalog: Catalog) -> None:
             if published.share_of_city_total and published.share_of_city_total not in variables:
                 raise InputError(f"Vergleich mit unbekannter Variable '{published.share_of_city_total}'.",
                                  file=f"data/{pack.slug}/city.yml", column=f"{source.file}/published")
+    unknown = [(n, v) for n, check in enumerate(pack.sum_checks) for v in (check.total, *check.parts)
+               if v not in pack.declared_variables]
+    raise_all([InputError(f"sum_checks nennt die unbekannte Variable '{v}'.", file=f"data/{pack.slug}/city.yml",
+                          column=f"sum_checks/{n}", hint=did_you_mean(v, pack.declared_variables))
+               for n, v in unknown])
+
+
+def configured_indicators(pack: CityPack) -> list[tuple[str, str]]:
+    """(place in city.yml, indicator id) of every indicator the pack names outside `sources`."""
+    named = [("headline_indicator", pack.headline_indicator)] if pack.headline_indicator else []
+    if pack.social_index:
+        named += [(f"social_index/status/{n}", i) for n, i in enumerate(pack.social_index.status)]
+        if pack.social_index.population_indicator:
+            named.append(("social_index/population_indicator", pack.social_index.population_indicator))
+    if pack.district_types:
+        named += [(f"district_types/indicators/{n}", i) for n, i in enumerate(pack.district_types.indicators)]
+    for p, programme in enumerate(pack.programme_areas):
+        named += [(f"programme_areas/{p}/indicators/{n}", i) for n, i in enumerate(programme.indicators)]
+    return named
+
+
+def missing_variables(indicator, pack: CityPack) -> list[str]:
+    """The variables an indicator uses that the pack does not provide, sorted."""
+    return sorted(indicator.variables - pack.declared_variables)
 
 
 def check_headline(pack: CityPack, catalog: Catalog) -> None:
-    if pack.headline_indicator and pack.headline_indicator not in {i.id for i in catalog.indicators}:
-        raise InputError(f"headline_indicator '{pack.headline_indicator}' steht nicht im Indikatorenkatalog.",
-                         file=f"data/{pack.slug}/city.yml", column="headline_indicator",
-                         hint=did_you_mean(pack.headline_indicator, [i.id for i in catalog.indicators]))
+    """Every indicator the pack names must exist and be computable from its variables; all problems at once."""
+    by_id = {i.id: i for i in catalog.indicators}
+    errors = []
+    for place, indicator_id in configured_indicators(pack):
+        if indicator_id not in by_id:
+            errors.append(InputError(f"'{indicator_id}' steht nicht im Indikatorenkatalog.",
+                                     file=f"data/{pack.slug}/city.yml", column=place,
+                                     hint=did_you_mean(indicator_id, by_id) or
+                                     "Eigene Indikatoren unter indicators: in city.yml definieren."))
+            continue
+        missing = missing_variables(by_id[indicator_id], pack)
+        if missing:
+            errors.append(InputError(f"'{indicator_id}' ist für {pack.name} nicht berechenbar: es fehlt "
+                                     f"{', '.join(missing)}.", file=f"data/{pack.slug}/city.yml", column=place,
+                                     hint="Die Variable unter sources liefern oder einen berechenbaren Indikator "
+                                          "wählen (sozialbericht validate listet sie)."))
+    raise_all(errors)
+
+
+def _sum_check_findings(pack: CityPack, wide: pd.DataFrame) -> list[Finding]:
+    """Disjoint parts adding up to more than their total (across sources): one finding per check and year."""
+    findings = []
+    for check in pack.sum_checks:
+        used = [check.total, *check.parts]
+        if not set(used) <= set(wide.columns):
+            continue
+        values = wide[used].dropna()
+        values = values[values.index.get_level_values("area_id") != UNASSIGNED_AREA_ID]
+        parts = values[list(check.parts)].sum(axis=1)
+        over = values[parts > values[check.total] * (1 + check.tolerance_share)]
+        for year, rows in over.groupby(level="year"):
+            worst = (parts[rows.index] / rows[check.total]).idxmax()
+            share = (parts[worst] / values.loc[worst, check.total] - 1) * 100
+            place = "Gesamtstadt" if worst[1] == CITY_AREA_ID else f"{pack.area_label} {worst[1]}"
+            findings.append(Finding(
+                "parts_exceed_total", f"data/{pack.slug}/city.yml", None, "sum_checks", int(year), None,
+                f"{' + '.join(check.parts)} ist in {len(rows)} Gebieten größer als {check.total}; am "
+                f"stärksten {place}: um {format_number(share)} %. Überschneiden sich die Gruppen, oder haben "
+                "die Quellen verschiedene Stichtage?"))
+    return findings
 
 
 def _row_count_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
@@ -128,6 +192,27 @@ def _missing_value_findings(tables: list[RawTable]) -> list[Finding]:
                 places = ", ".join(f"{r.year}/{r.area_id}" for r in missing.itertuples())
                 findings.append(Finding("missing_values", missing["file"].iloc[0], int(missing["line"].iloc[0]), column,
                                         None, None, f"{len(missing)} fehlende Werte ({places}). {meaning}"))
+    return findings
+
+
+def _skipped_row_findings(tables: list[RawTable]) -> list[Finding]:
+    """Rows a declared rule kept out, one finding per file and reason, and exact repeats of earlier rows."""
+    findings = []
+    for table in tables:
+        by_reason: dict[str, list] = {}
+        for line, cell, reason in table.excluded:
+            by_reason.setdefault(reason, []).append((line, cell))
+        for reason, rows in by_reason.items():
+            cells = list(dict.fromkeys(cell for _, cell in rows))
+            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+            findings.append(Finding("rows_excluded", table.shown_as, rows[0][0], table.source.area_column, None,
+                                    None, f"{len(rows)} Zeilen nicht gelesen ({shown}): {reason}."))
+        if table.repeated:
+            pairs = ", ".join(f"{line} = {first}" for line, first in table.repeated[:5])
+            findings.append(Finding("rows_repeated", table.shown_as, table.repeated[0][0], None, None, None,
+                                    f"{len(table.repeated)} Zeilen wiederholen frühere Zeilen Wert für Wert "
+                                    f"(Zeile {pairs}{' …' if len(table.repeated) > 5 else ''}) und wurden "
+                                    "einmal gezählt."))
     return findings
 
 
@@ -249,19 +334,25 @@ def reconcile_published(pack: CityPack, catalog: Catalog, tables: list[RawTable]
                                        "max_difference", "mean_difference", "note"])
 
 
-def correction_findings(pack: CityPack, corrections) -> list[Finding]:
-    """The geometry corrections the pack declares, reported with the feature they changed."""
-    return [Finding("geometry_corrected", pack.display_path(pack.geometry.file), c.feature,
-                    pack.geometry.id_field, None, c.new_id,
-                    f"Objekt {c.feature}: ID {c.old_id} → {c.new_id}. {c.reason}") for c in corrections]
+def correction_findings(pack: CityPack, corrections, repairs=()) -> list[Finding]:
+    """The geometry corrections and repairs the pack declares, reported with the feature they changed."""
+    shown = pack.display_path(pack.geometry.file)
+    found = [Finding("geometry_corrected", shown, c.feature, pack.geometry.id_field, None, c.new_id,
+                     f"Objekt {c.feature}: ID {c.old_id} → {c.new_id}. {c.reason}") for c in corrections]
+    for r in repairs:
+        change = (r.area_after - r.area_before) / r.area_before * 100 if r.area_before else 0.0
+        found.append(Finding("geometry_repaired", shown, r.feature, "geometry", None, r.area_id,
+                             f"{r.name}: ungültige Fläche ({r.problem}) mit make_valid repariert; die Fläche "
+                             f"ändert sich um {format_number(change, 2)} %."))
+    return found
 
 
 def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame,
                           indicators: pd.DataFrame, wide: pd.DataFrame,
                           reconciliation: pd.DataFrame) -> list[Finding]:
     findings = (_row_count_findings(pack, tables) + _missing_area_findings(pack, tables)
-                + _missing_value_findings(tables) + _jump_findings(pack, tables)
-                + _city_total_findings(pack, tidy, wide, tables))
+                + _missing_value_findings(tables) + _skipped_row_findings(tables) + _jump_findings(pack, tables)
+                + _city_total_findings(pack, tidy, wide, tables) + _sum_check_findings(pack, wide))
     for row in reconciliation.itertuples():
         if row.reproduced < row.compared and not row.note:
             findings.append(Finding("published_rate_not_reproduced", row.file, None, row.column, None, None,

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 from shapely.geometry import Point
 from shapely.validation import explain_validity
 
@@ -18,6 +21,16 @@ class AppliedCorrection:
     old_id: str
     new_id: str
     reason: str
+
+
+@dataclass(frozen=True)
+class AppliedRepair:
+    feature: int          # number of the feature in the file, from 1
+    area_id: str
+    name: str
+    problem: str          # shapely's explanation of the invalidity
+    area_before: float    # in the file's units
+    area_after: float
 
 
 def _read_file(folder: Path, shown: str, spec: GeometrySpec, limits: Limits) -> gpd.GeoDataFrame:
@@ -37,14 +50,42 @@ def _read_file(folder: Path, shown: str, spec: GeometrySpec, limits: Limits) -> 
         if field and field not in frame.columns:
             raise InputError(f"Feld '{field}' fehlt in der Geometrie.", file=shown, column=field,
                              hint=did_you_mean(field, list(frame.columns)))
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+    if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame or frame.geometry.isna().all():
         raise InputError("Die Datei enthält keine Geometrien (Flächen).", file=shown,
                          hint="Eine Geometriedatei mit Flächen angeben (Shapefile, GeoPackage, GeoJSON).")
-    if frame.crs is None or frame.crs.to_string() != spec.crs and not frame.crs.equals(spec.crs):
-        raise InputError(f"Koordinatensystem {frame.crs} statt des deklarierten {spec.crs}.", file=shown,
-                         hint="Geometrie umprojizieren oder 'crs' in city.yml korrigieren.")
+    _check_crs(frame, spec, shown)
+    if frame.geometry.has_z.any():
+        # A height axis (3-D polygons) carries nothing for maps and areas.
+        frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
     _check_coordinates_fit_the_crs(frame, shown)
     return frame
+
+
+def _check_crs(frame: gpd.GeoDataFrame, spec: GeometrySpec, shown: str) -> None:
+    """The file's CRS must be the declared one, compared horizontally (a height axis does not matter);
+    `crs: from_file` takes what the file declares."""
+    if frame.crs is None:
+        raise InputError("Die Datei nennt kein Koordinatensystem (z. B. fehlt die .prj-Datei).", file=shown,
+                         hint="Das Koordinatensystem unter geometry: crs angeben, z. B. EPSG:25832.")
+    if spec.crs == "from_file":
+        return
+    try:
+        declared = CRS.from_user_input(spec.crs)
+    except CRSError as exc:
+        raise InputError(f"Koordinatensystem '{spec.crs}' ist unbekannt: {exc}.", file=shown, column="crs",
+                         hint="Einen EPSG-Code (EPSG:25832), WKT oder PROJ-Text angeben, oder 'from_file'.") from None
+    if not _horizontal(frame.crs).equals(_horizontal(declared), ignore_axis_order=True):
+        raise InputError(f"Koordinatensystem der Datei ({frame.crs.name}) ist nicht das deklarierte "
+                         f"({declared.name}).", file=shown, column="crs",
+                         hint="Geometrie umprojizieren, 'crs' in city.yml korrigieren oder 'crs: from_file' "
+                              "angeben, wenn die Angabe der Datei (.prj) stimmt.")
+
+
+def _horizontal(crs: CRS) -> CRS:
+    try:
+        return crs.to_2d()
+    except CRSError:
+        return crs
 
 
 def _check_coordinates_fit_the_crs(frame: gpd.GeoDataFrame, shown: str) -> None:
@@ -123,13 +164,34 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
                              f"ID '{geometry_id}').", file=shown, column=spec.id_field)
         rows.append({"area_id": area.id, "name": area.name, "geometry": by_geometry_id[geometry_id]})
     areas = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs).set_index("area_id")
+    empty = areas[areas.geometry.isna() | areas.geometry.is_empty]
+    if len(empty):
+        area = pack.areas[pack.area_ids.index(empty.index[0])]
+        raise InputError(f"Das Objekt für {pack.area_label} {area.id} ({area.name}) hat keine Fläche "
+                         f"(leere Geometrie){f' – ebenso {len(empty) - 1} weitere' if len(empty) > 1 else ''}.",
+                         file=shown, row=feature_number[area.geometry_id or area.id], column="geometry",
+                         hint="Die Geometrie neu exportieren; die Zeile ist die Nummer des Objekts in der Datei.")
+    repaired = []
+    if spec.repair == "make_valid":
+        for area_id in areas.index[~areas.is_valid]:
+            area = pack.areas[pack.area_ids.index(area_id)]
+            before = areas.at[area_id, "geometry"]
+            fixed = shapely.make_valid(before)
+            # make_valid may return lines beside the polygons: only the area is kept.
+            polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")]
+            after = shapely.union_all(polygons)
+            areas.at[area_id, "geometry"] = after
+            repaired.append(AppliedRepair(feature_number[area.geometry_id or area.id], area.id, area.name,
+                                          explain_validity(before), before.area, after.area))
     invalid = areas[~areas.is_valid]
     if len(invalid):
         area = pack.areas[pack.area_ids.index(invalid.index[0])]
         raise InputError(f"Ungültige Geometrie für {pack.area_label} {area.id} ({area.name}): "
                          f"{explain_validity(invalid.geometry.iloc[0])}.", file=shown,
                          row=feature_number[area.geometry_id or area.id], column="geometry",
-                         hint="Geometrie reparieren (z. B. mit 'Geometrien reparieren' in QGIS); die Zeile ist "
+                         hint="Geometrie reparieren (z. B. mit 'Geometrien reparieren' in QGIS) oder unter "
+                              "geometry 'repair: make_valid' angeben (die Reparatur wird gemeldet); die Zeile ist "
                               "die Nummer des Objekts in der Datei.")
     areas.attrs["corrections"] = corrections
+    areas.attrs["repairs"] = repaired
     return areas

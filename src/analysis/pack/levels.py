@@ -11,32 +11,43 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.pack.geometry import areas_from_geometry, read_features
+from analysis.pack.geometry import areas_from_geometry, load_areas, read_features
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, Area, CityPack, Level
 
 
 def parent_id(area_id: str, level: Level) -> str:
-    return area_id[:level.id_length]
+    return level.parent_of(area_id)
+
+
+def parents_of(base: CityPack, pack: CityPack, level: Level) -> dict[str, str]:
+    """Area of `pack` (the base or a level pack) → its parent on `level`, found through the base areas: a
+    parent-id template reads the base ids, not the ids of a level in between."""
+    return {(pack.level.parent_of(a) if pack.level else a): level.parent_of(a) for a in base.area_ids}
 
 
 def level_pack(base: CityPack, level_id: str) -> CityPack:
-    """The pack as seen from a higher level: its areas are the parents, named from the level's geometry."""
+    """The pack as seen from a higher level: its areas are the parents, named from the level's geometry (or
+    its declared names, for a level dissolved from the areas)."""
     level = base.get_level(level_id)
-    names = dict(areas_from_geometry(base.folder, base.slug, level.geometry, base.limits))
     wanted = list(dict.fromkeys(parent_id(a.id, level) for a in base.areas))
+    if level.geometry is None:
+        names = {p: level.names.get(p, f"{level.label} {p}") for p in wanted}
+    else:
+        names = dict(areas_from_geometry(base.folder, base.slug, level.geometry, base.limits))
     unknown = [p for p in wanted if p not in names]
     if unknown:
         child = next(a for a in base.areas if parent_id(a.id, level) == unknown[0])
         raise InputError(f"{level.label} '{unknown[0]}' (aus der ID von {base.area_label} {child.id}, "
                          f"{child.name}) fehlt in der Geometrie.", file=base.display_path(level.geometry.file),
                          column=level.geometry.id_field,
-                         hint=f"id_length der Ebene '{level.id}' in city.yml prüfen.")
+                         hint=f"id_length oder parent_id der Ebene '{level.id}' in city.yml prüfen.")
     firsts = {}
     for area in base.areas:
         parent = parent_id(area.id, level)
         firsts[parent] = min(firsts.get(parent, area.first_year or 0), area.first_year or 0)
     areas = tuple(Area(p, names[p], p, firsts[p] or None) for p in wanted)
-    geometry = dataclasses.replace(level.geometry, name_field=None)
+    # A dissolved level keeps the areas' file: its polygons are made from it (level_areas).
+    geometry = dataclasses.replace(level.geometry, name_field=None) if level.geometry else base.geometry
     return dataclasses.replace(base, areas=areas, geometry=geometry, area_label=level.label,
                                area_label_plural=level.label_plural, level=level, base=base)
 
@@ -51,7 +62,7 @@ def aggregate(tidy: pd.DataFrame, base: CityPack, level: Level) -> pd.DataFrame:
         pd.DataFrame({"area_id": base.area_ids}), how="cross")
     grid = grid[grid["year"] >= grid["area_id"].map(first_year)]
     areas = grid.merge(counts[is_area], on=["year", "area_id", "variable"], how="left")
-    areas["area_id"] = areas["area_id"].str[:level.id_length]
+    areas["area_id"] = areas["area_id"].map({a: parent_id(a, level) for a in base.area_ids})
     areas["missing"] = areas["value"].isna()
     summed = areas.groupby(["year", "area_id", "variable"], sort=False).agg(
         value=("value", "sum"), missing=("missing", "any"))
@@ -63,7 +74,7 @@ def aggregate(tidy: pd.DataFrame, base: CityPack, level: Level) -> pd.DataFrame:
 def check_against_polygons(base: CityPack, base_areas: gpd.GeoDataFrame) -> None:
     """Every area must lie in the polygon of the parent its id names, on every declared level."""
     points = base_areas.geometry.representative_point()
-    for level in base.levels:
+    for level in (lv for lv in base.levels if lv.geometry is not None):
         shown = base.display_path(level.geometry.file)
         frame, _ = read_features(base.folder, shown, level.geometry, base.limits)
         polygons = frame.set_index(level.geometry.id_field).geometry.to_crs(base_areas.crs)
@@ -77,6 +88,18 @@ def check_against_polygons(base: CityPack, base_areas: gpd.GeoDataFrame) -> None
                              f"{level.label} {parent}, {found}.", file=shown, column=level.geometry.id_field,
                              hint="IDs oder Geometrie prüfen; eine falsch vergebene ID unter geometry: corrections "
                                   "berichtigen.")
+
+
+def level_areas(pack: CityPack, base_areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The polygons of a level pack: from its own file, or the union of its areas' polygons."""
+    if pack.level.geometry is not None:
+        return load_areas(pack)
+    parents = base_areas.index.map(lambda area_id: parent_id(area_id, pack.level))
+    dissolved = base_areas[["geometry"]].assign(area_id=parents).dissolve(by="area_id")
+    areas = dissolved.reindex(pack.area_ids)
+    areas.insert(0, "name", [pack.area_names[a] for a in pack.area_ids])
+    areas.attrs["corrections"], areas.attrs["repairs"] = [], []
+    return areas
 
 
 @dataclasses.dataclass

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -18,6 +19,7 @@ from analysis.pack.model import (
     DevelopmentDemand,
     DisclosureRules,
     DistrictTypesConfig,
+    ExcludedRows,
     FacilityLayer,
     GeometrySpec,
     Level,
@@ -29,6 +31,7 @@ from analysis.pack.model import (
     PublishedRate,
     SocialIndexConfig,
     Source,
+    SumCheck,
 )
 
 
@@ -84,8 +87,91 @@ def city_schema() -> dict:
 def _distinct_names(areas: tuple[Area, ...]) -> tuple[Area, ...]:
     """Names must tell areas apart in tables and lists: a name used twice gets the id added."""
     counts = Counter(a.name for a in areas)
-    return tuple(Area(a.id, f"{a.name} ({a.id})", a.geometry_id, a.first_year) if counts[a.name] > 1 else a
-                 for a in areas)
+    return tuple(Area(a.id, f"{a.name} ({a.id})", a.geometry_id, a.first_year, a.aliases) if counts[a.name] > 1
+                 else a for a in areas)
+
+
+def _level(raw: dict, index: int, shown: str) -> Level:
+    if ("id_length" in raw) == ("parent_id" in raw):
+        raise InputError(f"Ebene '{raw['id']}': entweder id_length oder parent_id angeben.", file=shown,
+                         column=f"levels/{index}",
+                         hint="id_length: die ersten Zeichen der Gebiets-ID sind die ID der Ebene (102 → 1 bei 1); "
+                              "parent_id: eine Vorlage, z. B. '00{id[0]}' (101 → 001).")
+    if "geometry" in raw and "names" in raw:
+        raise InputError(f"Ebene '{raw['id']}': names gilt nur ohne geometry (die Namen stehen sonst im "
+                         "name_field der Geometrie).", file=shown, column=f"levels/{index}/names")
+    return Level(raw["id"], raw["label"], raw["label_plural"], raw.get("id_length"),
+                 GeometrySpec.of(raw["geometry"]) if "geometry" in raw else None, raw.get("parent_id"),
+                 {str(k): v for k, v in raw.get("names", {}).items()})
+
+
+def _source(s: dict, index: int, shown: str) -> Source:
+    """One entry of `sources:`, its combinations of keys checked."""
+    level = s.get("level", "area")
+    place = f"sources/{index}"
+    per_year = "{year}" in s["file"]
+    year_in_columns = any("{year}" in str(c) for c in s["variables"].values())
+    ways = [way for way, used in (("eine Datei je Jahr", per_year), ("year_column", "year_column" in s),
+                                  ("Jahr in den Spaltennamen", year_in_columns)) if used]
+    if len(ways) != 1 or per_year != ("years" in s):
+        given = f" (angegeben: {', '.join(ways)})" if ways else ""
+        raise InputError(f"Quelle {s['file']}: das Jahr muss auf genau eine Weise angegeben sein{given}.",
+                         file=shown, column=place,
+                         hint="Eine Datei je Jahr ('{year}' im Dateinamen und years: [...]), eine Spalte mit dem "
+                              "Jahr (year_column) oder das Jahr in den Spaltennamen der Variablen "
+                              "('Einwohner {year}').")
+    if level == "area" and "area_column" not in s:
+        raise InputError(f"Quelle {s['file']}: area_column fehlt (oder level: city angeben).",
+                         file=shown, column=place)
+    if s.get("city_level_reason") and level != "city":
+        raise InputError(f"Quelle {s['file']}: city_level_reason gilt nur für level: city.", file=shown,
+                         column=f"{place}/city_level_reason")
+    if s.get("value_column") and not s.get("category_column"):
+        raise InputError(f"Quelle {s['file']}: value_column braucht category_column (die Spalte mit dem "
+                         "Zeilenschlüssel, z. B. der Merkmals-ID).", file=shown, column=f"{place}/value_column")
+    variables = dict(s["variables"])
+    if s.get("value_column"):
+        # Long format: each variable names its row key; stored as 'value column[key]'.
+        variables = {name: f"{s['value_column']}[{key}]" for name, key in variables.items()}
+    published = tuple(PublishedRate(p["column"], p["label"], p["compare_with"].get("indicator"),
+                                    p["compare_with"].get("share_of_city_total"), p.get("note"))
+                      for p in s.get("published", []))
+    filters = tuple((column, tuple(str(v) for v in (wanted if isinstance(wanted, list) else [wanted])))
+                    for column, wanted in s.get("filters", {}).items())
+    for number, rule in enumerate(s.get("excluded_rows", [])):
+        try:
+            re.compile(rule["match"])
+        except re.error as exc:
+            raise InputError(f"'{rule['match']}' ist kein gültiger regulärer Ausdruck: {exc}.", file=shown,
+                             column=f"{place}/excluded_rows/{number}/match",
+                             hint="Beispiel: '00[1-9]' für die IDs 001 bis 009, '0..' für alle dreistelligen "
+                                  "IDs mit führender Null.") from None
+    source = Source(
+        file=s["file"], title=s.get("title", s["file"]), year_column=s.get("year_column"),
+        area_column=s.get("area_column"), level=level, delimiter=s.get("delimiter", ","),
+        decimal=s.get("decimal", "."), encoding=encoding_name(s.get("encoding", "utf-8"), shown, index),
+        unassigned_value=s.get("unassigned_value"),
+        missing_values=tuple(s.get("missing_values", [])), missing_meaning=s.get("missing_meaning"),
+        variables=variables, published=published, years=tuple(s.get("years", ())),
+        all_zero_means_missing=s.get("all_zero_means_missing", False), counts=s.get("counts", True),
+        category_column=s.get("category_column"), city_level_reason=s.get("city_level_reason"),
+        filters=filters, year_pattern=s.get("year_pattern"), area_key=s.get("area_key", "id"),
+        city_rows=tuple(s.get("city_rows", ())),
+        excluded_rows=tuple(ExcludedRows(r["match"], r["reason"]) for r in s.get("excluded_rows", [])),
+        zero_values=tuple(s.get("zero_values", ())), value_column=s.get("value_column"))
+    if s.get("category_column"):
+        plain = [c for c in variables.values() if source.category_of(c)[1] is None]
+        if plain:
+            raise InputError(f"Quelle {s['file']}: '{plain[0]}' nennt keine Kategorie, die Tabelle ist lang "
+                             f"(category_column: {s['category_column']}).", file=shown,
+                             column=f"{place}/variables",
+                             hint="Jede Variable als 'Spalte[Kategorie]' angeben, z. B. 'residents[4]', oder "
+                                  "value_column angeben und je Variable nur den Schlüssel.")
+    overlap = set(source.zero_values) & set(source.missing_values)
+    if overlap:
+        raise InputError(f"'{sorted(overlap)[0]}' steht unter zero_values und missing_values.", file=shown,
+                         column=place, hint="Ein Zeichen bedeutet entweder null oder fehlend.")
+    return source
 
 
 @lru_cache(maxsize=16)
@@ -112,7 +198,8 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
                 raise InputError(f"Gebiets-ID '{area_id}' unter areas/first_year ist unbekannt.", file=shown,
                                  column="areas/first_year")
     else:
-        areas = tuple(Area(a["id"], a["name"], a.get("geometry_id"), a.get("first_year")) for a in raw["areas"])
+        areas = tuple(Area(a["id"], a["name"], a.get("geometry_id"), a.get("first_year"), tuple(a.get("aliases", ())))
+                      for a in raw["areas"])
     areas = _distinct_names(areas)
     seen = set()
     for index, area in enumerate(areas):
@@ -124,39 +211,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
     if default not in editions:
         raise InputError(f"default_edition {default} ist keine deklarierte Ausgabe ({editions}).",
                          file=shown, column="default_edition")
-    sources = []
-    for index, s in enumerate(raw["sources"]):
-        level = s.get("level", "area")
-        per_year = "{year}" in s["file"]
-        if per_year != ("years" in s) or per_year == ("year_column" in s):
-            raise InputError(f"Quelle {s['file']}: entweder eine Datei je Jahr ('{{year}}' im Dateinamen und "
-                             "years: [...]) oder eine Datei mit year_column.", file=shown,
-                             column=f"sources/{index}")
-        if level == "area" and "area_column" not in s:
-            raise InputError(f"Quelle {s['file']}: area_column fehlt (oder level: city angeben).",
-                             file=shown, column="sources")
-        published = tuple(PublishedRate(p["column"], p["label"], p["compare_with"].get("indicator"),
-                                        p["compare_with"].get("share_of_city_total"), p.get("note"))
-                          for p in s.get("published", []))
-        sources.append(Source(
-            file=s["file"], title=s.get("title", s["file"]), year_column=s.get("year_column"),
-            area_column=s.get("area_column"), level=level, delimiter=s.get("delimiter", ","),
-            decimal=s.get("decimal", "."), encoding=encoding_name(s.get("encoding", "utf-8"), shown, index),
-            unassigned_value=s.get("unassigned_value"),
-            missing_values=tuple(s.get("missing_values", [])), missing_meaning=s.get("missing_meaning"),
-            variables=dict(s["variables"]), published=published, years=tuple(s.get("years", ())),
-            all_zero_means_missing=s.get("all_zero_means_missing", False), counts=s.get("counts", True),
-            category_column=s.get("category_column"), city_level_reason=s.get("city_level_reason")))
-        if s.get("city_level_reason") and level != "city":
-            raise InputError(f"Quelle {s['file']}: city_level_reason gilt nur für level: city.", file=shown,
-                             column=f"sources/{index}/city_level_reason")
-        if s.get("category_column"):
-            plain = [c for c in s["variables"].values() if sources[-1].category_of(c)[1] is None]
-            if plain:
-                raise InputError(f"Quelle {s['file']}: '{plain[0]}' nennt keine Kategorie, die Tabelle ist lang "
-                                 f"(category_column: {s['category_column']}).", file=shown,
-                                 column=f"sources/{index}/variables",
-                                 hint="Jede Variable als 'Spalte[Kategorie]' angeben, z. B. 'residents[4]'.")
+    sources = [_source(s, index, shown) for index, s in enumerate(raw["sources"])]
     return CityPack(
         slug=slug, folder=folder, name=raw["name"], area_label=raw.get("area_label", "Gebiet"),
         area_label_plural=raw.get("area_label_plural", "Gebiete"), areas=areas, geometry=geometry,
@@ -176,5 +231,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         social_index=SocialIndexConfig.of(raw["social_index"]) if "social_index" in raw else None,
         district_types=DistrictTypesConfig.of(raw["district_types"]) if "district_types" in raw else None,
         disclosure=DisclosureRules(**raw.get("disclosure", {})), derived_variables=raw.get("derived_variables", {}),
-        levels=tuple(Level(lv["id"], lv["label"], lv["label_plural"], lv["id_length"], GeometrySpec.of(lv["geometry"]))
-                     for lv in raw.get("levels", [])))
+        sum_checks=tuple(SumCheck(c["total"], tuple(c["parts"]), c.get("tolerance_share", 0.0))
+                         for c in raw.get("sum_checks", [])),
+        indicator_entries=tuple(raw.get("indicators", ())),
+        levels=tuple(_level(lv, index, shown) for index, lv in enumerate(raw.get("levels", []))))

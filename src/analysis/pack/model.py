@@ -40,6 +40,7 @@ class Area:
     name: str
     geometry_id: str | None
     first_year: int | None = None   # earlier years: the area is not expected in the tables
+    aliases: tuple[str, ...] = ()   # other spellings of the name in tables keyed by name
 
 
 @dataclass(frozen=True)
@@ -59,22 +60,43 @@ class GeometrySpec:
     layer: str | None = None
     name_field: str | None = None
     corrections: tuple[GeometryCorrection, ...] = ()
+    repair: str | None = None         # "make_valid": invalid polygons are repaired and reported
 
     @classmethod
     def of(cls, raw: dict) -> "GeometrySpec":
         return cls(raw["file"], raw["id_field"], raw["crs"], raw.get("layer"), raw.get("name_field"),
                    tuple(GeometryCorrection(c["id"], tuple(c["near"]), c["correct_id"], c["reason"])
-                         for c in raw.get("corrections", [])))
+                         for c in raw.get("corrections", [])), raw.get("repair"))
 
 
 @dataclass(frozen=True)
 class Level:
-    """A higher spatial level: a parent's id is the first `id_length` characters of its areas' ids."""
+    """A higher spatial level: a parent's id is the first `id_length` characters of its areas' ids, or made
+    from them by the template `parent_id`. Without a geometry file its polygons are dissolved from the areas'."""
     id: str
     label: str
     label_plural: str
-    id_length: int
-    geometry: GeometrySpec
+    id_length: int | None = None
+    geometry: GeometrySpec | None = None
+    parent_id: str | None = None
+    names: dict = field(default_factory=dict)
+
+    TEMPLATE_PART = re.compile(r"\{id(?:\[(-?\d*)(:?)(-?\d*)\])?\}")
+
+    def parent_of(self, area_id: str) -> str:
+        if self.parent_id is None:
+            return area_id[:self.id_length]
+
+        def part(match: re.Match) -> str:
+            start, colon, stop = match.groups()
+            if start is None:
+                return area_id
+            if not colon:
+                index = int(start)
+                return area_id[index] if -len(area_id) <= index < len(area_id) else ""
+            return area_id[int(start) if start else None:int(stop) if stop else None]
+
+        return self.TEMPLATE_PART.sub(part, self.parent_id)
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,16 @@ class PublishedRate:
     indicator: str | None
     share_of_city_total: str | None
     note: str | None
+
+
+@dataclass(frozen=True)
+class ExcludedRows:
+    """Rows whose area cell fully matches `match` are not read (another level, no area), for `reason`."""
+    match: str
+    reason: str
+
+    def holds(self, cell: str) -> bool:
+        return re.fullmatch(self.match, cell) is not None
 
 
 @dataclass(frozen=True)
@@ -106,6 +138,13 @@ class Source:
     counts: bool = True                  # False: values (e.g. published shares) are never summed
     category_column: str | None = None   # a long table: variables read 'column[category]'
     city_level_reason: str | None = None   # level city: why there are no area values
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()   # keep rows whose column holds one of the values
+    year_pattern: str | None = None      # e.g. 'DD.MM.YYYY'; None: the year alone
+    area_key: str = "id"                 # the area column holds ids or names
+    city_rows: tuple[str, ...] = ()      # area cells marking the city total
+    excluded_rows: tuple["ExcludedRows", ...] = ()
+    zero_values: tuple[str, ...] = ()
+    value_column: str | None = None      # long format: variables name row keys of category_column
 
     CATEGORY_REFERENCE = re.compile(r"^(?P<column>[^\[\]]+)\[(?P<category>[^\[\]]+)\]$")
 
@@ -113,6 +152,11 @@ class Source:
         """'residents[4]' → ('residents', '4') in a long table; a plain column → (column, None)."""
         match = self.CATEGORY_REFERENCE.match(reference) if self.category_column else None
         return (match["column"], match["category"]) if match else (reference, None)
+
+    @property
+    def year_in_columns(self) -> bool:
+        """Wide by year: the year stands in the value columns' names ('Einwohner {year}')."""
+        return any("{year}" in column for column in self.variables.values())
 
     def files(self) -> list[tuple[str, int | None]]:
         """(file, year) per file: one per declared year, or the single file with a year column."""
@@ -446,6 +490,14 @@ class Plausibility:
     min_count_for_jump: float = 20    # ... if it is at least this large (small counts jump by nature)
 
 @dataclass(frozen=True)
+class SumCheck:
+    """`sum_checks:` disjoint parts of a total, e.g. age bands of the residents, from any sources."""
+    total: str
+    parts: tuple[str, ...]
+    tolerance_share: float = 0.0
+
+
+@dataclass(frozen=True)
 class CityPack:
     slug: str
     folder: Path
@@ -475,6 +527,8 @@ class CityPack:
     district_types: DistrictTypesConfig | None = None
     disclosure: DisclosureRules = DisclosureRules()
     derived_variables: dict = field(default_factory=dict)
+    sum_checks: tuple[SumCheck, ...] = ()
+    indicator_entries: tuple = ()       # `indicators:` as written: added to or replacing the catalogue's
     levels: tuple[Level, ...] = ()
     level: Level | None = None          # set on a pack aggregated to a higher level (see levels.py)
     base: "CityPack | None" = None      # the pack at its own level, for an aggregated pack

@@ -35,7 +35,7 @@ def _names(edition: Edition, ids) -> str:
 
 def _titles(edition: Edition, ids) -> str:
     """Reader titles from the full catalogue: an indicator may be named although this edition lacks its data."""
-    titles = [load_catalog().get(i).short_title for i in ids]
+    titles = [load_catalog(edition.pack).get(i).short_title for i in ids]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
 
 

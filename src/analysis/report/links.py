@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from analysis.pack.model import CityPack
 
@@ -26,9 +27,26 @@ def section_page(folder: str, stem: str) -> str:
 
 
 def profile_stem(pack: CityPack, area_id: str) -> str:
-    """File name (without suffix) of an area's profile page: sortable id, then the name."""
-    width = max(len(a.id) for a in pack.areas)
-    return f"{area_id.zfill(width)}-{slugify(pack.area_names[area_id])}"
+    """File name (without suffix) of an area's profile page: sortable id, then the name.
+
+    Safe whatever the id holds ('/', spaces, umlauts): numeric ids are zero-padded to sort, other ids
+    slugified; an id that is the name is not repeated; names that slugify alike get their position."""
+    return _profile_stems(tuple((a.id, a.name) for a in pack.areas))[area_id]
+
+
+@lru_cache(maxsize=8)
+def _profile_stems(areas: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    width = max((len(area_id) for area_id, _ in areas if area_id.isdigit()), default=0)
+    stems, used = {}, set()
+    for number, (area_id, name) in enumerate(areas, start=1):
+        id_part = area_id.zfill(width) if area_id.isdigit() else slugify(area_id)
+        parts = [part for part in dict.fromkeys([id_part, slugify(name)]) if part]
+        stem = "-".join(parts) or f"gebiet-{number}"
+        if stem in used:
+            stem = f"{stem}-{number}"
+        used.add(stem)
+        stems[area_id] = stem
+    return stems
 
 
 def profiles_in_sidebar(pack: CityPack) -> bool:

@@ -153,7 +153,7 @@ def area_text(edition: Edition, measure) -> str:
 def register_details(edition: Edition) -> str:
     """Every field of every measure, as the register states it."""
     return render("massnahmen.md.j2", measures=edition.measures, area=lambda m: area_text(edition, m),
-                  titles={t: load_catalog().get(t).title for m in edition.measures
+                  titles={t: load_catalog(edition.pack).get(t).title for m in edition.measures
                           for t in (x.indicator for x in m.target_indicators)}, directions=DIRECTIONS)
 
 
@@ -161,7 +161,7 @@ def effects_rows(edition: Edition) -> list[dict]:
     rows = []
     for measure in edition.measures:
         for target, effect in figures.measure_effects(edition, measure):
-            indicator = load_catalog().get(target.indicator)
+            indicator = load_catalog(edition.pack).get(target.indicator)
             known = not math.isnan(effect.estimate)
             rows.append({
                 "Maßnahme": measure.title,

@@ -43,9 +43,11 @@ def area_values(indicators: pd.DataFrame, indicator_id: str, year: int, column: 
     return rows.set_index("area_id")[column]
 
 
-def check_configured(indicator_ids: list[str], shown: str, where: str, need_only: bool = False) -> None:
-    """Configured indicators must be in the catalogue; status indicators must measure need."""
-    full = load_catalog()
+def check_configured(pack: CityPack, indicator_ids: list[str], where: str, need_only: bool = False) -> None:
+    """Configured indicators must be in the catalogue (with the pack's own); status indicators must measure
+    need."""
+    shown = f"data/{pack.slug}/city.yml"
+    full = load_catalog(pack)
     ids = [i.id for i in full.indicators]
     for position, indicator_id in enumerate(indicator_ids):
         if indicator_id not in ids:
@@ -61,7 +63,7 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     if not config:
         return None
     shown = f"data/{pack.slug}/city.yml"
-    check_configured(config.status, shown, "social_index/status", need_only=True)
+    check_configured(pack, config.status, "social_index/status", need_only=True)
     known = {i.id for i in catalog.indicators}
     status = [i for i in config.status if i in known]
     unavailable = [i for i in config.status if i not in known]

@@ -54,7 +54,7 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
     if config is None:
         return None
     wanted = list(config.indicators) or [i.id for i in catalog.indicators if i.kind != "count"]
-    check_configured(wanted, f"data/{pack.slug}/city.yml", "district_types/indicators")
+    check_configured(pack, wanted, "district_types/indicators")
     columns, years = {}, {}
     for indicator_id in wanted:
         rows = indicators[(indicators["indicator"] == indicator_id) & (indicators["area_id"] != CITY_AREA_ID)]
