@@ -26,7 +26,8 @@ def _validate(args) -> int:
     edition = Edition.compute(city, args.year, root)
     findings = edition.findings
     print(f"{edition.city_name}, Ausgabe {edition.year}: Schema geprüft, {len(edition.tidy)} Werte, "
-          f"{len(edition.catalog.indicators)} Indikatoren berechenbar.")
+          f"{len(edition.catalog.indicators)} Indikatoren mit Werten.")
+    _print_availability(edition)
     print(f"{len(findings)} Plausibilitätshinweise:")
     for kind, group in findings.groupby("kind", sort=False):
         print(f"\n{FINDING_KINDS[kind]} ({len(group)}):")
@@ -35,6 +36,25 @@ def _validate(args) -> int:
                                           f"Spalte '{f.column}'" if isinstance(f.column, str) else ""] if p)
             print(f"  - {place}: {f.message}")
     return 0
+
+
+def _print_availability(edition) -> None:
+    """Which indicators of the catalogue and the pack this city can compute, and why the others cannot."""
+    from analysis.catalog.model import load_catalog
+    from analysis.inputs.validate import indicator_availability
+
+    rows = indicator_availability(edition.pack, load_catalog(edition.pack))
+    city_only = edition.city_catalog.indicators if edition.city_catalog else ()
+    with_values = {i.id for i in [*edition.catalog.indicators, *city_only]}
+    computable = [r for r in rows if not r.missing]
+    print(f"\nBerechenbar aus den Variablen des Pakets ({len(computable)}):")
+    for row in computable:
+        note = "" if row.indicator in with_values else f" – ohne Werte bis {edition.year}"
+        print(f"  - {row.indicator} ({row.origin}){note}")
+    missing = [r for r in rows if r.missing]
+    print(f"\nNicht berechenbar ({len(missing)}):")
+    for row in missing:
+        print(f"  - {row.indicator} ({row.origin}): es fehlt {', '.join(row.missing)}")
 
 
 def _build(args) -> int:

@@ -109,14 +109,11 @@ class AreaCells:
                                    self._other_rows_hint()))
         if cell in self.ids:
             return cell
-        lengths = sorted({len(i) for i in self.ids})
-        if len(lengths) == 1 and len(cell) != lengths[0]:
-            # Another level or the city: a near id of the right length would be a wrong guess.
-            hint = (f"Die IDs der {self.pack.area_label_plural} haben {lengths[0]} Zeichen, diese {len(cell)}. "
-                    + self._other_rows_hint())
-        else:
-            shown = ", ".join(self.pack.area_ids[:20]) + (" …" if len(self.ids) > 20 else "")
-            hint = did_you_mean(cell, self.ids) or f"Bekannte IDs: {shown}. {self._other_rows_hint()}"
+        shown = ", ".join(self.pack.area_ids[:20]) + (" …" if len(self.ids) > 20 else "")
+        # Numeric codes are not words: '001' is no typo of '101' but a row of another level, so only
+        # names-like ids get a suggestion.
+        suggestion = None if cell.isdigit() else did_you_mean(cell, self.ids)
+        hint = f"{suggestion + ' ' if suggestion else ''}Bekannte IDs: {shown}. {self._other_rows_hint()}"
         raise InputError(f"{self.pack.area_label} '{cell}' ist unbekannt.", file=shown_as, row=line,
                          column=source.area_column, hint=hint)
 

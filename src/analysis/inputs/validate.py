@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.catalog.model import Catalog, parse_terms
+from analysis.catalog.model import Catalog, load_catalog, parse_terms
 from analysis.errors import InputError, did_you_mean, raise_all
 from analysis.inputs.sources import RawTable
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
-from analysis.text import SUPPRESSED, format_number
+from analysis.text import SUPPRESSED, dative_plural, format_number
 
 FINDING_KINDS = {
     "more_rows_than_areas": "Mehr Zeilen als Gebiete",
@@ -104,6 +104,22 @@ def missing_variables(indicator, pack: CityPack) -> list[str]:
     return sorted(indicator.variables - pack.declared_variables)
 
 
+@dataclass(frozen=True)
+class Availability:
+    indicator: str
+    origin: str                 # "Katalog", "Paket" (pack's own) or "Paket (ersetzt Katalog)"
+    missing: tuple[str, ...]    # variables the pack does not provide; empty: computable
+
+
+def indicator_availability(pack: CityPack, catalog: Catalog) -> list[Availability]:
+    """For every indicator of the catalogue and the pack: computable from the pack's variables, or which
+    variables are missing."""
+    own = {entry["id"] for entry in pack.indicator_entries}
+    standard = {i.id for i in load_catalog().indicators}
+    return [Availability(i.id, ("Paket (ersetzt Katalog)" if i.id in standard else "Paket") if i.id in own
+                         else "Katalog", tuple(missing_variables(i, pack))) for i in catalog.indicators]
+
+
 def check_headline(pack: CityPack, catalog: Catalog) -> None:
     """Every indicator the pack names must exist and be computable from its variables; all problems at once."""
     by_id = {i.id: i for i in catalog.indicators}
@@ -124,7 +140,7 @@ def check_headline(pack: CityPack, catalog: Catalog) -> None:
     raise_all(errors)
 
 
-def _sum_check_findings(pack: CityPack, wide: pd.DataFrame) -> list[Finding]:
+def _sum_check_findings(pack: CityPack, catalog: Catalog, wide: pd.DataFrame) -> list[Finding]:
     """Disjoint parts adding up to more than their total (across sources): one finding per check and year."""
     findings = []
     for check in pack.sum_checks:
@@ -132,18 +148,20 @@ def _sum_check_findings(pack: CityPack, wide: pd.DataFrame) -> list[Finding]:
         if not set(used) <= set(wide.columns):
             continue
         values = wide[used].dropna()
-        values = values[values.index.get_level_values("area_id") != UNASSIGNED_AREA_ID]
+        values = values[~values.index.get_level_values("area_id").isin([UNASSIGNED_AREA_ID, CITY_AREA_ID])]
         parts = values[list(check.parts)].sum(axis=1)
         over = values[parts > values[check.total] * (1 + check.tolerance_share)]
         for year, rows in over.groupby(level="year"):
             worst = (parts[rows.index] / rows[check.total]).idxmax()
             share = (parts[worst] / values.loc[worst, check.total] - 1) * 100
-            place = "Gesamtstadt" if worst[1] == CITY_AREA_ID else f"{pack.area_label} {worst[1]}"
+            names = " + ".join(catalog.variable_name(p) for p in check.parts)
             findings.append(Finding(
-                "parts_exceed_total", f"data/{pack.slug}/city.yml", None, "sum_checks", int(year), None,
-                f"{' + '.join(check.parts)} ist in {len(rows)} Gebieten größer als {check.total}; am "
-                f"stärksten {place}: um {format_number(share)} %. Überschneiden sich die Gruppen, oder haben "
-                "die Quellen verschiedene Stichtage?"))
+                "parts_exceed_total", f"data/{pack.slug}/city.yml", None, "sum_checks", int(year), worst[1],
+                f"{names} ist in {len(rows)} "
+                f"{dative_plural(pack.area_label_plural) if len(rows) > 1 else 'einem ' + pack.area_label} "
+                f"größer als {catalog.variable_name(check.total)}, am stärksten in {pack.area_names[worst[1]]} "
+                f"(um {format_number(share)} %). Überschneiden sich die Gruppen, oder haben die Quellen "
+                "verschiedene Stichtage?"))
     return findings
 
 
@@ -216,7 +234,7 @@ def _skipped_row_findings(tables: list[RawTable]) -> list[Finding]:
     return findings
 
 
-def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
+def _jump_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable]) -> list[Finding]:
     findings, rules = [], pack.disclosure
     for table in tables:
         frame = table.frame[~table.frame["area_id"].isin([UNASSIGNED_AREA_ID])].sort_values(["area_id", "year"])
@@ -239,7 +257,7 @@ def _jump_findings(pack: CityPack, tables: list[RawTable]) -> list[Finding]:
                               f"{format_number(abs(after - before) / before * 100)} %)")
                 findings.append(Finding(
                     "jump", row.file, int(row.line), column, int(row.year), row.area_id,
-                    f"{variable}: {change} gegenüber {row.year - 1}; "
+                    f"{catalog.variable_name(variable)}: {change} gegenüber {row.year - 1}; "
                     f"Grenze ±{format_number(pack.plausibility.max_jump_share * 100)} %."))
     return findings
 
@@ -351,8 +369,9 @@ def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTabl
                           indicators: pd.DataFrame, wide: pd.DataFrame,
                           reconciliation: pd.DataFrame) -> list[Finding]:
     findings = (_row_count_findings(pack, tables) + _missing_area_findings(pack, tables)
-                + _missing_value_findings(tables) + _skipped_row_findings(tables) + _jump_findings(pack, tables)
-                + _city_total_findings(pack, tidy, wide, tables) + _sum_check_findings(pack, wide))
+                + _missing_value_findings(tables) + _skipped_row_findings(tables)
+                + _jump_findings(pack, catalog, tables)
+                + _city_total_findings(pack, tidy, wide, tables) + _sum_check_findings(pack, catalog, wide))
     for row in reconciliation.itertuples():
         if row.reproduced < row.compared and not row.note:
             findings.append(Finding("published_rate_not_reproduced", row.file, None, row.column, None, None,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import Point
 from shapely.validation import explain_validity
 
@@ -74,11 +74,25 @@ def _check_crs(frame: gpd.GeoDataFrame, spec: GeometrySpec, shown: str) -> None:
     except CRSError as exc:
         raise InputError(f"Koordinatensystem '{spec.crs}' ist unbekannt: {exc}.", file=shown, column="crs",
                          hint="Einen EPSG-Code (EPSG:25832), WKT oder PROJ-Text angeben, oder 'from_file'.") from None
-    if not _horizontal(frame.crs).equals(_horizontal(declared), ignore_axis_order=True):
+    if not _same_place(frame, _horizontal(frame.crs), _horizontal(declared)):
         raise InputError(f"Koordinatensystem der Datei ({frame.crs.name}) ist nicht das deklarierte "
                          f"({declared.name}).", file=shown, column="crs",
                          hint="Geometrie umprojizieren, 'crs' in city.yml korrigieren oder 'crs: from_file' "
                               "angeben, wenn die Angabe der Datei (.prj) stimmt.")
+
+
+def _same_place(frame: gpd.GeoDataFrame, found: CRS, declared: CRS) -> bool:
+    """Whether two descriptions name the same system: equal, or mapping the file's extent onto itself to the
+    millimetre (a .prj in ESRI words and the same system as PROJ text differ in names, not in place)."""
+    if found.equals(declared, ignore_axis_order=True):
+        return True
+    min_x, min_y, max_x, max_y = frame.total_bounds
+    xs, ys = [min_x, max_x, min_x, max_x], [min_y, min_y, max_y, max_y]
+    try:
+        moved_x, moved_y = Transformer.from_crs(found, declared, always_xy=True).transform(xs, ys)
+    except ProjError:
+        return False
+    return all(abs(a - b) < 0.001 for a, b in zip([*xs, *ys], [*moved_x, *moved_y]))
 
 
 def _horizontal(crs: CRS) -> CRS:

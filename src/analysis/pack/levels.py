@@ -94,8 +94,8 @@ def level_areas(pack: CityPack, base_areas: gpd.GeoDataFrame) -> gpd.GeoDataFram
     """The polygons of a level pack: from its own file, or the union of its areas' polygons."""
     if pack.level.geometry is not None:
         return load_areas(pack)
-    parents = base_areas.index.map(lambda area_id: parent_id(area_id, pack.level))
-    dissolved = base_areas[["geometry"]].assign(area_id=parents).dissolve(by="area_id")
+    parents = [parent_id(area_id, pack.level) for area_id in base_areas.index]
+    dissolved = base_areas[["geometry"]].reset_index(drop=True).assign(area_id=parents).dissolve(by="area_id")
     areas = dissolved.reindex(pack.area_ids)
     areas.insert(0, "name", [pack.area_names[a] for a in pack.area_ids])
     areas.attrs["corrections"], areas.attrs["repairs"] = [], []
