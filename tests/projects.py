@@ -62,3 +62,56 @@ def tables_without_scroll_region(site: Path) -> tuple[list[str], int]:
                 missing.append(f"{page.relative_to(site)}: table {checked}")
             checked += 1
     return missing, checked
+
+
+def empty_sections(site: Path) -> list[str]:
+    """Headings with nothing under them (no text, table, image or control before the next heading of the same
+    or a higher level), over every page of a built site."""
+    from bs4 import BeautifulSoup, Tag
+
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for section in soup.select("main section"):
+            heading = section.find(["h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)
+            if heading is None:
+                continue
+            rest = [child for child in section.children if child is not heading]
+            text = "".join(child.get_text(" ", strip=True) if isinstance(child, Tag) else str(child).strip()
+                           for child in rest)
+            shown = ("img", "table", "svg", "select", "iframe")
+            things = any(isinstance(child, Tag) and (child.name in shown or child.find(shown)) for child in rest)
+            if not text.strip() and not things:
+                found.append(f"{page.relative_to(site)}: {heading.get_text(' ', strip=True).rstrip('#').strip()}")
+    return found
+
+
+def images_without_data(site: Path, drawn_share: float = 0.01) -> list[str]:
+    """Charts and maps with nothing drawn: hardly any pixel that is not white (an empty figure keeps only its
+    source line; a chart's axes, ticks, lines and labels cover several per cent of it)."""
+    import base64
+    import io
+
+    import numpy as np
+    from bs4 import BeautifulSoup
+    from PIL import Image
+
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for number, image in enumerate(soup.select("main img")):
+            source = image.get("src", "")
+            if source.startswith("data:image/png;base64,"):
+                data = base64.b64decode(source.split(",", 1)[1])
+            elif source.endswith(".png") and (page.parent / source).is_file():
+                data = (page.parent / source).read_bytes()
+            else:
+                continue
+            pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+            if (pixels.min(axis=2) < 235).mean() < drawn_share:
+                found.append(f"{page.relative_to(site)}: Bild {number + 1} ({image.get('alt', '')[:60]})")
+    return found

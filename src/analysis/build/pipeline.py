@@ -63,49 +63,68 @@ class BuildResult:
     seconds: float
 
 
-# Chapters that only make sense for some packs say so in their notebook metadata
-# ("sozialbericht": {"requires": …}); the edition's table of contents leaves them out elsewhere.
+# Chapters that only make sense for some packs or data say so in their notebook metadata
+# ("sozialbericht": {"requires": … or [ … ]}), sections of a page in a cell tag "requires-…"; the edition
+# leaves them out where the pack or its data cannot fill them.
 CHAPTER_REQUIREMENTS = {
-    "official_classes": lambda pack: bool(pack.social_index and pack.social_index.official_classes),
-    "facilities": lambda pack: bool(pack.facilities) and pack.level is None,   # facilities join to base areas
-    "programmes": lambda pack: bool(pack.programme_areas or pack.measures_file) and pack.level is None,
-    "local_knowledge": lambda pack: pack.local_knowledge is not None and pack.level is None,
+    "official_classes": lambda e: bool(e.pack.social_index and e.pack.social_index.official_classes
+                                       and e.social_index is not None),
+    "facilities": lambda e: bool(e.pack.facilities) and e.pack.level is None,   # facilities join to base areas
+    "programmes": lambda e: bool(e.pack.programme_areas or e.pack.measures_file) and e.pack.level is None,
+    "local_knowledge": lambda e: e.pack.local_knowledge is not None and e.pack.level is None,
+    "need_indicators": lambda e: any(i.is_need for i in e.catalog.indicators),
+    "social_index": lambda e: e.social_index is not None,
+    "district_types": lambda e: e.types is not None,
 }
+
+
+def requirements_met(requires, edition) -> bool:
+    """Whether the edition has what a chapter or cell requires (one requirement or a list of them; "no_<name>"
+    asks for its absence, for a text that stands in for the missing one)."""
+    wanted = [requires] if isinstance(requires, str) else list(requires or [])
+    return all(CHAPTER_REQUIREMENTS[name.removeprefix("no_")](edition) != name.startswith("no_")
+               for name in wanted)
 
 
 def _chapter_title(path: Path, pack) -> str | None:
     """A chapter's title that names the pack's areas ("Stadtteile vergleichen"): the notebook's metadata
-    sozialbericht.title with {area_label} and {area_label_plural}; None where the title is fixed."""
+    sozialbericht.title with {area_label}, {area_label_plural} and {profiles_title}; None where it is fixed."""
     template = nbformat.read(path, as_version=4).metadata.get("sozialbericht", {}).get("title")
-    return template.format(area_label=pack.area_label, area_label_plural=pack.area_label_plural) if template else None
+    return template.format(area_label=pack.area_label, area_label_plural=pack.area_label_plural,
+                           profiles_title=pack.profiles_title) if template else None
 
 
-def _chapter_applies(path: Path, pack) -> bool:
+def _chapter_applies(path: Path, edition) -> bool:
     if not path.is_file():
         return True
-    requires = nbformat.read(path, as_version=4).metadata.get("sozialbericht", {}).get("requires")
-    return requires is None or CHAPTER_REQUIREMENTS[requires](pack)
+    return requirements_met(nbformat.read(path, as_version=4).metadata.get("sozialbericht", {}).get("requires"),
+                            edition)
 
 
-def _edition_toc(root: Path, pack) -> dict:
-    """The book's table of contents for this pack: chapters it cannot fill dropped, and profiles in the
-    sidebar only for packs with few areas (otherwise the profiles page links them)."""
+def _edition_toc(root: Path, edition) -> dict:
+    """The book's table of contents for this edition: chapters its pack or data cannot fill dropped (their
+    sections that apply move up in their place), and profiles in the sidebar only for packs with few areas
+    (otherwise the profiles page links them)."""
+    pack = edition.pack
+
     def keep(entry: dict) -> bool:
         if "glob" in entry and entry["glob"].startswith(links.PROFILE_FOLDER):
             return links.profiles_in_sidebar(pack)
-        return "file" not in entry or _chapter_applies(root / f"{entry['file']}.ipynb", pack)
+        return "file" not in entry or _chapter_applies(root / f"{entry['file']}.ipynb", edition)
 
     def prune(entries: list) -> list:
         kept = []
         for entry in _with_generated_sections(entries, pack):
+            entry = dict(entry)
+            for key in ("sections", "chapters"):
+                if key in entry:
+                    entry[key] = prune(entry[key])
+                    if not entry[key]:
+                        del entry[key]
             if keep(entry):
-                entry = dict(entry)
-                for key in ("sections", "chapters"):
-                    if key in entry:
-                        entry[key] = prune(entry[key])
-                        if not entry[key]:
-                            del entry[key]
                 kept.append(entry)
+            else:   # its own chapters move up (types without an index); generated pages go with it
+                kept += [s for s in entry.get("sections", []) if s.get("file", "").startswith(NOTEBOOK_CWD)]
         return kept
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -136,7 +155,7 @@ SHOW_METHOD = "show-method"   # a code cell that stays open: the method, compute
 CODE_TAG = "rechenweg"   # every other code cell: hidden until the reader turns on "Rechenweg anzeigen" (rechenweg.js)
 
 
-def _finish_notebook(path: Path, pack, title: str | None = None, orphan: bool = False) -> None:
+def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool = False) -> None:
     """Hide code (reviewers show it with the page's "Rechenweg anzeigen" switch) except the cells that show
     the method (tag `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in
     CHAPTER_REQUIREMENTS),
@@ -144,9 +163,9 @@ def _finish_notebook(path: Path, pack, title: str | None = None, orphan: bool = 
     notebook = nbformat.read(path, as_version=4)
     if orphan:
         notebook.metadata["orphan"] = True
-    notebook.cells = [cell for cell in notebook.cells if all(
-        CHAPTER_REQUIREMENTS[tag.removeprefix(REQUIRES_TAG)](pack)
-        for tag in cell.metadata.get("tags", []) if tag.startswith(REQUIRES_TAG))]
+    notebook.cells = [cell for cell in notebook.cells if requirements_met(
+        [tag.removeprefix(REQUIRES_TAG) for tag in cell.metadata.get("tags", []) if tag.startswith(REQUIRES_TAG)],
+        edition)]
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "parameters" in tags:  # superseded by papermill's injected-parameters cell
@@ -365,7 +384,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     stage.mkdir(parents=True)
     cache = work / "edition.pkl"
     edition.save(cache)
-    toc = _edition_toc(root, pack)
+    toc = _edition_toc(root, edition)
     pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
     _stage_book(root, stage, edition, record, toc, pdf_name)
     jobs, titles = _notebook_jobs(root, stage, pack, year, toc)
@@ -375,7 +394,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
         profile = Path(notebook).parent.name == links.PROFILE_FOLDER
-        _finish_notebook(Path(notebook), pack, titles.get(notebook), orphan=orphans and profile)
+        _finish_notebook(Path(notebook), edition, titles.get(notebook), orphan=orphans and profile)
 
     step("Jupyter Book bauen")
     html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)

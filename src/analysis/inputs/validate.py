@@ -94,6 +94,7 @@ def configured_indicators(pack: CityPack) -> list[tuple[str, str]]:
             named.append(("social_index/population_indicator", pack.social_index.population_indicator))
     if pack.district_types:
         named += [(f"district_types/indicators/{n}", i) for n, i in enumerate(pack.district_types.indicators)]
+    named += [(f"trend_indicators/{n}", i) for n, i in enumerate(pack.trend_indicators)]
     for p, programme in enumerate(pack.programme_areas):
         named += [(f"programme_areas/{p}/indicators/{n}", i) for n, i in enumerate(programme.indicators)]
     return named

@@ -49,7 +49,8 @@ def level_pack(base: CityPack, level_id: str) -> CityPack:
     # A dissolved level keeps the areas' file: its polygons are made from it (level_areas).
     geometry = dataclasses.replace(level.geometry, name_field=None) if level.geometry else base.geometry
     return dataclasses.replace(base, areas=areas, geometry=geometry, area_label=level.label,
-                               area_label_plural=level.label_plural, level=level, base=base)
+                               area_label_plural=level.label_plural, level=level, base=base,
+                               declared_profiles_title=level.profiles_title)
 
 
 def aggregate(tidy: pd.DataFrame, base: CityPack, level: Level) -> pd.DataFrame:

@@ -102,7 +102,7 @@ def _level(raw: dict, index: int, shown: str) -> Level:
                          "name_field der Geometrie).", file=shown, column=f"levels/{index}/names")
     return Level(raw["id"], raw["label"], raw["label_plural"], raw.get("id_length"),
                  GeometrySpec.of(raw["geometry"]) if "geometry" in raw else None, raw.get("parent_id"),
-                 {str(k): v for k, v in raw.get("names", {}).items()})
+                 {str(k): v for k, v in raw.get("names", {}).items()}, raw.get("profiles_title"))
 
 
 def _source(s: dict, index: int, shown: str) -> Source:
@@ -234,4 +234,6 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         sum_checks=tuple(SumCheck(c["total"], tuple(c["parts"]), c.get("tolerance_share", 0.0))
                          for c in raw.get("sum_checks", [])),
         indicator_entries=tuple(raw.get("indicators", ())),
+        trend_indicators=tuple(raw.get("trend_indicators", ())),
+        declared_profiles_title=raw.get("profiles_title"),
         levels=tuple(_level(lv, index, shown) for index, lv in enumerate(raw.get("levels", []))))

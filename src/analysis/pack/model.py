@@ -80,6 +80,7 @@ class Level:
     geometry: GeometrySpec | None = None
     parent_id: str | None = None
     names: dict = field(default_factory=dict)
+    profiles_title: str | None = None
 
     TEMPLATE_PART = re.compile(r"\{id(?:\[(-?\d*)(:?)(-?\d*)\])?\}")
 
@@ -529,6 +530,8 @@ class CityPack:
     derived_variables: dict = field(default_factory=dict)
     sum_checks: tuple[SumCheck, ...] = ()
     indicator_entries: tuple = ()       # `indicators:` as written: added to or replacing the catalogue's
+    trend_indicators: tuple[str, ...] = ()   # drawn in the trend panels; empty: chosen from the data
+    declared_profiles_title: str | None = None
     levels: tuple[Level, ...] = ()
     level: Level | None = None          # set on a pack aggregated to a higher level (see levels.py)
     base: "CityPack | None" = None      # the pack at its own level, for an aggregated pack
@@ -536,6 +539,11 @@ class CityPack:
     @property
     def site_key(self) -> str:
         return site_key(self.slug, self.level.id if self.level else None)
+
+    @property
+    def profiles_title(self) -> str:
+        """'Stadtteilprofile' as the pack (or its level) declares it, else 'Profile der Stadtteile'."""
+        return self.declared_profiles_title or f"Profile der {self.area_label_plural}"
 
     @property
     def edition_name(self) -> str:

@@ -226,10 +226,12 @@ def section_texts(edition: Edition) -> dict[str, str]:
         "intro": comparison_intro(edition),
         "city": ("Für jeden Indikator steht der neueste Wert der Gesamtstadt in beiden Ausgaben. Die "
                  "Bewertung folgt der Wertung des Indikators im Katalog; Strukturmerkmale werden nicht bewertet."),
-        "areas": (f"Verglichen wurden {format_number(len(directions))} Werte von Bedarfsindikatoren in den "
-                  f"{format_number(len(edition.pack.areas))} {dative_plural(label)}: "
-                  f"{format_number(directions.count('ungünstiger'))} "
-                  f"haben sich ungünstiger entwickelt, {format_number(directions.count('günstiger'))} günstiger. "
+        "areas": ((f"Verglichen wurden {format_number(len(directions))} Werte von Bedarfsindikatoren in den "
+                   f"{format_number(len(edition.pack.areas))} {dative_plural(label)}: "
+                   f"{format_number(directions.count('ungünstiger'))} haben sich ungünstiger entwickelt, "
+                   f"{format_number(directions.count('günstiger'))} günstiger. " if need else
+                   "Die Indikatoren dieses Berichts beschreiben die Struktur der Bevölkerung; sie werden nicht als "
+                   "günstiger oder ungünstiger bewertet. ") +
                   "Die Tabelle zeigt die zehn größten Veränderungen aller Indikatoren. Damit Indikatoren in "
                   "verschiedenen Einheiten vergleichbar sind, wird jede Veränderung an der Streuung der "
                   f"{label} in der Ausgabe {previous.year} gemessen (Standardabweichung)."),

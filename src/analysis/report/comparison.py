@@ -16,7 +16,7 @@ from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report.need_summary import areas_of_need
 from analysis.report.tables import UNSTABLE_NOTE, marked, rank_text
-from analysis.text import SUPPRESSED
+from analysis.text import SUPPRESSED, dative_plural
 
 AREAS_MAX = 3
 ONLINE_ONLY = "nur-online"   # class of an element that makes its page a browser tool: the PDF leaves it out
@@ -82,6 +82,10 @@ def comparison_tool(edition: Edition, key: str = "vergleich") -> ComparisonTool:
     names = {a: edition.area_name(a) for a in edition.pack.area_ids}
     chosen = default_choice(edition) + [""] * AREAS_MAX
     data = {"names": names, "city": f"Gesamtstadt {edition.city_name}", "rows": comparison_rows(edition)}
+    plural = dative_plural(edition.pack.area_label_plural)
+    rank_note = (f"Rang 1 ist jeweils der ungünstigste Wert unter allen {plural} (bei Strukturmerkmalen der höchste)."
+                 if any(i.is_need for i in edition.catalog.indicators) else
+                 f"Rang 1 ist jeweils der höchste Wert unter allen {plural}.")
     # JSON in a non-executed block; < > & escaped so no name from the data can close it or read as markup.
     payload = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
                .replace("&", "\\u0026"))
@@ -91,9 +95,8 @@ def comparison_tool(edition: Edition, key: str = "vergleich") -> ComparisonTool:
   <div class="vergleich-steuerung">{selects}</div>
   <p class="vergleich-info" aria-live="polite" data-vergleich-info></p>
   <div class="tabelle-rollbar" tabindex="0" role="region" aria-label="Vergleichstabelle" data-vergleich-tabelle></div>
-  <p class="vergleich-hinweis">Rang 1 ist jeweils der ungünstigste Wert unter allen
-  {html.escape(edition.pack.area_label_plural)}. {html.escape(UNSTABLE_NOTE)} „{SUPPRESSED}“: aus Datenschutzgründen
-  nicht veröffentlicht.</p>
+  <p class="vergleich-hinweis">{html.escape(rank_note)} {html.escape(UNSTABLE_NOTE)}
+  „{SUPPRESSED}“: aus Datenschutzgründen nicht veröffentlicht.</p>
   <script type="application/json" data-vergleich-daten>{payload}</script>
   <noscript><p>Der Vergleich braucht JavaScript. Dieselben Zahlen stehen auf den Seiten der einzelnen
   Gebiete und in den Downloads auf der Seite „Daten“.</p></noscript>

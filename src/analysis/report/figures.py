@@ -22,13 +22,42 @@ TABLE_ROWS_MAX = 60
 
 
 def lead_indicator(edition: Edition) -> str:
-    """The pack's headline indicator, else the first indicator of need in the catalogue."""
+    """The pack's headline indicator, else the first indicator of need in the catalogue, else the structure
+    indicator that differs most between the areas."""
     if edition.pack.headline_indicator and edition.has(edition.pack.headline_indicator):
         return edition.pack.headline_indicator
     for indicator in edition.catalog.indicators:
         if indicator.polarity == "higher_is_worse":
             return indicator.id
-    return edition.catalog.indicators[0].id
+    return (most_varied(edition) or [edition.catalog.indicators[0].id])[0]
+
+
+def most_varied(edition: Edition) -> list[str]:
+    """Structure indicators (shares, ratios, rates; no counts) ordered by how much the areas differ in the
+    latest year (coefficient of variation): the most informative first, for a pack without need indicators."""
+    spread = {}
+    for indicator in edition.catalog.indicators:
+        if indicator.kind in ("count", "external"):
+            continue
+        values = edition.area_values(indicator.id).dropna()
+        if len(values) > 1 and values.mean() > 0:
+            spread[indicator.id] = values.std() / values.mean()
+    return sorted(spread, key=spread.get, reverse=True)
+
+
+TREND_PANELS_CHOSEN_FROM_DATA = 6
+
+
+def trend_indicators(edition: Edition, area_id: str | None) -> list[str]:
+    """The indicators of a trend panel: the pack's `trend_indicators`, else every indicator of need, else the
+    structure indicators that differ most between the areas; only those with more than one year here."""
+    if edition.pack.trend_indicators:
+        wanted = list(edition.pack.trend_indicators)
+    else:
+        wanted = ([i.id for i in edition.catalog.indicators if i.is_need]
+                  or most_varied(edition)[:TREND_PANELS_CHOSEN_FROM_DATA])
+    place = area_id or CITY_AREA_ID
+    return [i for i in wanted if edition.has(i) and len(edition.series(i, place).dropna()) > 1]
 
 
 def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
@@ -230,7 +259,7 @@ def _interval(edition: Edition, indicator_id: str, area_id: str) -> pd.DataFrame
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
            columns: int = 2) -> Chart:
     """Small multiples over the years: the area (if given) against the city."""
-    ids = [i for i in (indicator_ids or [i.id for i in edition.catalog.indicators if i.polarity != "neutral"])
+    ids = [i for i in (indicator_ids or trend_indicators(edition, area_id))
            if edition.has(i) and len(edition.series(i, area_id or CITY_AREA_ID)) > 1]
     rows = max(1, math.ceil(len(ids) / columns))
     fig = charts.panel_figure(9.2, 2.6, rows, legend=bool(ids))
@@ -293,11 +322,11 @@ PANEL_TITLE_WIDTH = 18   # characters of an area's name above its panel
 
 def key_indicators(edition: Edition) -> list[str]:
     """The indicators whose development every area is compared in: the social index's status indicators,
-    else the headline indicator and the first need indicators of the catalogue (four in all)."""
+    else the headline indicator and the first trend indicators (four in all)."""
     if edition.social_index is not None:
         wanted = list(edition.social_index.status)
     else:
-        wanted = [lead_indicator(edition), *(i.id for i in edition.catalog.indicators if i.is_need)][:4]
+        wanted = [lead_indicator(edition), *trend_indicators(edition, None)][:4]
     def years_with_values(indicator_id: str) -> int:
         table = edition.indicators
         return table.loc[(table["indicator"] == indicator_id) & table["value"].notna(), "year"].nunique()
@@ -350,12 +379,13 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
     first_year = {a: wide.loc[a].first_valid_index() for a in order}
     moved = {a: wide.at[a, max(years)] - wide.at[a, first_year[a]] for a in order if first_year[a] is not None}
     changes = pd.Series(moved, dtype=float).dropna() * indicator.need_sign if indicator.is_need else None
+    first = "dem ungünstigsten" if indicator.is_need else "dem höchsten"
     which = (f"in jedem der {len(order)} {edition.pack.area_label_plural}" if len(order) == len(area_ids) else
-             f"in den {len(order)} {dative_plural(edition.pack.area_label_plural)} mit dem ungünstigsten Wert "
+             f"in den {len(order)} {dative_plural(edition.pack.area_label_plural)} mit {first} Wert "
              f"(von {len(area_ids)})")
     alt = (f"Kleine Liniendiagramme: {indicator.short_title} {which} von {span[0]} bis {span[-1]}"
            + (", je mit der Gesamtstadt (gestrichelt)" if has_city else "")
-           + f", das Gebiet mit dem ungünstigsten Wert zuerst: {edition.area_name(order[0])}.")
+           + f", das Gebiet mit {first} Wert zuerst: {edition.area_name(order[0])}.")
     if changes is not None and len(changes):
         alt += (f" Am stärksten verschlechtert hat sich {edition.area_name(changes.idxmax())}, am stärksten "
                 f"verbessert {edition.area_name(changes.idxmin())}.")

@@ -334,15 +334,18 @@ def types_method_text(edition: Edition) -> str:
     if types is None:
         return ""
     silhouettes = ", ".join(f"{k} Typen {format_number(v, 2)}" for k, v in types.silhouettes.items())
+    has_need = any(edition.indicator(i).is_need for i in types.indicators)
+    naming = ("Die Buchstaben folgen dem mittleren z-Wert der Bedarfsindikatoren, A zuerst. "
+              f"Ein Typ wird „{NEED_WORDS[0][1]}“ genannt ab einem mittleren z-Wert der Bedarfsindikatoren von "
+              f"{format_number(NEED_WORDS[0][0], 1)}, „{NEED_WORDS[1][1]}“ ab {format_number(NEED_WORDS[1][0], 1)}; "
+              if has_need else
+              "Ohne Bedarfsindikatoren folgen die Buchstaben dem mittleren z-Wert aller Indikatoren, A zuerst; ")
     return ("Jeder Indikator wird zuerst standardisiert (z-Werte über die Gebiete), damit keiner allein durch "
             "seine Einheit überwiegt. Das Verfahren nach Ward fasst schrittweise die Gebiete zusammen, deren "
             "Zusammenlegung die Unterschiede innerhalb der Gruppen am wenigsten vergrößert. Die Zahl der Typen "
             f"ist die mit der höchsten mittleren Silhouette ({silhouettes}; höher = klarer getrennt): Bei "
             f"{format_number(types.count)} Typen sind die Gebiete im Mittel am deutlichsten ihrem eigenen Typ "
-            "näher als dem nächsten. Die Buchstaben folgen dem mittleren z-Wert der Bedarfsindikatoren, A zuerst. "
-            f"Ein Typ wird „{NEED_WORDS[0][1]}“ genannt ab einem mittleren z-Wert der Bedarfsindikatoren von "
-            f"{format_number(NEED_WORDS[0][0], 1)}, „{NEED_WORDS[1][1]}“ ab {format_number(NEED_WORDS[1][0], 1)}; "
-            "ein Strukturmerkmal erscheint im Namen ab einer Abweichung von "
+            f"näher als dem nächsten. {naming}ein Strukturmerkmal erscheint im Namen ab einer Abweichung von "
             f"{format_number(TRAIT_DEVIATION, 2)} Standardabweichungen.")
 
 

@@ -98,19 +98,24 @@ def key_findings(edition: Edition) -> str:
             line += f", {format_number(abs(population['change_5y']))} " \
                     f"{'mehr' if population['change_5y'] > 0 else 'weniger'} als fünf Jahre zuvor"
         lines.append(line + ".")
-    for indicator in edition.catalog.indicators:
-        if indicator.polarity != "neutral":
-            lines.append(f"- {indicator_sentence(edition, indicator.id)}")
+    for indicator in described_indicators(edition):
+        lines.append(f"- {indicator_sentence(edition, indicator.id)}")
     return "\n".join(lines)
 
 
+def described_indicators(edition: Edition) -> list:
+    """The indicators the overview describes: those that measure need; for a pack without any, the structure
+    indicators (shares and ratios, not counts), so that the text speaks of the data the city has."""
+    need = [i for i in edition.catalog.indicators if i.is_need]
+    return need or [i for i in edition.catalog.indicators if i.kind not in ("count", "external")]
+
+
 def largest_changes(edition: Edition, n: int = 5) -> str:
-    """A markdown list of the largest one-year changes among areas, for indicators that measure need; values
-    resting on fewer than 20 cases and adopted percentages are left out."""
+    """A markdown list of the largest one-year changes among areas, for the indicators the overview describes
+    (described_indicators); values resting on fewer than 20 cases and adopted percentages are left out."""
     # Only shares computed from counts: values on fewer than 20 cases (unstable) swing by chance, and
     # adopted percentages (kind external) carry no case numbers to tell.
-    need = {i.id: i for i in edition.catalog.indicators
-            if i.polarity != "neutral" and i.unit == "%" and i.kind != "external"}
+    need = {i.id: i for i in described_indicators(edition) if i.unit == "%" and i.kind != "external"}
     table = edition.indicators
     frame = table[table["indicator"].isin(need) & (table["area_id"] != CITY_AREA_ID) & (table["year"] == edition.year)
                   & ~table["unstable"].fillna(False).astype(bool)].dropna(subset=["change_1y"])
@@ -225,9 +230,17 @@ def development_intro(edition: Edition) -> str:
                 "nicht zeigen.")
     titles = [markdown_literal(edition.indicator(i).short_title) for i in ids]
     listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
-    chosen = ("die Statusindikatoren des Sozialindex" if edition.social_index is not None
-              else "der Leitindikator und die ersten Bedarfsindikatoren des Katalogs")
-    text = (f"Gezeigt werden {chosen}: {listed}. In jeder Grafik steht das Gebiet mit dem ungünstigsten Wert im "
+    need = any(edition.indicator(i).is_need for i in ids)
+    if edition.social_index is not None:
+        chosen = "die Statusindikatoren des Sozialindex"
+    elif edition.pack.trend_indicators:
+        chosen = "die im Stadtpaket gewählten Indikatoren"
+    elif need:
+        chosen = "der Leitindikator und die ersten Bedarfsindikatoren des Katalogs"
+    else:
+        chosen = "die Strukturindikatoren, in denen sich die Gebiete am stärksten unterscheiden"
+    first = "dem ungünstigsten" if need else "dem höchsten"
+    text = (f"Gezeigt werden {chosen}: {listed}. In jeder Grafik steht das Gebiet mit {first} Wert im "
             "letzten Jahr zuerst.")
     if len(edition.pack.area_ids) > AREAS_OVER_TIME_MAX:
         text += (f" Von den {format_number(len(edition.pack.area_ids))} "

@@ -71,7 +71,8 @@ def methods_page(edition: Edition) -> str:
         catalogue_file=downloads.CATALOGUE_CSV,
         programme_method=(programme_views.method_text(edition)
                           if pack.programme_areas or pack.measures_file else ""),
-        knowledge_method=programme_views.knowledge_method(edition))
+        knowledge_method=programme_views.knowledge_method(edition),
+        has_need=any(i.is_need for i in edition.catalog.indicators))
 
 
 def sources_page(edition: Edition) -> str:
