@@ -4,6 +4,7 @@ import re
 import pytest
 
 from browser import needs_chromium
+from projects import empty_sections, images_without_data
 
 DISTRICTS = ["Altstadt", "Neustadt", "Nordstadt", "Westliche Höhe", "Friesischer Berg", "Weiche", "Südstadt",
              "Sandberg", "Jürgensby", "Fruerlund", "Mürwik", "Engelsby", "Tarup"]
@@ -284,3 +285,9 @@ def test_each_profile_has_a_one_page_pdf_fact_sheet(site):
     assert len(reader.pages) == 1 and text.lstrip().startswith("Neustadt")
     assert "Grundsicherung im Alter: 21,1\u202f% gegenüber 7,3\u202f%" in text
     assert "SGB-II-Quote 2022 21,7\u202f% 12,4\u202f% 1 von 13" in text
+
+
+@pytest.mark.integration
+def test_no_heading_without_content_and_no_image_without_data(site):
+    assert empty_sections(site) == []
+    assert images_without_data(site) == []

@@ -230,8 +230,8 @@ def section_texts(edition: Edition) -> dict[str, str]:
                    f"{format_number(len(edition.pack.areas))} {dative_plural(label)}: "
                    f"{format_number(directions.count('ungünstiger'))} haben sich ungünstiger entwickelt, "
                    f"{format_number(directions.count('günstiger'))} günstiger. " if need else
-                   "Die Indikatoren dieses Berichts beschreiben die Struktur der Bevölkerung; sie werden nicht als "
-                   "günstiger oder ungünstiger bewertet. ") +
+                   "Die Indikatoren dieses Berichts beschreiben die Struktur der Bevölkerung und tragen keine "
+                   "Wertung. ") +
                   "Die Tabelle zeigt die zehn größten Veränderungen aller Indikatoren. Damit Indikatoren in "
                   "verschiedenen Einheiten vergleichbar sind, wird jede Veränderung an der Streuung der "
                   f"{label} in der Ausgabe {previous.year} gemessen (Standardabweichung)."),

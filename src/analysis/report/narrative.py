@@ -129,10 +129,13 @@ def largest_changes(edition: Edition, n: int = 5) -> str:
 
 
 def fields_text(edition: Edition) -> str:
-    """'Bevölkerung, Bildung, Arbeit … und Integration': the fields of action the edition's indicators cover."""
+    """'in den Handlungsfeldern Bevölkerung, Bildung … und Integration' ('im Handlungsfeld Bevölkerung'): the
+    fields of action the edition's indicators cover."""
     covered = {i.field for i in edition.all_indicators.indicators}
     titles = [f.title for f in edition.catalog.fields if f.id in covered]
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " und " + titles[-1]
+    if len(titles) == 1:
+        return f"im Handlungsfeld {titles[0]}"
+    return "in den Handlungsfeldern " + ", ".join(titles[:-1]) + " und " + titles[-1]
 
 
 def findings_summary(edition: Edition) -> str:
