@@ -211,3 +211,36 @@ def wide_pack(project: Path, slug: str = "breit") -> Path:
                         "parts": ["residents_under_18", "residents_18_to_64", "residents_65_plus"],
                         "tolerance_share": 0.01}],
     })
+
+
+LOCATED = 10   # of the 13 Stadtteile, only the first ten get a point (some offices publish points for some)
+
+
+def points_pack(project: Path, slug: str = "punkte") -> Path:
+    """The wide table with no polygons, only a CSV of points (lat/lon, keyed by name) for ten of the 13
+    Stadtteile: a point inside each real Stadtteil polygon."""
+    frame = _stadtteile(project).to_crs("EPSG:4326")
+    names = {f"STGT{int(d):02d}": n for d, n in FLENSBURG}
+    inside = dict(zip(frame["AREA_ID"].map(names), frame.geometry.representative_point()))
+    rows = [["Stadtteil", "lat", "lon"]] + [[n, f"{inside[n].y:.6f}", f"{inside[n].x:.6f}"]
+                                            for _, n in FLENSBURG[:LOCATED]]
+    folder = wide_pack(project, slug)
+    _write_csv(folder / "raw" / "stadtteilpunkte.csv", rows)
+    (folder / "raw" / "stadtteile.zip").unlink()
+    path = folder / "city.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["geometry"] = {"file": "raw/stadtteilpunkte.csv", "delimiter": ";", "id_field": "Stadtteil",
+                          "area_key": "name", "x_field": "lon", "y_field": "lat", "crs": "EPSG:4326"}
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def no_geometry_pack(project: Path, slug: str = "ohne_geometrie") -> Path:
+    """The name-keyed files without any geometry."""
+    folder = named_pack(project, slug)
+    (folder / "raw" / "stadtteile.zip").unlink()
+    path = folder / "city.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del config["geometry"]
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -101,3 +102,20 @@ def glue_text(name: str, text: str) -> None:
 def built_text(record: dict) -> str:
     """'21.11.2026, 14:03 Uhr' from a build record's ISO time."""
     return datetime.fromisoformat(record["built"]).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def repaired_umlauts(text: str) -> str:
+    """UTF-8 read as Windows-1252 ('MÃ¼rwik') back to what was meant ('Mürwik'); other text unchanged."""
+    if not re.search("[ÃÂ]", text):
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def name_key(text: str) -> str:
+    """An area name as compared in tables keyed by name: case, spaces, dashes and broken umlauts ignored."""
+    text = unicodedata.normalize("NFC", repaired_umlauts(text))
+    text = re.sub("[\u2010-\u2015]", "-", text.replace("\u00a0", " "))
+    return " ".join(text.split()).casefold()

@@ -9,7 +9,17 @@ from analysis.compute.edition import Edition
 from analysis.errors import InputError, InputErrors
 from analysis.pack.loader import load_city
 
-from shapes import DEMOGRAPHY, FLENSBURG, flensburg_values, long_pack, named_pack, wide_pack
+from shapes import (
+    DEMOGRAPHY,
+    FLENSBURG,
+    LOCATED,
+    flensburg_values,
+    long_pack,
+    named_pack,
+    no_geometry_pack,
+    points_pack,
+    wide_pack,
+)
 
 
 def _edition(root, slug, year=2022) -> Edition:
@@ -298,3 +308,44 @@ def test_a_configured_indicator_the_city_cannot_compute_is_named_with_what_is_mi
     message = str(error.value)
     assert "'sgb2_quote' ist für Testpaket breit nicht berechenbar: es fehlt sgb2_recipients" in message
     assert "district_types/indicators/1" in message and "housing_benefit_recipients" in message
+
+
+def test_areas_given_as_points_become_a_dot_map_and_stay_points_in_the_downloads(project, tmp_path):
+    from analysis.report import downloads, figures
+
+    points_pack(project)
+    edition = _edition(project, "punkte")
+    assert edition.area_geometry == "points"
+    unlocated = [name for _, name in FLENSBURG[LOCATED:]]
+    message = _findings(edition, "area_without_location")["message"].iloc[0]
+    assert message.startswith("3 Gebiete ohne Punkt") and all(name in message for name in unlocated)
+    chart = figures.indicator_map(edition, "arbeitslosenanteil")
+    assert chart.alt.startswith("Karte mit einem Kreis je Gebiet")
+    legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
+    assert any("Kreis = Lage des Gebiets" in t for t in legend)
+    assert any("ohne Lage, nicht gezeigt" in t and "Engelsby" in t for t in legend)
+    assert figures.locator(edition, "13") is None and figures.locator(edition, "1") is not None
+    document = downloads.areas_geojson(edition)
+    assert len(document["features"]) == LOCATED
+    assert {f["geometry"]["type"] for f in document["features"]} == {"Point"}
+
+
+def test_without_geometry_the_maps_become_ranked_bars_and_no_geometry_is_published(project):
+    from analysis.report import downloads, figures
+
+    no_geometry_pack(project)
+    edition = _edition(project, "ohne_geometrie")
+    assert edition.area_geometry == "none"
+    chart = figures.indicator_map(edition, "anteil_65_plus")
+    assert chart.alt.startswith("Diagramm:") and "nach Wert geordnet" in chart.alt
+    assert figures.locator(edition, "STGT01") is None
+    assert not any(d.path == downloads.AREAS_GEOJSON for d in downloads.files(edition))
+
+
+def test_a_pack_with_facilities_needs_polygons(project):
+    points_pack(project)
+    flensburg = yaml.safe_load((project / "data" / "flensburg" / "city.yml").read_text(encoding="utf-8"))
+    _edit(project, "punkte", lambda c: c.update(facilities=flensburg["facilities"][:1]))
+    with pytest.raises(InputError) as error:
+        _edition(project, "punkte")
+    assert "über deren Flächen" in str(error.value) and "Punkte" in str(error.value)

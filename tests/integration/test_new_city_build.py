@@ -11,7 +11,7 @@ from analysis.build.pipeline import build_edition
 from analysis.pack.loader import load_city
 
 from projects import copy_project, empty_sections, images_without_data
-from shapes import long_pack
+from shapes import LOCATED, long_pack, no_geometry_pack, points_pack
 
 # Words of topics and methods a report of residents and age groups must not claim.
 NOT_IN_THE_DATA = ["Handlungsbedarf", "Sozialindex", "Transferleistung", "SGB", "Arbeitslos", "Armut", "belastet",
@@ -75,3 +75,40 @@ def test_data_quality_lists_the_rows_left_out_and_the_repaired_polygon(site):
     text = BeautifulSoup((site / "notebooks" / "datenqualitaet.html").read_text(encoding="utf-8"),
                          "html.parser").get_text(" ", strip=True)
     assert "Zeilen der Stadtbezirke" in text and "Nordstadt: ungültige Fläche" in text
+
+
+@pytest.fixture(scope="module")
+def points_and_none(tmp_path_factory):
+    """Two more packs in one project: areas as points for ten of 13 Stadtteile, and no geometry at all."""
+    project = copy_project(tmp_path_factory.mktemp("points-and-none"))
+    points_pack(project)
+    no_geometry_pack(project)
+    load_city.cache_clear()
+    try:
+        yield {slug: build_edition(slug, 2022, project, report=lambda _: None).site
+               for slug in ("punkte", "ohne_geometrie")}
+    finally:
+        load_city.cache_clear()
+
+
+@pytest.mark.integration
+def test_points_make_dot_maps_and_no_geometry_makes_ranked_bars(points_and_none):
+    import json
+
+    points, none = points_and_none["punkte"], points_and_none["ohne_geometrie"]
+    for site in (points, none):
+        assert empty_sections(site) == [] and images_without_data(site) == []
+    page = BeautifulSoup((points / "notebooks" / "soziale_lage.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(page.select(".interaktive-karte path")) == LOCATED
+    assert "Ohne Lage in den Daten, daher nicht in der Karte: Mürwik, Engelsby, Tarup" in page.get_text(" ")
+    maps = [img["alt"] for img in page.select("main img") if img.get("alt", "").startswith("Karte")]
+    assert maps and all(alt.startswith("Karte mit einem Kreis je Gebiet") for alt in maps)
+    geojson = json.loads((points / "daten" / "gebiete.geojson").read_text(encoding="utf-8"))
+    assert {f["geometry"]["type"] for f in geojson["features"]} == {"Point"} and len(geojson["features"]) == LOCATED
+    # without geometry: no map, no interactive map, no boundaries published; bars stand in on the overview
+    assert not (none / "daten" / "gebiete.geojson").exists()
+    overview = BeautifulSoup((none / "notebooks" / "ueberblick.html").read_text(encoding="utf-8"), "html.parser")
+    assert not any(img.get("alt", "").startswith("Karte") for img in overview.select("main img"))
+    assert any("nach Wert geordnet" in img.get("alt", "") for img in overview.select("main img"))
+    population = (none / "notebooks" / "bevoelkerung.html").read_text(encoding="utf-8")
+    assert "Karten" not in BeautifulSoup(population, "html.parser").select_one("main").get_text(" ")

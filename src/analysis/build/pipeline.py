@@ -64,8 +64,8 @@ class BuildResult:
 
 
 # Chapters that only make sense for some packs or data say so in their notebook metadata
-# ("sozialbericht": {"requires": … or [ … ]}), sections of a page in a cell tag "requires-…"; the edition
-# leaves them out where the pack or its data cannot fill them.
+# ("sozialbericht": {"requires": … or [ … ]}), sections of a page in a cell tag "requires-…" (also
+# "requires-topic_<topic>"); the edition leaves them out where the pack or its data cannot fill them.
 CHAPTER_REQUIREMENTS = {
     "official_classes": lambda e: bool(e.pack.social_index and e.pack.social_index.official_classes
                                        and e.social_index is not None),
@@ -75,6 +75,7 @@ CHAPTER_REQUIREMENTS = {
     "need_indicators": lambda e: any(i.is_need for i in e.catalog.indicators),
     "social_index": lambda e: e.social_index is not None,
     "district_types": lambda e: e.types is not None,
+    "area_maps": lambda e: e.area_geometry != "none",
 }
 
 
@@ -82,8 +83,14 @@ def requirements_met(requires, edition) -> bool:
     """Whether the edition has what a chapter or cell requires (one requirement or a list of them; "no_<name>"
     asks for its absence, for a text that stands in for the missing one)."""
     wanted = [requires] if isinstance(requires, str) else list(requires or [])
-    return all(CHAPTER_REQUIREMENTS[name.removeprefix("no_")](edition) != name.startswith("no_")
-               for name in wanted)
+    return all(_requirement(name.removeprefix("no_"))(edition) != name.startswith("no_") for name in wanted)
+
+
+def _requirement(name: str):
+    """A named requirement; "topic_<id>": the edition has indicators of that catalogue topic."""
+    if name.startswith("topic_"):
+        return lambda edition: name.removeprefix("topic_") in edition.catalog.by_topic()
+    return CHAPTER_REQUIREMENTS[name]
 
 
 def _chapter_title(path: Path, pack) -> str | None:
@@ -287,8 +294,12 @@ def _prints_fact_sheets(pack) -> bool:
 def _print_fact_sheets(html: Path, edition) -> None:
     from analysis.report import downloads, fact_sheet, figures
 
-    sheets = {links.profile_stem(edition.pack, a):
-              fact_sheet.printable_sheet(edition, a, figures.locator(edition, a).png()) for a in edition.pack.area_ids}
+    def location(area_id: str) -> bytes | None:
+        chart = figures.locator(edition, area_id)
+        return chart.png() if chart is not None else None
+
+    sheets = {links.profile_stem(edition.pack, a): fact_sheet.printable_sheet(edition, a, location(a))
+              for a in edition.pack.area_ids}
     print_pdf.write_fact_sheets(sheets, html / downloads.FOLDER / downloads.PER_AREA,
                                 f"Steckbrief {edition.pack.edition_name} {edition.year}")
 

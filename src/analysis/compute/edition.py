@@ -87,6 +87,7 @@ class Edition:
         validate.check_variables_known(base, load_catalog(base))
         validate.check_headline(base, load_catalog(base))
         base_areas = geometry.load_areas(base)
+        validate.check_polygons_where_needed(base, geometry.geometry_kind(base_areas))
         facilities = None if level else planning.compute(base, base_areas, base_tidy)
         supply = planning.supply_variables(facilities) if facilities is not None else None
         if supply is not None and len(supply):
@@ -105,7 +106,8 @@ class Edition:
         findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
                                                   reconciliation)
         findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []),
-                                                base_areas.attrs.get("repairs", []))
+                                                base_areas.attrs.get("repairs", []),
+                                                base_areas.attrs.get("unlocated", []))
         levels.check_against_polygons(base, base_areas)
         areas = levels.level_areas(pack, base_areas) if level else base_areas
         if facilities is not None:
@@ -235,6 +237,11 @@ class Edition:
             pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     # --- lookups for the pages ----------------------------------------------------------------
+    @property
+    def area_geometry(self) -> str:
+        """How the areas are drawn: 'polygons', 'points' (a point of the source each) or 'none'."""
+        return geometry.geometry_kind(self.areas)
+
     @property
     def city_name(self) -> str:
         return self.pack.name

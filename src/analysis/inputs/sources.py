@@ -7,7 +7,6 @@ import csv
 import io
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,6 +14,7 @@ import pandas as pd
 from analysis.catalog.model import parse_terms
 from analysis.errors import InputError, did_you_mean, raise_all
 from analysis.pack.model import REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack, Source
+from analysis.text import name_key, repaired_umlauts
 
 TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
 GROUPED_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -55,23 +55,6 @@ def year_regex(pattern: str | None) -> re.Pattern:
     """'DD.MM.YYYY' → a pattern whose group 'year' is the year; None → four digits alone."""
     parts = re.split(r"(YYYY|MM|DD)", pattern or "YYYY")
     return re.compile("".join(YEAR_TOKENS.get(part, re.escape(part)) for part in parts))
-
-
-def repaired_umlauts(text: str) -> str:
-    """UTF-8 read as Windows-1252 ('MÃ¼rwik') back to what was meant ('Mürwik'); other text unchanged."""
-    if not re.search("[ÃÂ]", text):
-        return text
-    try:
-        return text.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
-def name_key(text: str) -> str:
-    """An area name as compared in tables keyed by name: case, spaces, dashes and broken umlauts ignored."""
-    text = unicodedata.normalize("NFC", repaired_umlauts(text))
-    text = re.sub("[\u2010-\u2015]", "-", text.replace("\u00a0", " "))
-    return " ".join(text.split()).casefold()
 
 
 class AreaCells:

@@ -22,6 +22,7 @@ FINDING_KINDS = {
     "geometry_corrected": "Geometrie korrigiert (in city.yml deklariert)",
     "facility_area_differs": "Einrichtung liegt in einem anderen Gebiet als angegeben",
     "geometry_repaired": "Geometrie repariert (in city.yml deklariert)",
+    "area_without_location": "Gebiet ohne Lage in der Geometrie",
     "rows_excluded": "Zeilen nicht gelesen (in city.yml begründet)",
     "rows_repeated": "Wiederholte Zeilen übersprungen",
     "parts_exceed_total": "Teilgruppen größer als ihre Summe",
@@ -353,8 +354,11 @@ def reconcile_published(pack: CityPack, catalog: Catalog, tables: list[RawTable]
                                        "max_difference", "mean_difference", "note"])
 
 
-def correction_findings(pack: CityPack, corrections, repairs=()) -> list[Finding]:
-    """The geometry corrections and repairs the pack declares, reported with the feature they changed."""
+def correction_findings(pack: CityPack, corrections, repairs=(), unlocated=()) -> list[Finding]:
+    """The geometry corrections and repairs the pack declares, reported with the feature they changed, and the
+    areas a point file gives no location."""
+    if pack.geometry is None:
+        return []
     shown = pack.display_path(pack.geometry.file)
     found = [Finding("geometry_corrected", shown, c.feature, pack.geometry.id_field, None, c.new_id,
                      f"Objekt {c.feature}: ID {c.old_id} → {c.new_id}. {c.reason}") for c in corrections]
@@ -363,7 +367,28 @@ def correction_findings(pack: CityPack, corrections, repairs=()) -> list[Finding
         found.append(Finding("geometry_repaired", shown, r.feature, "geometry", None, r.area_id,
                              f"{r.name}: ungültige Fläche ({r.problem}) mit make_valid repariert; die Fläche "
                              f"ändert sich um {format_number(change, 2)} %."))
+    if unlocated:
+        names = ", ".join(pack.area_names[a] for a in unlocated)
+        found.append(Finding("area_without_location", shown, None, pack.geometry.id_field, None, None,
+                             f"{len(unlocated)} {pack.area_label_plural if len(unlocated) > 1 else pack.area_label} "
+                             f"ohne Punkt in der Geometrie: {names}. Sie fehlen in den Karten; ihre Werte stehen in "
+                             "den Tabellen."))
     return found
+
+
+def check_polygons_where_needed(pack: CityPack, kind: str) -> None:
+    """Facilities are joined to the areas and programme areas overlaid on them by polygon: both need
+    polygons, not points."""
+    needs = [("facilities", "Einrichtungen (facilities) werden den Gebieten über deren Flächen zugeordnet")
+             ] if pack.facilities else []
+    needs += [(f"programme_areas/{n}/polygon_file",
+               f"Das Fördergebiet {p.name} wird mit den Gebietsflächen verschnitten")
+              for n, p in enumerate(pack.programme_areas) if p.polygon_file]
+    if kind != "polygons" and needs:
+        place, reason = needs[0]
+        raise InputError(f"{reason}; die Geometrie des Pakets hat aber {'Punkte' if kind == 'points' else 'keine'}.",
+                         file=f"data/{pack.slug}/city.yml", column=place,
+                         hint="Eine Geometrie mit Flächen angeben oder den Abschnitt entfernen.")
 
 
 def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame,

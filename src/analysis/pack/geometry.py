@@ -1,18 +1,22 @@
 """Area geometries from the city pack, matched to the declared areas."""
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import Point
 from shapely.validation import explain_validity
 
-from analysis.errors import InputError, did_you_mean
+from analysis.errors import InputError, did_you_mean, raise_all
 from analysis.pack.model import CityPack, GeometrySpec, Limits, confined_path
+from analysis.text import name_key, repaired_umlauts
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,114 @@ def areas_from_geometry(folder: Path, slug: str, spec: GeometrySpec,
     return list(zip(frame[spec.id_field], frame[spec.name_field].astype(str)))
 
 
+def _without_geometry(pack: CityPack) -> gpd.GeoDataFrame:
+    areas = gpd.GeoDataFrame({"area_id": pack.area_ids, "name": [a.name for a in pack.areas]},
+                             geometry=gpd.GeoSeries([None] * len(pack.areas)), crs=None).set_index("area_id")
+    areas.attrs["corrections"], areas.attrs["repairs"], areas.attrs["unlocated"] = [], [], []
+    return areas
+
+
+def _point_table(pack: CityPack, spec: GeometrySpec, shown: str) -> gpd.GeoDataFrame:
+    """A CSV with one point per area: x_field, y_field, and the id (or name) in id_field."""
+    path = confined_path(pack.folder, spec.file, shown)
+    if not path.is_file():
+        raise InputError("Geometriedatei fehlt.", file=shown)
+    pack.limits.check_size(path, shown)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter))
+    header = [h.strip() for h in rows[0]] if rows else []
+    for column in (spec.id_field, spec.x_field, spec.y_field):
+        if column not in header:
+            raise InputError(f"Spalte '{column}' fehlt.", file=shown, row=1, column=column,
+                             hint=did_you_mean(column, header) or f"Vorhandene Spalten: {', '.join(header)}")
+    key, x, y = (header.index(c) for c in (spec.id_field, spec.x_field, spec.y_field))
+    records, errors = [], []
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            coordinates = []
+            for position, column in ((x, spec.x_field), (y, spec.y_field)):
+                cell = cells[position].strip() if position < len(cells) else ""
+                try:
+                    coordinates.append(float(cell.replace(",", ".")))
+                except ValueError:
+                    raise InputError(f"'{cell}' ist keine Koordinate.", file=shown, row=line, column=column) from None
+            records.append({spec.id_field: cells[key].strip(), "geometry": Point(coordinates), "line": line})
+        except InputError as error:
+            errors.append(error)
+    raise_all(errors)
+    frame = gpd.GeoDataFrame(records, geometry="geometry", crs=spec.crs)
+    _check_coordinates_fit_the_crs(frame, shown)
+    return frame
+
+
+def _matched_ids(pack: CityPack, spec: GeometrySpec, frame: gpd.GeoDataFrame, shown: str) -> pd.Series:
+    """The area id of every feature: ids as given, or names matched like the sources' (aliases, case, spaces,
+    broken umlauts); an unknown one is an error naming its row."""
+    cells = frame[spec.id_field].astype(str).str.strip()
+    if spec.area_key != "name":
+        return cells
+    by_name = {}
+    for area in pack.areas:
+        for spelling in (area.name, *area.aliases):
+            by_name.setdefault(name_key(spelling), area.id)
+    errors = []
+    for number, cell in cells.items():
+        if name_key(cell) not in by_name:
+            row = int(frame["line"][number]) if "line" in frame else int(number) + 1
+            suggestion = did_you_mean(repaired_umlauts(cell), [a.name for a in pack.areas])
+            errors.append(InputError(f"{pack.area_label} '{cell}' ist unbekannt.", file=shown, row=row,
+                                     column=spec.id_field,
+                                     hint=f"{suggestion} Dann die Schreibweise als alias des Gebiets deklarieren."
+                                     if suggestion else "Die Gebiete stehen unter areas in city.yml."))
+    raise_all(errors)
+    return cells.map(lambda cell: by_name[name_key(cell)])
+
+
+def _points(pack: CityPack, spec: GeometrySpec, shown: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Areas located by a point each; an area without one stays without location (listed in attrs)."""
+    frame = frame.assign(area_id=_matched_ids(pack, spec, frame, shown).to_numpy())
+    repeated = frame["area_id"][frame["area_id"].duplicated()]
+    if len(repeated):
+        raise InputError(f"Für {pack.area_label} '{repeated.iloc[0]}' stehen mehrere Punkte in der Datei.",
+                         file=shown, column=spec.id_field, hint="Je Gebiet genau einen Punkt angeben.")
+    unknown = sorted(set(frame["area_id"]) - set(pack.area_ids))
+    if unknown:
+        raise InputError(f"{pack.area_label} '{unknown[0]}' ist unbekannt.", file=shown, column=spec.id_field,
+                         hint=did_you_mean(unknown[0], pack.area_ids) or "Die Gebiete stehen unter areas in city.yml.")
+    located = dict(zip(frame["area_id"], frame.geometry))
+    areas = gpd.GeoDataFrame({"area_id": pack.area_ids, "name": [a.name for a in pack.areas]},
+                             geometry=gpd.GeoSeries([located.get(a) for a in pack.area_ids]),
+                             crs=frame.crs).set_index("area_id")
+    areas.attrs["corrections"], areas.attrs["repairs"] = [], []
+    areas.attrs["unlocated"] = [a for a in pack.area_ids if a not in located]
+    return areas
+
+
+def geometry_kind(areas: gpd.GeoDataFrame) -> str:
+    """'polygons', 'points' (an area is a point of the source) or 'none' (no geometry at all)."""
+    types = set(areas.geometry.dropna().geom_type)
+    if not types:
+        return "none"
+    return "points" if types <= {"Point"} else "polygons"
+
+
 def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
-    """A GeoDataFrame indexed by area_id with name and geometry, in the pack's declared CRS."""
+    """A GeoDataFrame indexed by area_id with name and geometry, in the pack's declared CRS: polygons, points
+    (areas without a point have none) or, for a pack without geometry, no geometry at all."""
     spec = pack.geometry
+    if spec is None:
+        return _without_geometry(pack)
     shown = pack.display_path(spec.file)
+    if spec.is_point_table:
+        return _points(pack, spec, shown, _point_table(pack, spec, shown))
     frame, corrections = read_features(pack.folder, shown, spec, pack.limits)
+    if set(frame.geometry.dropna().geom_type) <= {"Point"}:
+        return _points(pack, spec, shown, frame)
     ids = frame[spec.id_field]
     by_geometry_id = dict(zip(ids, frame.geometry))
     feature_number = {geometry_id: number for number, geometry_id in enumerate(ids, start=1)}
@@ -208,4 +315,5 @@ def load_areas(pack: CityPack) -> gpd.GeoDataFrame:
                               "die Nummer des Objekts in der Datei.")
     areas.attrs["corrections"] = corrections
     areas.attrs["repairs"] = repaired
+    areas.attrs["unlocated"] = []
     return areas

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.pack.geometry import areas_from_geometry, load_areas, read_features
+from analysis.pack.geometry import areas_from_geometry, geometry_kind, load_areas, read_features
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, Area, CityPack, Level
 
 
@@ -74,6 +74,8 @@ def aggregate(tidy: pd.DataFrame, base: CityPack, level: Level) -> pd.DataFrame:
 
 def check_against_polygons(base: CityPack, base_areas: gpd.GeoDataFrame) -> None:
     """Every area must lie in the polygon of the parent its id names, on every declared level."""
+    if geometry_kind(base_areas) != "polygons":
+        return
     points = base_areas.geometry.representative_point()
     for level in (lv for lv in base.levels if lv.geometry is not None):
         shown = base.display_path(level.geometry.file)
@@ -95,11 +97,17 @@ def level_areas(pack: CityPack, base_areas: gpd.GeoDataFrame) -> gpd.GeoDataFram
     """The polygons of a level pack: from its own file, or the union of its areas' polygons."""
     if pack.level.geometry is not None:
         return load_areas(pack)
+    if geometry_kind(base_areas) != "polygons":   # points or nothing: a level has no shape to draw
+        without = gpd.GeoDataFrame({"area_id": pack.area_ids, "name": [pack.area_names[a] for a in pack.area_ids]},
+                                   geometry=gpd.GeoSeries([None] * len(pack.area_ids)), crs=None)
+        without = without.set_index("area_id")
+        without.attrs.update(corrections=[], repairs=[], unlocated=[])
+        return without
     parents = [parent_id(area_id, pack.level) for area_id in base_areas.index]
     dissolved = base_areas[["geometry"]].reset_index(drop=True).assign(area_id=parents).dissolve(by="area_id")
     areas = dissolved.reindex(pack.area_ids)
     areas.insert(0, "name", [pack.area_names[a] for a in pack.area_ids])
-    areas.attrs["corrections"], areas.attrs["repairs"] = [], []
+    areas.attrs.update(corrections=[], repairs=[], unlocated=[])
     return areas
 
 

@@ -91,6 +91,18 @@ def _distinct_names(areas: tuple[Area, ...]) -> tuple[Area, ...]:
                  else a for a in areas)
 
 
+def _check_geometry_keys(spec: GeometrySpec, shown: str) -> None:
+    if (spec.x_field is None) != (spec.y_field is None):
+        raise InputError("x_field und y_field gehören zusammen (die Spalten der Koordinaten).", file=shown,
+                         column="geometry")
+    if spec.is_point_table and spec.crs == "from_file":
+        raise InputError("Eine CSV-Datei nennt kein Koordinatensystem: crs angeben (bei Längen- und Breitengraden "
+                         "EPSG:4326).", file=shown, column="geometry/crs")
+    if not spec.id_field:
+        raise InputError("geometry: id_field fehlt (das Feld mit der Gebiets-ID oder, mit area_key: name, dem "
+                         "Namen).", file=shown, column="geometry/id_field")
+
+
 def _level(raw: dict, index: int, shown: str) -> Level:
     if ("id_length" in raw) == ("parent_id" in raw):
         raise InputError(f"Ebene '{raw['id']}': entweder id_length oder parent_id angeben.", file=shown,
@@ -187,8 +199,13 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
     raw = load_yaml(folder / "city.yml", shown)
     check_schema(raw, city_schema(), shown)
 
-    geometry = GeometrySpec.of(raw["geometry"])
+    geometry = GeometrySpec.of(raw["geometry"]) if "geometry" in raw else None
+    if geometry is not None:
+        _check_geometry_keys(geometry, shown)
     if isinstance(raw["areas"], dict):
+        if geometry is None or geometry.is_point_table:
+            raise InputError("areas: from_geometry braucht eine Geometriedatei mit den Gebieten.", file=shown,
+                             column="areas", hint="Die Gebiete als Liste angeben (id, name).")
         first_year = raw["areas"].get("first_year", {})
         areas = tuple(Area(area_id, name, area_id, first_year.get(area_id))
                       for area_id, name in areas_from_geometry(folder, slug, geometry,

@@ -54,6 +54,7 @@ class GeometryCorrection:
 
 @dataclass(frozen=True)
 class GeometrySpec:
+    """A polygon file, a point file, or a CSV with a point per area (x_field, y_field)."""
     file: str
     id_field: str
     crs: str
@@ -61,12 +62,21 @@ class GeometrySpec:
     name_field: str | None = None
     corrections: tuple[GeometryCorrection, ...] = ()
     repair: str | None = None         # "make_valid": invalid polygons are repaired and reported
+    x_field: str | None = None
+    y_field: str | None = None
+    delimiter: str = ","
+    area_key: str = "id"              # id_field holds ids or names
 
     @classmethod
     def of(cls, raw: dict) -> "GeometrySpec":
-        return cls(raw["file"], raw["id_field"], raw["crs"], raw.get("layer"), raw.get("name_field"),
+        return cls(raw["file"], raw.get("id_field", ""), raw["crs"], raw.get("layer"), raw.get("name_field"),
                    tuple(GeometryCorrection(c["id"], tuple(c["near"]), c["correct_id"], c["reason"])
-                         for c in raw.get("corrections", [])), raw.get("repair"))
+                         for c in raw.get("corrections", [])), raw.get("repair"), raw.get("x_field"),
+                   raw.get("y_field"), raw.get("delimiter", ","), raw.get("area_key", "id"))
+
+    @property
+    def is_point_table(self) -> bool:
+        return self.x_field is not None
 
 
 @dataclass(frozen=True)
@@ -506,7 +516,7 @@ class CityPack:
     area_label: str
     area_label_plural: str
     areas: tuple[Area, ...]
-    geometry: GeometrySpec
+    geometry: GeometrySpec | None       # None: no geometry, no maps
     editions: tuple[int, ...]
     corrections: dict
     default_edition: int

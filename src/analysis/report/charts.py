@@ -88,12 +88,22 @@ def _edge_width(areas) -> float:
     return 0.8 if len(areas) <= MANY_AREAS else 0.2
 
 
+def _edge_colour(areas) -> str:
+    """White between neighbouring polygons; grey around the circles of a point map, so a light class shows."""
+    return "#666666" if areas.attrs.get("symbols") else "white"
+
+
 def _label_areas(ax, areas, size: float = 7.5) -> None:
     if len(areas) > MANY_AREAS:
         return
+    symbols = areas.attrs.get("symbols", False)
     for _, row in areas.iterrows():
         point = row.geometry.representative_point()
-        ax.annotate(row["name"], (point.x, point.y), ha="center", va="center", fontsize=size, color="#1a1a1a",
+        # a circle (point map) keeps its colour visible: the name stands below it
+        anchor, offset, va = ((point.x, row.geometry.bounds[1]), (0, -2), "top") if symbols else \
+            ((point.x, point.y), (0, 0), "center")
+        ax.annotate(row["name"], anchor, xytext=offset, textcoords="offset points", ha="center", va=va,
+                    fontsize=size, color="#1a1a1a",
                     path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
 
 
@@ -102,6 +112,37 @@ def _dot_overlay(ax, shapes) -> None:
 
 
 MISSING_LABEL = "keine Angabe oder\naus Datenschutz-\ngründen unterdrückt"
+SYMBOL_SHARE = 0.03     # radius of an area's circle on a point map, as a share of the map's extent
+POINTS_LABEL = "Kreis = Lage des Gebiets\n(Punkt der Quelle);\nkeine Gebietsgrenzen"
+
+
+def map_shapes(areas):
+    """What a map draws for the areas: their polygons; for areas given as points, a circle around each point
+    (in a metric projection), marked in attrs so that the legend says so; areas without a location are left
+    out and named in attrs["unlocated"]."""
+    located = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
+    if not len(located) or not set(located.geom_type) <= {"Point"}:
+        return areas
+    metric = located.to_crs(located.estimate_utm_crs()) if located.crs and located.crs.is_geographic else located
+    minx, miny, maxx, maxy = metric.total_bounds
+    radius = max(maxx - minx, maxy - miny, 1.0) * SYMBOL_SHARE
+    circles = metric.assign(geometry=metric.buffer(radius))
+    circles.attrs["symbols"] = True
+    circles.attrs["unlocated"] = list(areas.loc[areas.index.difference(located.index, sort=False), "name"])
+    return circles
+
+
+def _symbol_notes(areas) -> list:
+    """Legend entries of a point map: what a circle means, and which areas have no location."""
+    if not areas.attrs.get("symbols"):
+        return []
+    notes = [Patch(facecolor="#d9d9d9", edgecolor="#888888", label=POINTS_LABEL)]
+    unlocated = areas.attrs.get("unlocated", [])
+    if unlocated:
+        shown = ", ".join(unlocated[:6]) + (" …" if len(unlocated) > 6 else "")
+        notes.append(Patch(facecolor="none", edgecolor="none",
+                           label=textwrap.fill(f"ohne Lage, nicht gezeigt: {shown}", LEGEND_WRAP)))
+    return notes
 
 
 TITLE_WIDTH = 60   # characters per line of a map's title (long indicator titles wrap)
@@ -118,7 +159,7 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
     classes = np.array([class_of(v, edges) for v in data["value"]])
     has_value = data["value"].notna()
     data.loc[has_value].plot(ax=ax, color=[colours[c] for c in classes[has_value.to_numpy()]],
-                             edgecolor="white", linewidth=_edge_width(areas))
+                             edgecolor=_edge_colour(areas), linewidth=_edge_width(areas))
     if (~has_value).any():
         data.loc[~has_value].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
     flagged = unstable.reindex(areas.index).fillna(False).astype(bool) if unstable is not None else None
@@ -133,6 +174,7 @@ def choropleth(areas, values: pd.Series, indicator: Indicator, edges: list[float
                          label=MISSING_LABEL))
     if flagged is not None and flagged.any():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=UNSTABLE_LABEL))
+    handles += _symbol_notes(areas)
     unit = "Anteil in %" if indicator.unit == "%" else indicator.unit
     _map_legend(fig, handles, f"{unit}\n({_polarity_note(indicator)})")
     return fig
@@ -154,8 +196,8 @@ def category_map(areas, labels: pd.Series, order: list[str], colours: list, titl
     data = areas.assign(label=labels.reindex(areas.index))
     palette = dict(zip(order, colours))
     has_label = data["label"].isin(order)
-    data.loc[has_label].plot(ax=ax, color=[palette[v] for v in data.loc[has_label, "label"]], edgecolor="white",
-                             linewidth=_edge_width(areas))
+    data.loc[has_label].plot(ax=ax, color=[palette[v] for v in data.loc[has_label, "label"]],
+                             edgecolor=_edge_colour(areas), linewidth=_edge_width(areas))
     if (~has_label).any():
         data.loc[~has_label].plot(ax=ax, facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, linewidth=0.6)
     flagged = dotted.reindex(areas.index).fillna(False).astype(bool) if dotted is not None else None
@@ -170,6 +212,7 @@ def category_map(areas, labels: pd.Series, order: list[str], colours: list, titl
         handles.append(Patch(facecolor="white", edgecolor="#6b6b6b", hatch=MISSING_HATCH, label=missing_label))
     if flagged is not None and flagged.any():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=UNSTABLE_HATCH, label=dotted_label))
+    handles += _symbol_notes(areas)
     _map_legend(fig, handles, legend_title)
     return fig
 

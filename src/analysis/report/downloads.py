@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from analysis.catalog.model import KIND_NAMES
 from analysis.catalog.texts import formula_text
@@ -33,6 +34,7 @@ EXCEL_CSV = "indikatoren-excel.csv"
 XLSX = "indikatoren.xlsx"
 CATALOGUE_CSV = "indikatorenkatalog.csv"
 AREAS_GEOJSON = "gebiete.geojson"
+GEOMETRY_WORDS = {"polygons": "Die Gebietsgrenzen", "points": "Ein Punkt je Gebiet, wie ihn die Quelle angibt"}
 DATAPACKAGE = "datapackage.json"
 PER_INDICATOR = "indikatoren"   # subfolder: one CSV per indicator
 PER_AREA = "steckbriefe"        # subfolder: one CSV per area (its profile's figures with the city's)
@@ -142,9 +144,10 @@ def files(edition: Edition) -> list[Download]:
                  "Dieselbe Tabelle als XLSX, Werte als Zahlen; ein zweites Blatt beschreibt die Indikatoren."),
         Download(CATALOGUE_CSV, "Indikatorenkatalog (CSV)", "csv",
                  "Je Indikator Titel, Einheit, Art, Wertung, Formel, Beschreibung und Quelle."),
-        Download(AREAS_GEOJSON, f"Gebiete mit Werten {year} (GeoJSON)", "geojson",
-                 "Die Gebietsgrenzen (WGS 84) mit Kennung, Name und dem jeweils neuesten Wert jeder Quote und "
-                 "jedes Anteils. Anzahlen stehen nur in den Tabellen."),
+        *([Download(AREAS_GEOJSON, f"Gebiete mit Werten {year} (GeoJSON)", "geojson",
+                    f"{GEOMETRY_WORDS[edition.area_geometry]} (WGS 84) mit Kennung, Name und dem jeweils neuesten "
+                    "Wert jeder Quote und jedes Anteils. Anzahlen stehen nur in den Tabellen.")]
+          if edition.area_geometry != "none" else []),
         *supply_files(edition),
         *programme_files(edition),
         Download(DATAPACKAGE, "Beschreibung aller Dateien (Frictionless Data Package)", "json",
@@ -380,6 +383,8 @@ def areas_geojson(edition: Edition) -> dict:
     values = {i.id: edition.table(i.id) for i in shown}
     features = []
     for area_id, row in areas.iterrows():
+        if not isinstance(row.geometry, BaseGeometry) or row.geometry.is_empty:   # a point file left it out
+            continue
         properties = {"gebiet_id": neutralised(area_id), "gebiet": neutralised(edition.area_name(area_id))}
         for indicator in shown:
             frame = values[indicator.id]
@@ -439,8 +444,9 @@ def datapackage(edition: Edition) -> dict:
          "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
          "schema": {"fields": [{"name": c, "type": "integer" if c == "nachkommastellen" else "string"}
                                for c in catalogue_table(edition).columns]}},
-        {"name": "gebiete", "path": AREAS_GEOJSON, "title": f"{pack.area_label_plural} mit den neuesten Werten",
-         "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8"},
+        *([{"name": "gebiete", "path": AREAS_GEOJSON, "title": f"{pack.area_label_plural} mit den neuesten Werten",
+            "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8"}]
+          if edition.area_geometry != "none" else []),
         *supply_resources(edition),
         *programme_resources(edition),
     ]
@@ -505,8 +511,9 @@ def write(edition: Edition, site: Path) -> list[Path]:
     for area_id in edition.pack.area_ids:
         rows = pd.concat([by_area.get(area_id, table.iloc[:0]), city_rows])
         rows.to_csv(keep(folder / area_file(edition, area_id)), index=False, encoding="utf-8")
-    keep(folder / AREAS_GEOJSON).write_text(json.dumps(areas_geojson(edition), ensure_ascii=False),
-                                            encoding="utf-8")
+    if edition.area_geometry != "none":   # never invented boundaries: points stay points, none stays none
+        keep(folder / AREAS_GEOJSON).write_text(json.dumps(areas_geojson(edition), ensure_ascii=False),
+                                                encoding="utf-8")
     if edition.infrastructure:
         supply = supply_table(edition).map(neutralised)
         supply.to_csv(keep(folder / SUPPLY_CSV), index=False, encoding="utf-8")

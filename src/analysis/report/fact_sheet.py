@@ -18,6 +18,7 @@ from analysis.pack.model import CITY_AREA_ID
 from analysis.report.chart_display import source_line
 from analysis.report.downloads import area_file
 from analysis.report.links import download_link
+from analysis.report.narrative import described_indicators
 from analysis.report.tables import TREND_COLUMN, UNSTABLE_NOTE, marked, rank_text, trend
 from analysis.text import SUPPRESSED, format_number, format_value, markdown_literal
 
@@ -91,9 +92,10 @@ def download_note(edition: Edition, area_id: str, with_pdf: bool = False) -> str
     return text
 
 
-def printable_sheet(edition: Edition, area_id: str, locator_png: bytes) -> str:
-    """One A4 page as HTML: the area's name, what stands out, its location and its need indicators against
-    the city with rank and trend. Every text from data is escaped."""
+def printable_sheet(edition: Edition, area_id: str, locator_png: bytes | None) -> str:
+    """One A4 page as HTML: the area's name, what stands out, its location (where the pack has one) and its
+    need indicators (for a pack without any: its structure indicators) against the city with rank and trend.
+    Every text from data is escaped."""
     name = html.escape(edition.area_name(area_id))
     need, favourable = standouts(edition, area_id)
     glance = ""
@@ -103,9 +105,10 @@ def printable_sheet(edition: Edition, area_id: str, locator_png: bytes) -> str:
             glance += f"<p><strong>{heading}:</strong></p><ul>{items}</ul>"
     glance = glance or f"<p>{html.escape(_nothing_stands_out(edition, edition.area_name(area_id)))}</p>"
     rows = []
-    for indicator in edition.catalog.indicators:
+    shown = described_indicators(edition)
+    for indicator in shown:
         frame = edition.table(indicator.id)
-        if not indicator.is_need or area_id not in frame.index:
+        if area_id not in frame.index:
             continue
         area = frame.loc[area_id]
         city = frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
@@ -117,16 +120,17 @@ def printable_sheet(edition: Edition, area_id: str, locator_png: bytes) -> str:
                  SUPPRESSED if withheld else trend(edition.series(indicator.id, area_id), indicator)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("Indikator", "Jahr", name, "Gesamtstadt", "Rang", TREND_COLUMN))
-    image = base64.b64encode(locator_png).decode("ascii")
+    image = (f'<img class="lage" src="data:image/png;base64,{base64.b64encode(locator_png).decode("ascii")}" '
+             f'alt="Lage von {name} im Stadtgebiet">' if locator_png else "")
+    compared = "Bedarfsindikatoren" if any(i.is_need for i in shown) else "Kennzahlen"
     publication = edition.pack.publication
     publisher = (f" Herausgeber: {html.escape(publication['publisher'])}, "
                  f"Kontakt: {html.escape(publication['contact'])}." if publication else "")
     return (f'<section class="steckbrief"><h1>{name}</h1>'
             f'<p class="unterzeile">Steckbrief · Sozialbericht {html.escape(edition.pack.edition_name)} '
             f"{edition.year}</p>"
-            f'<img class="lage" src="data:image/png;base64,{image}" alt="Lage von {name} im Stadtgebiet">'
-            f"<h2>Auf einen Blick</h2>{glance}"
-            f"<h2>Bedarfsindikatoren im Vergleich</h2><table><thead><tr>{head}</tr></thead>"
+            f"{image}<h2>Auf einen Blick</h2>{glance}"
+            f"<h2>{compared} im Vergleich</h2><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
             f'<p class="fuss">Rang 1 = ungünstigster Wert unter {format_number(len(edition.pack.area_ids))} '
             f"{html.escape(edition.pack.area_label_plural)}. {html.escape(UNSTABLE_NOTE)} "

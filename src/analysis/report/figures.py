@@ -95,17 +95,27 @@ def _excerpt_note(edition: Edition, indicator_id: str, shown: int, total: int) -
             f"{indicator_file(indicator_id)} (Seite „Daten“).")
 
 
+def map_areas(edition: Edition):
+    """The shapes the edition's maps draw (charts.map_shapes), made once per edition."""
+    return edition.remembered("map_shapes", lambda: charts.map_shapes(edition.areas))
+
+
 def indicator_map(edition: Edition, indicator_id: str, year: int | None = None) -> Chart:
+    """The indicator's map; for a pack without geometry the ranked bars of its areas stand in for it."""
+    if edition.area_geometry == "none":
+        return ranking(edition, indicator_id)
     indicator = edition.indicator(indicator_id)
     year = year or edition.latest_year(indicator_id)
     unstable = edition.table(indicator_id, year)["unstable"].astype(bool)
     values = edition.area_values(indicator_id, year)
     edges = fixed_bins(edition, indicator_id)
-    figure = charts.choropleth(edition.areas, values, indicator, edges, f"{indicator.short_title} {year}", unstable)
+    figure = charts.choropleth(map_areas(edition), values, indicator, edges, f"{indicator.short_title} {year}",
+                               unstable)
     city = edition.value(indicator_id, CITY_AREA_ID, year)
     named = indicator.short_title if indicator.short_title == indicator.title else \
         f"{indicator.short_title} ({indicator.title})"
-    alt = (f"Karte: {named} {year} nach "
+    kind = "Karte mit einem Kreis je Gebiet" if edition.area_geometry == "points" else "Karte"
+    alt = (f"{kind}: {named} {year} nach "
            f"{dative_plural(edition.pack.area_label_plural)}; "
            f"{extremes_text(edition, values, indicator_id)}"
            + (f"; Gesamtstadt {format_value(city, indicator)}" if not math.isnan(city) else "") + ".")
@@ -151,9 +161,11 @@ def _category_chart(edition: Edition, figure, labels: pd.Series, order: list[str
                  source=source_line(edition.pack))
 
 
-def status_map(edition: Edition) -> Chart:
+def status_map(edition: Edition) -> Chart | None:
     index = edition.social_index
-    figure = charts.category_map(edition.areas, index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
+    if edition.area_geometry == "none":   # the classes stand in the index table
+        return None
+    figure = charts.category_map(map_areas(edition), index.table["status_class"], list(STATUS_CLASSES), STATUS_COLOURS,
                                  f"Statusklassen {index.year}", "Status (dunkler = ungünstiger)",
                                  missing_label="nicht im Index", dotted=index.table["near_threshold"],
                                  dotted_label="nahe an einer Klassengrenze")
@@ -166,8 +178,10 @@ def dynamics_map(edition: Edition) -> Chart | None:
     index = edition.social_index
     if not index.dynamics_from:
         return None
+    if edition.area_geometry == "none":
+        return None
     title = f"Dynamikklassen {index.dynamics_from}–{index.year}"
-    figure = charts.category_map(edition.areas, index.table["dynamic_class"], list(DYNAMIC_CLASSES),
+    figure = charts.category_map(map_areas(edition), index.table["dynamic_class"], list(DYNAMIC_CLASSES),
                                  DYNAMIC_COLOURS, title,
                                  "Dynamik (rot = Lage verschlechtert\nsich schneller als im Schnitt)",
                                  missing_label="nicht im Index")
@@ -175,12 +189,14 @@ def dynamics_map(edition: Edition) -> Chart | None:
                            title)
 
 
-def types_map(edition: Edition) -> Chart:
+def types_map(edition: Edition) -> Chart | None:
     types = edition.types
+    if edition.area_geometry == "none":   # the types and their members stand in the text below
+        return None
     names = {letter: index_views.type_label(edition, letter) for letter in types.profiles.index}
     order = list(names.values())
     labels = types.labels.map(names)
-    figure = charts.category_map(edition.areas, labels, order, TYPE_COLOURS[:len(order)],
+    figure = charts.category_map(map_areas(edition), labels, order, TYPE_COLOURS[:len(order)],
                                  "Sozialraumtypen", "Sozialraumtyp")
     return _category_chart(edition, figure, labels, order, "Typ", "Sozialraumtypen")
 
@@ -400,8 +416,12 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
                  count_columns=[str(y) for y in years] if indicator.kind == "count" else [])
 
 
-def locator(edition: Edition, area_id: str) -> Chart:
-    return Chart(charts.locator_map(edition.areas, area_id),
+def locator(edition: Edition, area_id: str) -> Chart | None:
+    """Where the area lies; nothing for a pack without geometry or an area the point file leaves out."""
+    shapes = map_areas(edition)
+    if edition.area_geometry == "none" or area_id not in shapes.index:
+        return None
+    return Chart(charts.locator_map(shapes, area_id),
                  f"Lagekarte: {edition.area_name(area_id)} (rot hervorgehoben) im Stadtgebiet von "
                  f"{edition.city_name}.", source=source_line(edition.pack))
 

@@ -17,13 +17,14 @@ from matplotlib.colors import to_hex
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report import charts
-from analysis.report.figures import STATUS_COLOURS, fixed_bins, lead_indicator, published_text
+from analysis.report.figures import STATUS_COLOURS, fixed_bins, lead_indicator, map_areas, published_text
 from analysis.social_index.classes import STATUS_CLASSES
 from analysis.text import SUPPRESSED, format_value
 
 WIDTH = 1000            # SVG user units across; the height follows the areas' shape
 LAYERS_MAX = 6          # the index plus at most five indicators, so the switch stays short
 MISSING_COLOUR = "#ffffff"
+MARGIN_SHARE = 0.01     # around the areas, of their width
 
 
 @dataclass
@@ -36,10 +37,12 @@ class InteractiveMap:
 
 def _paths(edition: Edition) -> tuple[dict[str, str], float]:
     """SVG path data per area in a metric projection, simplified to about a pixel, in whole units."""
-    areas = edition.areas
+    areas = map_areas(edition)   # polygons, or a circle per area given as a point
     if areas.crs is not None and areas.crs.is_geographic:
         areas = areas.to_crs(areas.estimate_utm_crs())
     minx, miny, maxx, maxy = areas.total_bounds
+    margin = (maxx - minx) * MARGIN_SHARE   # outlines and circles at the edge stay whole
+    minx, miny, maxx, maxy = minx - margin, miny - margin, maxx + margin, maxy + margin
     scale = WIDTH / (maxx - minx)
     height = (maxy - miny) * scale
     paths = {}
@@ -108,9 +111,21 @@ def layers(edition: Edition) -> list[dict]:
     return result
 
 
+def _symbol_note(areas) -> str:
+    """For areas given as points: what a circle means and which areas have no location."""
+    if not areas.attrs.get("symbols"):
+        return ""
+    unlocated = areas.attrs.get("unlocated", [])
+    missing = f" Ohne Lage in den Daten, daher nicht in der Karte: {', '.join(unlocated)}." if unlocated else ""
+    meaning = " ".join(charts.POINTS_LABEL.split())
+    return f'\n  <p class="karte-hinweis">{html.escape(meaning)}.{html.escape(missing)}</p>'
+
+
+
 def interactive_map(edition: Edition, key: str = "karte") -> InteractiveMap:
     """The map as an HTML block; `key` keeps element ids unique if a page has two."""
     paths, height = _paths(edition)
+    areas_shown = map_areas(edition)
     names = {a: edition.area_name(a) for a in edition.pack.area_ids}
     data = {"names": names, "layers": layers(edition)}
     shapes = "".join(f'<path data-id="{html.escape(a)}" d="{d}"><title>{html.escape(names[a])}</title></path>'
@@ -139,7 +154,7 @@ def interactive_map(edition: Edition, key: str = "karte") -> InteractiveMap:
     <g class="karte-flaechen">{shapes}</g>
   </svg>
   <p class="karte-info" aria-live="polite" data-info>Fahren Sie über ein Gebiet oder wählen Sie es oben aus.</p>
-  <div class="karte-legende" data-legende></div>
+  <div class="karte-legende" data-legende></div>{_symbol_note(areas_shown)}
   <script type="application/json" data-karte-daten>{payload}</script>
   <noscript><p>Die interaktive Karte braucht JavaScript; dieselben Werte zeigen die Karten und Tabellen dieser
   Seite und die Seite „Daten“.</p></noscript>
