@@ -57,6 +57,23 @@ def _print_availability(edition) -> None:
         print(f"  - {row.indicator} ({row.origin}): es fehlt {', '.join(row.missing)}")
 
 
+def _init(args) -> int:
+    from pathlib import Path
+
+    from analysis.inputs.draft import init_pack
+    from analysis.pack.loader import project_root
+
+    slug = args.city
+    if not slug.replace("_", "").replace("-", "").isalnum() or slug != slug.lower():
+        raise InputError(f"'{slug}' taugt nicht als Ordnername eines Stadtpakets.", column="--city",
+                         hint="Kleinbuchstaben, Ziffern, - und _, z. B. oldenburg.")
+    target = init_pack(project_root(), slug, args.name or slug.replace("_", " ").title(),
+                       [Path(f) for f in args.files], force=args.force)
+    print(f"Entwurf geschrieben: {target}\nBitte die Zeilen mit PRÜFEN und ERGÄNZEN durchsehen, dann:\n"
+          f"  sozialbericht validate --city {slug}")
+    return 0
+
+
 def _build(args) -> int:
     from analysis.build.pipeline import build_all_editions, build_edition
 
@@ -160,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--city", help="Stadtpaket unter data/<city>/")
     check.add_argument("--year", type=int, help="Berichtsjahr (Standard: neueste Ausgabe)")
     check.set_defaults(run=_validate)
+
+    init = commands.add_parser("init", help="Entwurf eines Stadtpakets aus den Rohdateien einer Stadt")
+    init.add_argument("--city", required=True, help="Ordnername des neuen Pakets unter data/, z. B. oldenburg")
+    init.add_argument("--name", help="Name der Stadt im Bericht (Standard: aus --city)")
+    init.add_argument("--force", action="store_true", help="eine vorhandene city.yml überschreiben")
+    init.add_argument("files", nargs="+", help="Tabellen (CSV) und höchstens eine Geometrie (Shapefile als ZIP, "
+                                              "GeoJSON, GeoPackage); sie werden nach data/<city>/raw/ kopiert")
+    init.set_defaults(run=_init)
 
     index = commands.add_parser("index", help="Sozialindex (MSS oder Alternativen) für eine fremde Tabelle")
     index.add_argument("input", help="CSV-Tabelle mit einer Zeile je Gebiet")

@@ -39,8 +39,8 @@ class InputErrors(InputError):
     SHOWN = 25
 
     def __init__(self, errors: list[InputError]):
-        self.errors = [single for error in errors
-                       for single in (error.errors if isinstance(error, InputErrors) else [error])]
+        self.errors = _merged([single for error in errors
+                               for single in (error.errors if isinstance(error, InputErrors) else [error])])
         first = self.errors[0]
         super().__init__(first.problem, file=first.file, row=first.row, column=first.column, hint=first.hint)
 
@@ -52,6 +52,24 @@ class InputErrors(InputError):
         if len(self.errors) > self.SHOWN:
             lines.append(f"… und {len(self.errors) - self.SHOWN} weitere.")
         return "\n".join(lines)
+
+
+def _merged(errors: list[InputError]) -> list[InputError]:
+    """The same problem in many rows of a file (an unknown name in every year) once, with the other rows."""
+    groups: dict[tuple, list[InputError]] = {}
+    for error in errors:
+        groups.setdefault((error.file, error.column, error.problem, error.hint), []).append(error)
+    merged = []
+    for same in groups.values():
+        first = same[0]
+        rows = [str(e.row) for e in same[1:] if e.row is not None]
+        if rows:
+            shown = ", ".join(rows[:5]) + (" …" if len(rows) > 5 else "")
+            first = InputError(f"{first.problem.rstrip('.')} (ebenso in Zeile {shown}).", file=first.file,
+                               row=first.row,
+                               column=first.column, hint=first.hint)
+        merged.append(first)
+    return merged
 
 
 def raise_all(errors: list[InputError]) -> None:
