@@ -55,6 +55,9 @@ def _write_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str
 def _pack(project: Path, slug: str, config: dict) -> Path:
     folder = project / "data" / slug
     folder.mkdir(parents=True, exist_ok=True)
+    for source in config["sources"]:
+        source.setdefault("prepared", "für die Tests aus den Dateien des Flensburger Sozialatlas umgeformt "
+                                      "(tests/shapes.py)")
     base = {"name": f"Testpaket {slug}", "editions": [{"year": 2021}, {"year": 2022}],
             "attribution": {"publisher": "Stadt Flensburg", "title": "Sozialatlas der Stadt Flensburg (umgeformt)",
                             "figures_source": "Stadt Flensburg, Sozialatlas", "via": "OK Lab Flensburg",

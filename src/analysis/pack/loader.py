@@ -170,7 +170,8 @@ def _source(s: dict, index: int, shown: str) -> Source:
         filters=filters, year_pattern=s.get("year_pattern"), area_key=s.get("area_key", "id"),
         city_rows=tuple(s.get("city_rows", ())),
         excluded_rows=tuple(ExcludedRows(r["match"], r["reason"]) for r in s.get("excluded_rows", [])),
-        zero_values=tuple(s.get("zero_values", ())), value_column=s.get("value_column"))
+        zero_values=tuple(s.get("zero_values", ())), value_column=s.get("value_column"),
+        prepared=s.get("prepared"))
     if s.get("category_column"):
         plain = [c for c in variables.values() if source.category_of(c)[1] is None]
         if plain:

@@ -156,6 +156,7 @@ class Source:
     excluded_rows: tuple["ExcludedRows", ...] = ()
     zero_values: tuple[str, ...] = ()
     value_column: str | None = None      # long format: variables name row keys of category_column
+    prepared: str | None = None          # how the file was made from the published one, if it is not that
 
     CATEGORY_REFERENCE = re.compile(r"^(?P<column>[^\[\]]+)\[(?P<category>[^\[\]]+)\]$")
 

@@ -76,7 +76,8 @@ def methods_page(edition: Edition) -> str:
 
 
 def sources_page(edition: Edition) -> str:
-    return render("datenquellen.md.j2", pack=edition.pack, attribution=edition.pack.attribution)
+    return render("datenquellen.md.j2", pack=edition.pack, attribution=edition.pack.attribution,
+                  variable_name=edition.catalog.variable_name)
 
 
 def provenance_page(edition: Edition, record: dict) -> str:

@@ -48,6 +48,20 @@ def _last_lines(error: Exception) -> str:
     return " ".join(lines[-2:]) if lines else type(error).__name__
 
 
+PROJECT_FRAME = re.compile(r"File \S*?(analysis/[\w/]+\.py):(\d+)")
+
+
+def failure_text(error: Exception) -> str:
+    """What went wrong in a notebook in one line a planner can act on: the exception and its message in full,
+    and the place in the project's code where it arose (the log keeps the whole traceback)."""
+    name, value = getattr(error, "ename", None), getattr(error, "evalue", None)
+    if not name:   # a dead kernel, a timeout, an unreadable template
+        return _last_lines(error)
+    places = PROJECT_FRAME.findall(without_colours(str(getattr(error, "traceback", "") or error)))
+    where = f" (in src/{places[-1][0]}, Zeile {places[-1][1]})" if places else ""
+    return f"{name}: {without_colours(str(value))}{where}"
+
+
 def _worker(cwd: str, jobs: list[Job], log: str, done_queue, environment: dict[str, str]) -> None:
     _quiet(log)
     os.environ.update(environment)   # the kernel inherits it
@@ -66,7 +80,7 @@ def _worker(cwd: str, jobs: list[Job], log: str, done_queue, environment: dict[s
             nbformat.write(notebook, target)
             done_queue.put(("done", job, ""))
     except Exception as exc:  # CellExecutionError, DeadKernelError, timeouts, unreadable template
-        done_queue.put(("failed", job, _last_lines(exc)))
+        done_queue.put(("failed", job, failure_text(exc)))
     finally:
         if client is not None and client.km is not None:
             client.km.shutdown_kernel(now=True)
