@@ -349,3 +349,39 @@ def test_a_pack_with_facilities_needs_polygons(project):
     with pytest.raises(InputError) as error:
         _edition(project, "punkte")
     assert "über deren Flächen" in str(error.value) and "Punkte" in str(error.value)
+
+
+def test_profile_file_names_are_safe_whatever_the_ids_hold(project):
+    import dataclasses
+
+    from analysis.pack.model import Area
+    from analysis.report.links import profile_stem
+
+    pack = load_city("flensburg", project)
+    assert profile_stem(pack, "9") == "09-jurgensby"
+    odd = dataclasses.replace(pack, areas=(Area("Altstadt", "Altstadt", None), Area("a/b", "Nord", None),
+                                           Area("a-b", "Nord", None), Area("??", "??", None)))
+    stems = [profile_stem(odd, a.id) for a in odd.areas]
+    assert stems == ["altstadt", "a-b-nord", "a-b-nord-3", "gebiet-4"]   # no '/', no padding of names
+
+
+def test_counts_written_with_a_point_zero_under_a_declared_decimal_comma_are_refused(project):
+    named_pack(project)
+    _edit(project, "namen", lambda c: c["sources"][0].update(decimal=","))
+    with pytest.raises(InputError) as error:
+        _edition(project, "namen")
+    assert "passt nicht zum deklarierten Dezimalkomma" in str(error.value)   # '3323.0' is not read as 33230
+
+
+def test_an_area_whose_polygon_is_empty_is_named_not_called_invalid(project):
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    long_pack(project)
+    path = project / "data" / "lang" / "raw" / "geo" / "stadtteile.shp"
+    frame = gpd.read_file(path)
+    frame.loc[frame["ID"] == "105", "geometry"] = Polygon()
+    frame.to_file(path)
+    with pytest.raises(InputError) as error:
+        _edition(project, "lang")
+    assert "Friesischer Berg" in str(error.value) and "keine Fläche" in str(error.value)

@@ -162,6 +162,47 @@ SHOW_METHOD = "show-method"   # a code cell that stays open: the method, compute
 CODE_TAG = "rechenweg"   # every other code cell: hidden until the reader turns on "Rechenweg anzeigen" (rechenweg.js)
 
 
+HEADING = re.compile(r"^(#{2,6})\s+\S")
+
+
+def _heading_level(cell) -> int | None:
+    """The level of a markdown cell that is a heading and nothing else (## … ######); None otherwise."""
+    text = cell.source.strip() if cell.cell_type == "markdown" else ""
+    match = HEADING.match(text)
+    return len(match.group(1)) if match and "\n" not in text else None
+
+
+def _shows_something(cell) -> bool:
+    """Whether a cell puts something before the reader: text, or a code cell's visible output."""
+    if cell.cell_type == "markdown":
+        return bool(cell.source.strip())
+    tags = cell.metadata.get("tags", [])
+    return bool(cell.get("outputs")) and not any(t in ("remove-cell", "remove-output") for t in tags)
+
+
+def without_empty_sections(cells: list) -> list:
+    """The cells without headings whose section turned out empty once executed (a chart the data could not
+    fill, a table of nothing): a safety net under the chapter and cell requirements, so that no reader
+    meets a heading with nothing under it."""
+    while True:
+        empty = set()
+        for position, cell in enumerate(cells):
+            level = _heading_level(cell)
+            if level is None:
+                continue
+            section = []
+            for later in cells[position + 1:]:
+                later_level = _heading_level(later)
+                if later_level is not None and later_level <= level:
+                    break
+                section.append(later)
+            if not any(_shows_something(c) and _heading_level(c) is None for c in section):
+                empty.add(position)
+        if not empty:
+            return cells
+        cells = [cell for position, cell in enumerate(cells) if position not in empty]
+
+
 def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool = False) -> None:
     """Hide code (reviewers show it with the page's "Rechenweg anzeigen" switch) except the cells that show
     the method (tag `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in
@@ -170,9 +211,9 @@ def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool
     notebook = nbformat.read(path, as_version=4)
     if orphan:
         notebook.metadata["orphan"] = True
-    notebook.cells = [cell for cell in notebook.cells if requirements_met(
+    notebook.cells = without_empty_sections([cell for cell in notebook.cells if requirements_met(
         [tag.removeprefix(REQUIRES_TAG) for tag in cell.metadata.get("tags", []) if tag.startswith(REQUIRES_TAG)],
-        edition)]
+        edition)])
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "parameters" in tags:  # superseded by papermill's injected-parameters cell

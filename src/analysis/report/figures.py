@@ -273,10 +273,12 @@ def _interval(edition: Edition, indicator_id: str, area_id: str) -> pd.DataFrame
 
 
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
-           columns: int = 2) -> Chart:
+           columns: int = 2) -> Chart | None:
     """Small multiples over the years: the area (if given) against the city."""
     ids = [i for i in (indicator_ids or trend_indicators(edition, area_id))
            if edition.has(i) and len(edition.series(i, area_id or CITY_AREA_ID)) > 1]
+    if not ids:   # nothing with more than one year: no chart (its heading goes, see without_empty_sections)
+        return None
     rows = max(1, math.ceil(len(ids) / columns))
     fig = charts.panel_figure(9.2, 2.6, rows, legend=bool(ids))
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
