@@ -17,8 +17,11 @@ import yaml
 FLENSBURG = [("1", "Altstadt"), ("2", "Neustadt"), ("3", "Nordstadt"), ("4", "Westliche Höhe"),
              ("5", "Friesischer Berg"), ("6", "Weiche"), ("7", "Südstadt"), ("8", "Sandberg"),
              ("9", "Jürgensby"), ("10", "Fruerlund"), ("11", "Mürwik"), ("12", "Engelsby"), ("13", "Tarup")]
-# Groups of Stadtteile summed into the long table's Stadtbezirk rows (made for the test, see above).
+# Groups of Stadtteile summed into the long table's Stadtbezirk rows (made for the test, see above); a
+# Stadtteil's id there is its Bezirk's digit and its number in the Bezirk (101 … 104, 201 …, 301 … 305).
 BEZIRKE = {"001": ["1", "2", "3", "4"], "002": ["5", "6", "7", "8"], "003": ["9", "10", "11", "12", "13"]}
+LONG_IDS = {district: f"{int(bezirk)}{number:02d}" for bezirk, members in BEZIRKE.items()
+            for number, district in enumerate(members, start=1)}
 # A transverse Mercator with a 2,500 km false easting, as some cities' own systems have.
 CUSTOM_CRS = "+proj=tmerc +lat_0=0 +lon_0=9 +k=0.9996 +x_0=2500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 DEMOGRAPHY = {  # variable → (Flensburg file, column)
@@ -75,8 +78,9 @@ def _stadtteile(project: Path):
 
 def long_pack(project: Path, slug: str = "lang") -> Path:
     """One long table (Tabelle, Jahr, Raum-ID, Merkmal-ID, Wert) with city rows 000, Stadtbezirk rows 001–003
-    and Stadtteile 101–113, a table the pack does not use, and a Merkmal without variable; polygons in a
-    3-D custom CRS with a false easting, one of them invalid."""
+    (a level whose ids the template 00{id[0]} makes from the Stadtteile's) and Stadtteile 101 … 305, a table
+    the pack does not use, and a Merkmal without variable; polygons in a 3-D custom CRS with a false easting,
+    one of them invalid."""
     import shapely
     from shapely.geometry import Polygon
 
@@ -96,24 +100,24 @@ def long_pack(project: Path, slug: str = "lang") -> Path:
                 rows.append([table, "Bevölkerung", year, bezirk, f"Bezirk {bezirk}", key, label,
                              sum(by_area[m] for m in members)])
             for district, name in FLENSBURG:
-                rows.append([table, "Bevölkerung", year, f"1{int(district):02d}", name, key, label, by_area[district]])
+                rows.append([table, "Bevölkerung", year, LONG_IDS[district], name, key, label, by_area[district]])
         for district, name in FLENSBURG:   # a Merkmal the pack does not declare
             if (year, district) in oldest:
-                rows.append(["T02", "Bevölkerung", year, f"1{int(district):02d}", name, "13", "80 Jahre und älter",
+                rows.append(["T02", "Bevölkerung", year, LONG_IDS[district], name, "13", "80 Jahre und älter",
                              oldest[(year, district)]])
     for row in _flensburg_rows(project, "fl_births_by_district.csv"):   # a table the pack does not use
-        if int(row["year"]) in YEARS:
-            rows.append(["T05", "Geburten", row["year"], f"1{int(row['district_id']):02d}", "", "50", "Geburten",
+        if int(row["year"]) in YEARS and row["district_id"] in LONG_IDS:
+            rows.append(["T05", "Geburten", row["year"], LONG_IDS[row['district_id']], "", "50", "Geburten",
                          row["births"]])
     folder = project / "data" / slug
     _write_csv(folder / "raw" / "bevoelkerung_lang.csv", rows)
 
     frame = _stadtteile(project)
-    frame["ID"] = "1" + frame["AREA_ID"].str[-2:]
+    frame["ID"] = frame["AREA_ID"].str[-2:].astype(int).astype(str).map(LONG_IDS)
     frame = frame[["ID", "AREA_NAME", "geometry"]].to_crs(CUSTOM_CRS)
     frame = frame.set_geometry(shapely.force_3d(frame.geometry.values))
     # Nordstadt's outline with a stretch of its vertices in reverse order: a self-intersecting ring.
-    nordstadt = frame.index[frame["ID"] == "103"][0]
+    nordstadt = frame.index[frame["ID"] == LONG_IDS["3"]][0]
     polygon = frame.geometry[nordstadt]
     polygon = max(getattr(polygon, "geoms", [polygon]), key=lambda p: p.area)
     ring = list(polygon.exterior.coords)
@@ -127,15 +131,15 @@ def long_pack(project: Path, slug: str = "lang") -> Path:
 
     return _pack(project, slug, {
         "area_label": "Stadtteil", "area_label_plural": "Stadtteile",
-        "areas": [{"id": f"1{int(d):02d}", "name": n} for d, n in FLENSBURG],
+        "areas": [{"id": LONG_IDS[d], "name": n} for d, n in FLENSBURG],
+        "levels": [{"id": "stadtbezirk", "label": "Stadtbezirk", "label_plural": "Stadtbezirke",
+                    "parent_id": "00{id[0]}", "names": {b: f"Bezirk {int(b)}" for b in BEZIRKE}}],
         "geometry": {"file": "raw/geo/stadtteile.shp", "id_field": "ID", "crs": "from_file",
                      "repair": "make_valid"},
         "sources": [{
             "file": "raw/bevoelkerung_lang.csv", "title": "Bevölkerung (lange Tabelle)", "delimiter": ";",
             "year_column": "Jahr", "area_column": "Raum-ID", "category_column": "Merkmal-ID",
             "value_column": "Wert", "filters": {"Tabelle": ["T01", "T02"]}, "city_rows": ["000"],
-            "excluded_rows": [{"match": "00[1-9]", "reason": "Zeilen der Stadtbezirke; der Bericht summiert "
-                                                              "die Stadtteile selbst"}],
             "variables": {variable: key for variable, (_, key, _) in keys.items()}}],
     })
 

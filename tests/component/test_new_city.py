@@ -13,6 +13,7 @@ from shapes import (
     DEMOGRAPHY,
     FLENSBURG,
     LOCATED,
+    LONG_IDS,
     flensburg_values,
     long_pack,
     named_pack,
@@ -58,11 +59,11 @@ def _assert_flensburg_numbers(edition, root, area_of):
 def test_a_long_table_with_three_levels_and_a_custom_crs_builds_with_flensburgs_numbers(project):
     long_pack(project)
     edition = _edition(project, "lang")
-    _assert_flensburg_numbers(edition, project, lambda d: f"1{int(d):02d}")
+    _assert_flensburg_numbers(edition, project, LONG_IDS.get)
     excluded = _findings(edition, "rows_excluded")["message"].tolist()
-    # Stadtbezirk rows 001–003 of two years, four Merkmale each; and the Merkmal without variable.
-    assert any("Zeilen der Stadtbezirke" in m and "001, 002, 003" in m for m in excluded), excluded
-    assert any("Merkmal-ID ohne Variable" in m and "13" in m for m in excluded), excluded
+    assert len(excluded) == 1 and "Merkmal-ID ohne Variable" in excluded[0] and "(13)" in excluded[0], excluded
+    # The Stadtbezirk rows 001–003 are the level's reference values: the Stadtteile add up to them.
+    assert _findings(edition, "level_rows_differ").empty
     repaired = _findings(edition, "geometry_repaired")
     assert repaired["area_id"].tolist() == ["103"] and "make_valid" in repaired["message"].iloc[0]
     # The 000 rows are the reported city total, equal to the sum of the Stadtteile: no difference found.
@@ -94,16 +95,40 @@ def test_without_the_declared_repair_the_invalid_polygon_stops_the_build(project
     assert "Ungültige Geometrie für Stadtteil 103 (Nordstadt)" in message and "repair: make_valid" in message
 
 
+def test_a_bezirk_row_that_is_not_the_sum_of_its_stadtteile_is_reported(project):
+    long_pack(project)
+    path = project / "data" / "lang" / "raw" / "bevoelkerung_lang.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(n for n, line in enumerate(lines) if line.startswith("T01;Bevölkerung;2022;002;"))
+    cells = lines[row].split(";")
+    cells[-1] = str(int(cells[-1]) + 250)
+    lines[row] = ";".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = _findings(_edition(project, "lang"), "level_rows_differ")
+    assert len(found) == 1 and found["row"].iloc[0] == row + 1
+    assert "Einwohner insgesamt: In 1 von 12 Zeilen der Stadtbezirke" in found["message"].iloc[0]
+    assert "Stadtbezirk 002 2022" in found["message"].iloc[0] and "(Differenz 250)" in found["message"].iloc[0]
+
+
+def test_rows_of_another_level_may_be_excluded_with_a_reason(project):
+    long_pack(project)
+    _edit(project, "lang", lambda c: (c.pop("levels"), c["sources"][0].update(excluded_rows=[
+        {"match": "00[1-9]", "reason": "Zeilen der Stadtbezirke; der Bericht summiert die Stadtteile selbst"}])))
+    excluded = _findings(_edition(project, "lang"), "rows_excluded")["message"].tolist()
+    assert any(m.startswith("48 Zeilen nicht gelesen (001, 002, 003)") and "Zeilen der Stadtbezirke" in m
+               for m in excluded), excluded
+
+
 def test_a_district_row_without_a_declared_rule_gets_a_hint_about_levels_not_a_near_id(project):
     long_pack(project)
-    _edit(project, "lang", lambda c: c["sources"][0].pop("excluded_rows"))
+    _edit(project, "lang", lambda c: c.pop("levels"))
     with pytest.raises(InputErrors) as error:
         _edition(project, "lang")
     message = str(error.value)
-    assert "Stadtteil '001' ist unbekannt" in message and "excluded_rows" in message
+    assert "Stadtteil '001' ist unbekannt" in message and "parent_id" in message and "excluded_rows" in message
     assert "Meinten Sie" not in message
-    # every such row is listed at once (3 Stadtbezirke × 4 Merkmale × 4 years), capped per file
-    assert len(error.value.errors) > 10
+    # one problem per Stadtbezirk, each with the other rows it stands in (4 Merkmale × 4 years)
+    assert len(error.value.errors) == 3 and "(ebenso in Zeile" in message
 
 
 def test_name_keyed_files_with_typos_broken_umlauts_dates_and_a_repeated_block(project):
@@ -380,7 +405,7 @@ def test_an_area_whose_polygon_is_empty_is_named_not_called_invalid(project):
     long_pack(project)
     path = project / "data" / "lang" / "raw" / "geo" / "stadtteile.shp"
     frame = gpd.read_file(path)
-    frame.loc[frame["ID"] == "105", "geometry"] = Polygon()
+    frame.loc[frame["ID"] == LONG_IDS["5"], "geometry"] = Polygon()
     frame.to_file(path)
     with pytest.raises(InputError) as error:
         _edition(project, "lang")

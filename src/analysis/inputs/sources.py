@@ -38,16 +38,18 @@ class RawTable:
 
     `shown_as` is the declared file name (with {year} for a source of one file per year). `excluded` holds the
     rows not read by a declared rule (line, cell, reason), `repeated` the exact repeats of earlier rows
-    (line, line of the first)."""
+    (line, line of the first), `level_rows` the rows of units of a declared higher level."""
     source: Source
     shown_as: str
     frame: pd.DataFrame
     excluded: list = field(default_factory=list)
     repeated: list = field(default_factory=list)
+    level_rows: list = field(default_factory=list)   # records of higher-level units (level, area_id = its id)
 
 
 YEAR_TOKENS = {"YYYY": r"(?P<year>\d{4})", "MM": r"\d{1,2}", "DD": r"\d{1,2}"}
 EXCLUDED = object()    # an area cell the pack declares as not to be read
+LEVEL_ROW = object()   # an area cell that is the id of a unit of a declared higher level
 ROW_ERRORS_PER_FILE = 50
 
 
@@ -58,11 +60,13 @@ def year_regex(pattern: str | None) -> re.Pattern:
 
 
 class AreaCells:
-    """What an area cell of a source stands for: an area id, the city total, no area, or a row not to read."""
+    """What an area cell of a source stands for: an area id, the city total, a unit of a higher level (a
+    reference value the areas' sum is checked against), no area, or a row not to read."""
 
     def __init__(self, pack: CityPack, source: Source):
         self.pack, self.source = pack, source
         self.ids = set(pack.area_ids)
+        self.parents = {level.parent_of(a): level.id for level in pack.levels for a in pack.area_ids}
         self.by_name = {}
         if source.area_key == "name":
             for area in pack.areas:
@@ -70,7 +74,7 @@ class AreaCells:
                     self.by_name.setdefault(name_key(spelling), area.id)
 
     def resolve(self, cell: str, shown_as: str, line: int):
-        """The area id, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, or (EXCLUDED, reason)."""
+        """The area id, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, (EXCLUDED, reason) or (LEVEL_ROW, level id)."""
         source = self.source
         if cell in source.city_rows:
             return REPORTED_CITY_AREA_ID
@@ -79,6 +83,8 @@ class AreaCells:
         for rule in source.excluded_rows:
             if rule.holds(cell):
                 return EXCLUDED, rule.reason
+        if source.area_key == "id" and cell not in self.ids and cell in self.parents:
+            return LEVEL_ROW, self.parents[cell]
         if source.area_key == "name":
             area_id = self.by_name.get(name_key(cell))
             if area_id is not None:
@@ -101,9 +107,10 @@ class AreaCells:
                          column=source.area_column, hint=hint)
 
     def _other_rows_hint(self) -> str:
-        return ("Steht die Zeile für die Gesamtstadt, unter city_rows angeben; für eine andere Ebene oder "
-                "Zeilen, die nicht gelesen werden sollen, unter excluded_rows (mit Grund); Fälle ohne Gebiet, "
-                "die in der Summe der Stadt fehlen, unter unassigned_value.")
+        return ("Steht die Zeile für die Gesamtstadt, unter city_rows angeben; für eine Einheit einer höheren "
+                "Ebene diese Ebene unter levels deklarieren (id_length oder parent_id), dann wird die Zeile mit "
+                "der Summe ihrer Gebiete verglichen; Zeilen, die nicht gelesen werden sollen, unter excluded_rows "
+                "(mit Grund); Fälle ohne Gebiet, die in der Summe der Stadt fehlen, unter unassigned_value.")
 
 
 def _decode(data: bytes, source: Source, shown_as: str) -> str:
@@ -270,9 +277,11 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
             else:
                 area_cell = cells[position[source.area_column]].strip()
                 area_id = areas.resolve(area_cell, shown_as, line)
-                if isinstance(area_id, tuple):
+                if isinstance(area_id, tuple) and area_id[0] is EXCLUDED:
                     table.excluded.append((line, area_cell, area_id[1]))
                     continue
+                if isinstance(area_id, tuple):   # a unit of a higher level: kept apart as a reference value
+                    area_id = (area_id[1], area_cell)
             if source.year_column:
                 year_text = cells[position[source.year_column]].strip()
                 match = year_pattern.fullmatch(year_text)
@@ -316,7 +325,11 @@ def _read_file(pack: CityPack, source: Source, relative: str, fixed_year: int | 
                 if record is None:
                     record = by_key[(year, area_id)] = {"line": line, "file": shown_as, "year": year,
                                                         "area_id": area_id}
-                    records.append(record)
+                    if isinstance(area_id, tuple):
+                        record.update(level=area_id[0], area_id=area_id[1])
+                        table.level_rows.append(record)
+                    else:
+                        records.append(record)
                 record.update(parsed)
         except InputError as error:
             errors.append(error)

@@ -9,6 +9,7 @@ import pandas as pd
 from analysis.catalog.model import Catalog, load_catalog, parse_terms
 from analysis.errors import InputError, did_you_mean, raise_all
 from analysis.inputs.sources import RawTable
+from analysis.pack import levels
 from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_AREA_ID, CityPack
 from analysis.text import SUPPRESSED, dative_plural, format_number
 
@@ -23,6 +24,7 @@ FINDING_KINDS = {
     "facility_area_differs": "Einrichtung liegt in einem anderen Gebiet als angegeben",
     "geometry_repaired": "Geometrie repariert (in city.yml deklariert)",
     "area_without_location": "Gebiet ohne Lage in der Geometrie",
+    "level_rows_differ": "Zeilen einer höheren Ebene weichen von der Summe ihrer Gebiete ab",
     "rows_excluded": "Zeilen nicht gelesen (in city.yml begründet)",
     "rows_repeated": "Wiederholte Zeilen übersprungen",
     "parts_exceed_total": "Teilgruppen größer als ihre Summe",
@@ -140,6 +142,39 @@ def check_headline(pack: CityPack, catalog: Catalog) -> None:
                                      hint="Die Variable unter sources liefern oder einen berechenbaren Indikator "
                                           "wählen (sozialbericht validate listet sie)."))
     raise_all(errors)
+
+
+def _level_row_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable], tidy: pd.DataFrame) -> list[Finding]:
+    """Rows of higher-level units in a table (Stadtbezirk rows beside the Stadtteile) are reference values:
+    the sum of their areas is checked against them, one finding per file, variable and level that differs."""
+    findings = []
+    for table in tables:
+        if not table.level_rows:
+            continue
+        rows = pd.DataFrame(table.level_rows)
+        for level in pack.levels:
+            reported = rows[rows["level"] == level.id]
+            for variable, column in table.source.variables.items():
+                if reported.empty or column not in reported:
+                    continue
+                summed = levels.aggregate(tidy[tidy["variable"] == variable], pack, level)
+                merged = reported[["year", "area_id", column, "line"]].merge(
+                    summed[["year", "area_id", "value"]], on=["year", "area_id"]).dropna(subset=[column, "value"])
+                differing = merged[merged[column] != merged["value"]]
+                if differing.empty:
+                    continue
+                worst = differing.loc[(differing[column] - differing["value"]).abs().idxmax()]
+                difference = worst[column] - worst["value"]
+                numbers = ((SUPPRESSED,) * 3 if pack.disclosure.is_small_count(abs(difference)) else
+                           (format_number(worst["value"]), format_number(worst[column]), format_number(difference)))
+                findings.append(Finding(
+                    "level_rows_differ", table.shown_as, int(worst["line"]), table.source.area_column,
+                    int(worst["year"]), None,
+                    f"{catalog.variable_name(variable)}: In {len(differing)} von {len(merged)} Zeilen der "
+                    f"{level.label_plural} weicht die gemeldete Zahl von der Summe der {pack.area_label_plural} "
+                    f"ab; am stärksten {level.label} {worst['area_id']} {int(worst['year'])}: Summe {numbers[0]}, "
+                    f"gemeldet {numbers[1]} (Differenz {numbers[2]})."))
+    return findings
 
 
 def _sum_check_findings(pack: CityPack, catalog: Catalog, wide: pd.DataFrame) -> list[Finding]:
@@ -397,7 +432,8 @@ def plausibility_findings(pack: CityPack, catalog: Catalog, tables: list[RawTabl
     findings = (_row_count_findings(pack, tables) + _missing_area_findings(pack, tables)
                 + _missing_value_findings(tables) + _skipped_row_findings(tables)
                 + _jump_findings(pack, catalog, tables)
-                + _city_total_findings(pack, tidy, wide, tables) + _sum_check_findings(pack, catalog, wide))
+                + _city_total_findings(pack, tidy, wide, tables) + _sum_check_findings(pack, catalog, wide)
+                + _level_row_findings(pack, catalog, tables, tidy))
     for row in reconciliation.itertuples():
         if row.reproduced < row.compared and not row.note:
             findings.append(Finding("published_rate_not_reproduced", row.file, None, row.column, None, None,
