@@ -254,7 +254,7 @@ def test_a_disclosure_leak_fails_the_audit_and_publishes_nothing(project, second
     original = project.city_yml()
     project.set_city_yml(original.replace("  min_count: 3\n", "  min_count: 1000000\n"))
     # A bug that skips the central step: the raw table would go out unchanged.
-    monkeypatch.setattr(disclosure, "apply", lambda table, kinds, rules, linkage=None: disclosure.Disclosed(
+    monkeypatch.setattr(disclosure, "apply", lambda table, kinds, rules, linkage=None, **_: disclosure.Disclosed(
         table.assign(suppressed=False), 0, 0))
     try:
         with pytest.raises(BuildError, match="Geheimhaltung") as error:
