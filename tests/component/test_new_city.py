@@ -410,3 +410,18 @@ def test_an_area_whose_polygon_is_empty_is_named_not_called_invalid(project):
     with pytest.raises(InputError) as error:
         _edition(project, "lang")
     assert "Friesischer Berg" in str(error.value) and "keine Fläche" in str(error.value)
+
+
+def test_a_jump_in_a_column_whose_name_is_not_an_identifier_is_a_finding(project):
+    """The issue's traceback: a jump found in '10 bis unter 12' (a name that is no Python identifier)."""
+    wide_pack(project)
+    path = project / "data" / "breit" / "raw" / "stadtteile_breit.csv"
+    rows = [line.split(";") for line in path.read_text(encoding="utf-8").splitlines()]
+    rows[0] = [cell.replace("unter 18", "10 bis unter 12") for cell in rows[0]]
+    column = rows[0].index("10 bis unter 12 2022")
+    rows[1][column] = str(int(rows[1][column]) * 3)
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    _edit(project, "breit", lambda c: c["sources"][0]["variables"].update(residents_under_18="10 bis unter 12 {year}"))
+    jumps = _findings(_edition(project, "breit"), "jump")
+    assert any(m.startswith("Einwohner unter 18 Jahren: ") and "gegenüber 2021" in m for m in jumps["message"])
+    assert "10 bis unter 12 2022" in set(jumps["column"])   # the column as it stands in the file

@@ -293,7 +293,8 @@ def _jump_findings(pack: CityPack, catalog: Catalog, tables: list[RawTable]) -> 
                               f"({'+' if after > before else '−'}"
                               f"{format_number(abs(after - before) / before * 100)} %)")
                 findings.append(Finding(
-                    "jump", row.file, int(row.line), column, int(row.year), row.area_id,
+                    "jump", row.file, int(row.line), column.replace("{year}", str(int(row.year))), int(row.year),
+                    row.area_id,
                     f"{catalog.variable_name(variable)}: {change} gegenüber {row.year - 1}; "
                     f"Grenze ±{format_number(pack.plausibility.max_jump_share * 100)} %."))
     return findings
