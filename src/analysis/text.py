@@ -1,4 +1,4 @@
-"""German number formatting and glue helpers for the report's prose."""
+"""German number formatting, glue helpers for the report's prose, and how area names are compared."""
 from __future__ import annotations
 
 import html
