@@ -100,7 +100,7 @@ class Level:
 
         def part(match: re.Match) -> str:
             start, colon, stop = match.groups()
-            if start is None:
+            if start is None or not (start or colon):   # {id} (or {id[]}): the whole id
                 return area_id
             if not colon:
                 index = int(start)
