@@ -3,6 +3,7 @@
 Notebooks call `Edition.load(city, year)`; the build computes it once and hands notebooks a pickle."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from analysis.compute import archive, disclosure
 from analysis.compute import indicators as ind
 from analysis.compute.archive import StoredEdition
 from analysis.errors import InputError
-from analysis.inputs import sources, validate
+from analysis.inputs import back_series, sources, validate
 from analysis.pack import geometry, levels
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
@@ -42,6 +43,18 @@ def _parents_of_lone_withheld(published: pd.DataFrame, parent_of: dict[str, str]
                                                  parent_values["area_id"])]
 
 
+def estimated_cells(indicator_table: pd.DataFrame, base: CityPack, pack: CityPack, back) -> pd.Series:
+    """Whether each row is an estimate: a year before the area change in an area not made of whole earlier
+    areas (on a higher level: with such an area below it). City values are exact sums."""
+    if back is None:
+        return pd.Series(False, index=indicator_table.index)
+    estimated = back.estimated_areas
+    if pack.level is not None:
+        exact = back.crosswalk.exact_areas(pack.level.parent_of)
+        estimated = {pack.level.parent_of(a) for a in base.area_ids} - exact
+    return (indicator_table["year"] < base.area_change.first_year) & indicator_table["area_id"].isin(estimated)
+
+
 @dataclass
 class Edition:
     pack: CityPack
@@ -63,6 +76,7 @@ class Edition:
     knowledge: list[local_knowledge.Entry] = field(default_factory=list)   # what local actors report
     city_catalog: Catalog | None = None          # indicators the sources give for the whole city only
     city_indicators: pd.DataFrame | None = None   # their published values (area_id = city), disclosed
+    crosswalk: pd.DataFrame | None = None   # after an area change: old_id, new_id, share, basis
     _tables: dict = field(default_factory=dict, repr=False, compare=False)
     _latest: dict | None = field(default=None, repr=False, compare=False)
     _memo_of: object = field(default=None, repr=False, compare=False)
@@ -73,17 +87,27 @@ class Edition:
                 with_previous: bool = True, level: str | None = None) -> "Edition":
         """One edition at the pack's own level, or at a declared higher `level` (counts summed up)."""
         base = load_city(city, Path(root) if root else None)
+        year = base.default_edition if year is None else int(year)
+        if year not in base.editions:
+            raise InputError(f"Ausgabe {year} ist für {base.name} nicht deklariert "
+                             f"(deklariert: {', '.join(map(str, base.editions))}).",
+                             file=f"data/{base.slug}/city.yml", column="editions")
+        base = base.for_edition(year)
+        # After an area change, the years before it are read on the earlier areas and apportioned to today's.
+        back = back_series.compute(base) if base.area_change else None
+        reading = base.after_change() if back else base
+        if back:
+            base = dataclasses.replace(base, areas=tuple(
+                dataclasses.replace(a, first_year=back.first_years.get(a.id, a.first_year)) for a in base.areas))
         pack = levels.level_pack(base, level) if level else base
-        year = pack.default_edition if year is None else int(year)
-        if year not in pack.editions:
-            raise InputError(f"Ausgabe {year} ist für {pack.name} nicht deklariert "
-                             f"(deklariert: {', '.join(map(str, pack.editions))}).",
-                             file=f"data/{pack.slug}/city.yml", column="editions")
-        tables = sources.read_all(base)
-        validate.check_declared_years(base, tables)
+        tables = sources.read_all(reading)
+        validate.check_declared_years(reading, tables)
         for table in tables:
             table.frame = table.frame[table.frame["year"] <= year].reset_index(drop=True)
-        base_tidy = sources.with_derived_variables(sources.tidy_variables(tables), base)
+        read = sources.tidy_variables(tables)
+        if back:
+            read = pd.concat([back.tidy, read], ignore_index=True).astype({"year": int, "value": float})
+        base_tidy = sources.with_derived_variables(read, base)
         validate.check_variables_known(base, load_catalog(base))
         validate.check_headline(base, load_catalog(base))
         base_areas = geometry.load_areas(base)
@@ -105,6 +129,7 @@ class Edition:
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
                                                   reconciliation)
+        findings += back.findings if back else []
         findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []),
                                                 base_areas.attrs.get("repairs", []),
                                                 base_areas.attrs.get("unlocated", []))
@@ -112,6 +137,7 @@ class Edition:
         areas = levels.level_areas(pack, base_areas) if level else base_areas
         if facilities is not None:
             findings += facilities.findings
+        indicator_table["estimated"] = estimated_cells(indicator_table, base, pack, back)
         # Everything below, and everything published, sees only the disclosed table.
         rules = pack.disclosure
         if level:
@@ -142,7 +168,8 @@ class Edition:
                       withheld_cells=(disclosed.primary, disclosed.secondary),
                       hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published),
                       infrastructure=facilities, measures=measures, knowledge=entries,
-                      city_catalog=city_catalog, city_indicators=city_published)
+                      city_catalog=city_catalog, city_indicators=city_published,
+                      crosswalk=back.crosswalk.shares if back else None)
         if with_previous:
             edition.previous = edition._previous_edition(root, level)
         return edition
@@ -199,8 +226,8 @@ class Edition:
     def _previous_edition(self, root: Path | None, level: str | None = None) -> StoredEdition | None:
         """The edition declared before this one: as archived when it was built, else recomputed."""
         earlier = [y for y in self.pack.editions if y < self.year]
-        if not earlier:
-            return None
+        if not earlier or self.before_area_change(earlier[-1]):
+            return None   # the first edition, or the one before lies on other areas: nothing to compare area by area
         year = earlier[-1]
         stored = archive.read(self.pack.folder.parents[1], self.pack.site_key, year)
         if stored is not None:
@@ -237,6 +264,15 @@ class Edition:
             pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     # --- lookups for the pages ----------------------------------------------------------------
+    def before_area_change(self, year: int) -> bool:
+        """Whether `year` lies before an area change of this edition's pack (its values are apportioned)."""
+        change = (self.pack.base or self.pack).area_change
+        return change is not None and year < change.first_year
+
+    @property
+    def area_change(self):
+        return (self.pack.base or self.pack).area_change
+
     @property
     def area_geometry(self) -> str:
         """How the areas are drawn: 'polygons', 'points' (a point of the source each) or 'none'."""

@@ -10,6 +10,7 @@ from analysis.pack.model import CITY_AREA_ID, REPORTED_CITY_AREA_ID, UNASSIGNED_
 
 INDICATOR_COLUMNS = ["year", "area_id", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high",
                      "unstable", "change_1y", "change_5y", "rank", "rank_of"]
+# Edition.compute adds "estimated": a value of a year before an area change, apportioned (edition.estimated_cells).
 
 
 def wide_with_city(tidy: pd.DataFrame, pack: CityPack) -> pd.DataFrame:

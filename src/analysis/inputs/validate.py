@@ -28,6 +28,8 @@ FINDING_KINDS = {
     "rows_excluded": "Zeilen nicht gelesen (in city.yml begründet)",
     "rows_repeated": "Wiederholte Zeilen übersprungen",
     "parts_exceed_total": "Teilgruppen größer als ihre Summe",
+    "crosswalk_disagrees": "Zuordnung und Flächenverschneidung der Gebietsänderung weichen ab",
+    "area_without_back_series": "Gebiet ohne Rückrechnung vor der Gebietsänderung",
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import re
 from collections import Counter
@@ -14,6 +15,7 @@ from analysis.errors import InputError, did_you_mean
 from analysis.pack.geometry import areas_from_geometry
 from analysis.pack.model import (
     Area,
+    AreaChange,
     CityPack,
     Development,
     DevelopmentDemand,
@@ -32,6 +34,7 @@ from analysis.pack.model import (
     SocialIndexConfig,
     Source,
     SumCheck,
+    confined_path,
 )
 
 
@@ -103,18 +106,46 @@ def _check_geometry_keys(spec: GeometrySpec, shown: str) -> None:
                          "Namen).", file=shown, column="geometry/id_field")
 
 
-def _level(raw: dict, index: int, shown: str) -> Level:
+def _level(raw: dict, index: int, shown: str, folder: Path, place: str = "levels") -> Level:
     if ("id_length" in raw) == ("parent_id" in raw):
         raise InputError(f"Ebene '{raw['id']}': entweder id_length oder parent_id angeben.", file=shown,
-                         column=f"levels/{index}",
+                         column=f"{place}/{index}",
                          hint="id_length: die ersten Zeichen der Gebiets-ID sind die ID der Ebene (102 → 1 bei 1); "
                               "parent_id: eine Vorlage, z. B. '00{id[0]}' (101 → 001).")
-    if "geometry" in raw and "names" in raw:
-        raise InputError(f"Ebene '{raw['id']}': names gilt nur ohne geometry (die Namen stehen sonst im "
-                         "name_field der Geometrie).", file=shown, column=f"levels/{index}/names")
+    for key in ("names", "names_file"):
+        if "geometry" in raw and key in raw:
+            raise InputError(f"Ebene '{raw['id']}': {key} gilt nur ohne geometry (die Namen stehen sonst im "
+                             "name_field der Geometrie).", file=shown, column=f"{place}/{index}/{key}")
+    names = _names_from_file(raw["names_file"], folder, shown, f"{place}/{index}/names_file") \
+        if "names_file" in raw else {}
+    names.update({str(k): v for k, v in raw.get("names", {}).items()})
     return Level(raw["id"], raw["label"], raw["label_plural"], raw.get("id_length"),
                  GeometrySpec.of(raw["geometry"]) if "geometry" in raw else None, raw.get("parent_id"),
-                 {str(k): v for k, v in raw.get("names", {}).items()}, raw.get("profiles_title"))
+                 names, raw.get("profiles_title"))
+
+
+def _names_from_file(spec: dict, folder: Path, shown: str, place: str) -> dict[str, str]:
+    """A level's names from a CSV table of the pack (id column → name column; repeated rows agree)."""
+    relative = spec["file"]
+    path = confined_path(folder, relative, shown)
+    table_shown = f"data/{folder.name}/{relative}"
+    if not path.is_file():
+        raise InputError("Datei fehlt.", file=table_shown, column=place)
+    encoding = encoding_name(spec.get("encoding", "utf-8-sig"), shown, 0)
+    with open(path, encoding=encoding, newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=spec.get("delimiter", ",")))
+    names: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        for column in (spec["id_column"], spec["name_column"]):
+            if column not in row:
+                raise InputError(f"Spalte '{column}' fehlt.", file=table_shown, row=1, column=column,
+                                 hint=did_you_mean(column, list(row)) or f"Spalten: {', '.join(row)}")
+        key, name = row[spec["id_column"]].strip(), row[spec["name_column"]].strip()
+        if names.get(key, name) != name:
+            raise InputError(f"ID '{key}' hat zwei Namen: '{names[key]}' und '{name}'.", file=table_shown,
+                             row=line, column=spec["name_column"])
+        names[key] = name
+    return names
 
 
 def _source(s: dict, index: int, shown: str) -> Source:
@@ -200,30 +231,7 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
     raw = load_yaml(folder / "city.yml", shown)
     check_schema(raw, city_schema(), shown)
 
-    geometry = GeometrySpec.of(raw["geometry"]) if "geometry" in raw else None
-    if geometry is not None:
-        _check_geometry_keys(geometry, shown)
-    if isinstance(raw["areas"], dict):
-        if geometry is None or geometry.is_point_table:
-            raise InputError("areas: from_geometry braucht eine Geometriedatei mit den Gebieten.", file=shown,
-                             column="areas", hint="Die Gebiete als Liste angeben (id, name).")
-        first_year = raw["areas"].get("first_year", {})
-        areas = tuple(Area(area_id, name, area_id, first_year.get(area_id))
-                      for area_id, name in areas_from_geometry(folder, slug, geometry,
-                                                               Limits(**raw.get("limits", {}))))
-        for area_id in first_year:
-            if area_id not in {a.id for a in areas}:
-                raise InputError(f"Gebiets-ID '{area_id}' unter areas/first_year ist unbekannt.", file=shown,
-                                 column="areas/first_year")
-    else:
-        areas = tuple(Area(a["id"], a["name"], a.get("geometry_id"), a.get("first_year"), tuple(a.get("aliases", ())))
-                      for a in raw["areas"])
-    areas = _distinct_names(areas)
-    seen = set()
-    for index, area in enumerate(areas):
-        if area.id in seen:
-            raise InputError(f"Gebiets-ID '{area.id}' ist doppelt.", file=shown, column=f"areas/{index}/id")
-        seen.add(area.id)
+    geometry, areas = _areas_and_geometry(raw, folder, slug, shown, Limits(**raw.get("limits", {})))
     editions = tuple(sorted(e["year"] for e in raw["editions"]))
     default = raw.get("default_edition", editions[-1])
     if default not in editions:
@@ -254,4 +262,60 @@ def load_city(slug: str, root: Path | None = None) -> CityPack:
         indicator_entries=tuple(raw.get("indicators", ())),
         trend_indicators=tuple(raw.get("trend_indicators", ())),
         declared_profiles_title=raw.get("profiles_title"),
-        levels=tuple(_level(lv, index, shown) for index, lv in enumerate(raw.get("levels", []))))
+        levels=tuple(_level(lv, index, shown, folder) for index, lv in enumerate(raw.get("levels", []))),
+        area_change=_area_change(raw, folder, slug, shown, sources))
+
+
+def _areas_and_geometry(raw: dict, folder: Path, slug: str, shown: str, limits: Limits,
+                        place: str = "") -> tuple[GeometrySpec | None, tuple[Area, ...]]:
+    """The areas (listed, or read from the geometry) and their geometry, of the pack or of its areas before an
+    area change (`place` is then 'area_change/before/')."""
+    geometry = GeometrySpec.of(raw["geometry"]) if "geometry" in raw else None
+    if geometry is not None:
+        _check_geometry_keys(geometry, shown)
+    if isinstance(raw["areas"], dict):
+        if geometry is None or geometry.is_point_table:
+            raise InputError("areas: from_geometry braucht eine Geometriedatei mit den Gebieten.", file=shown,
+                             column=f"{place}areas", hint="Die Gebiete als Liste angeben (id, name).")
+        first_year = raw["areas"].get("first_year", {})
+        areas = tuple(Area(area_id, name, area_id, first_year.get(area_id))
+                      for area_id, name in areas_from_geometry(folder, slug, geometry, limits))
+        for area_id in first_year:
+            if area_id not in {a.id for a in areas}:
+                raise InputError(f"Gebiets-ID '{area_id}' unter areas/first_year ist unbekannt.", file=shown,
+                                 column=f"{place}areas/first_year")
+    else:
+        areas = tuple(Area(a["id"], a["name"], a.get("geometry_id"), a.get("first_year"), tuple(a.get("aliases", ())))
+                      for a in raw["areas"])
+    areas = _distinct_names(areas)
+    seen = set()
+    for index, area in enumerate(areas):
+        if area.id in seen:
+            raise InputError(f"Gebiets-ID '{area.id}' ist doppelt.", file=shown, column=f"{place}areas/{index}/id")
+        seen.add(area.id)
+    return geometry, areas
+
+
+def _area_change(raw: dict, folder: Path, slug: str, shown: str, sources: list[Source]) -> AreaChange | None:
+    """`area_change:` the earlier areas, with the checks that the apportioning of earlier years needs."""
+    if "area_change" not in raw:
+        return None
+    change = raw["area_change"]
+    before = change["before"]
+    place = "area_change/before/"
+    geometry, areas = _areas_and_geometry(before, folder, slug, shown, Limits(**raw.get("limits", {})), place)
+    if geometry is None or geometry.is_point_table or "geometry" not in raw or "x_field" in raw["geometry"]:
+        raise InputError("Eine Gebietsänderung wird über die Flächen beider Gebietsstände umgerechnet: beide "
+                         "brauchen eine Geometrie mit Flächen.", file=shown, column="area_change/before/geometry")
+    for index, source in enumerate(sources):
+        if not source.years:
+            raise InputError(f"Quelle {source.file}: bei einer Gebietsänderung (area_change) braucht jede Quelle "
+                             "eine Datei je Jahr ('{year}' im Dateinamen und years), damit die Jahre vor der "
+                             "Änderung mit den früheren Gebieten gelesen werden.", file=shown,
+                             column=f"sources/{index}")
+    return AreaChange(
+        change["date"], change["first_year"], change["title"], areas, geometry,
+        tuple(_level(lv, index, shown, folder, f"{place}levels")
+              for index, lv in enumerate(before.get("levels", []))),
+        before.get("area_label"), before.get("area_label_plural"), change.get("matches", {}).get("file"),
+        change.get("overlay_crs", "EPSG:25833"), change.get("tolerance_share", 0.02))

@@ -2,6 +2,7 @@
 its defaults in one place. `loader.load_city` builds it from data/<city>/city.yml."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -510,6 +511,29 @@ class SumCheck:
 
 
 @dataclass(frozen=True)
+class AreaChange:
+    """`area_change:` the areas were redrawn (split, merged, new boundaries). The pack's areas, geometry and
+    levels are those from `first_year` on; `areas`, `geometry` and `levels` here are the earlier ones."""
+    date: str                         # the day the new areas came into force, YYYY-MM-DD
+    first_year: int                   # the first data year on the new areas
+    title: str
+    areas: tuple[Area, ...]
+    geometry: GeometrySpec
+    levels: tuple[Level, ...] = ()
+    area_label: str | None = None
+    area_label_plural: str | None = None
+    matches_file: str | None = None   # exact correspondences old id → [new ids], JSON
+    overlay_crs: str = "EPSG:25833"
+    tolerance_share: float = 0.02     # overlay slivers below this share of an earlier area are ignored
+
+    @property
+    def date_text(self) -> str:
+        """The date as the report writes it (1.1.2021)."""
+        year, month, day = self.date.split("-")
+        return f"{int(day)}.{int(month)}.{year}"
+
+
+@dataclass(frozen=True)
 class CityPack:
     slug: str
     folder: Path
@@ -546,6 +570,46 @@ class CityPack:
     levels: tuple[Level, ...] = ()
     level: Level | None = None          # set on a pack aggregated to a higher level (see levels.py)
     base: "CityPack | None" = None      # the pack at its own level, for an aggregated pack
+    area_change: AreaChange | None = None   # the areas were redrawn: earlier years on other areas
+
+    def for_edition(self, year: int) -> "CityPack":
+        """The pack as an edition of `year` sees it: before an area change, on the earlier areas."""
+        change = self.area_change
+        if change is None or year >= change.first_year:
+            return self
+        return self.before_change()
+
+    def before_change(self) -> "CityPack":
+        """The pack on the areas before its area change, with the sources' years before the change."""
+        change = self.area_change
+        return dataclasses.replace(
+            self, areas=change.areas, geometry=change.geometry, levels=change.levels,
+            area_label=change.area_label or self.area_label,
+            area_label_plural=change.area_label_plural or self.area_label_plural,
+            sources=self.sources_of_years(lambda year: year < change.first_year), area_change=None,
+            **self._editions_where(lambda year: year < change.first_year))
+
+    def _editions_where(self, wanted) -> dict:
+        editions = tuple(y for y in self.editions if wanted(y))
+        return {"editions": editions,
+                "default_edition": self.default_edition if self.default_edition in editions
+                else max(editions, default=self.default_edition)}
+
+    def sources_of_years(self, wanted) -> tuple[Source, ...]:
+        """The sources restricted to the files of the years `wanted(year)` accepts; a source left without
+        files is dropped. (A pack with an area change reads one file per year: see the loader.)"""
+        kept = []
+        for source in self.sources:
+            years = tuple(y for y in source.years if wanted(y))
+            if years:
+                kept.append(dataclasses.replace(source, years=years))
+        return tuple(kept)
+
+    def after_change(self) -> "CityPack":
+        """The pack with the sources' years from the area change on (those read on today's areas)."""
+        change = self.area_change
+        return dataclasses.replace(self, sources=self.sources_of_years(lambda year: year >= change.first_year),
+                                   **self._editions_where(lambda year: year >= change.first_year))
 
     @property
     def site_key(self) -> str:

@@ -49,6 +49,9 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(widths))
 
 
+MIN_TYPED_SHARE = 0.95   # an indicator is used when at least this share of the areas has a value
+
+
 def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> DistrictTypes | None:
     config = pack.district_types
     if config is None:
@@ -62,16 +65,17 @@ def compute(pack: CityPack, catalog: Catalog, indicators: pd.DataFrame) -> Distr
             continue
         year = int(rows["year"].max())
         values = rows[rows["year"] == year].set_index("area_id")["value"].reindex(pack.area_ids)
-        if values.notna().all() and values.std() > 0:
+        # Areas without residents have no rates: they stay untyped, as long as they are few.
+        if values.notna().mean() >= MIN_TYPED_SHARE and values.std() > 0:
             columns[indicator_id], years[indicator_id] = values, year
     used = list(columns)
-    if len(used) < 2 or len(pack.areas) < 4:
+    frame = pd.DataFrame(columns).dropna()
+    if len(used) < 2 or len(frame) < 4:
         return None
-    frame = pd.DataFrame(columns)
     z = pd.DataFrame(standardise(frame.to_numpy(float)), index=frame.index, columns=frame.columns)
     tree = linkage(z.to_numpy(), method="ward")
     distances = squareform(pdist(z.to_numpy()))
-    limit = min(config.max_types, len(pack.areas) - 1)
+    limit = min(config.max_types, len(frame) - 1)
     lowest = min(config.min_types, limit)
     silhouettes = {k: silhouette(distances, fcluster(tree, k, criterion="maxclust"))
                    for k in range(lowest, limit + 1)}
