@@ -61,7 +61,7 @@ def test_validation_finds_the_duplicated_id_without_the_correction(tmp_path):
     project = copy_project(tmp_path)
     city_yml = project / "data" / "berlin" / "city.yml"
     document = yaml.safe_load(city_yml.read_text(encoding="utf-8"))
-    del document["geometry"]["corrections"]
+    del document["area_change"]["before"]["geometry"]["corrections"]
     city_yml.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     load_city.cache_clear()
     try:
