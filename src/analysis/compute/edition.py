@@ -368,6 +368,14 @@ class Edition:
     def series(self, indicator_id: str, area_id: str) -> pd.Series:
         return ind.series(self.indicators, indicator_id, area_id)
 
+    def estimated_years(self, indicator_id: str, area_id: str) -> set[int]:
+        """The years whose value of this indicator and area is an estimate (apportioned across an area change)."""
+        def by_place() -> dict:
+            rows = self.indicators.loc[self.indicators["estimated"], ["indicator", "area_id", "year"]]
+            return {key: {int(y) for y in group["year"]} for key, group in rows.groupby(["indicator", "area_id"])}
+
+        return self.remembered("estimated", by_place).get((indicator_id, area_id), set())
+
     def area_values(self, indicator_id: str, year: int | None = None) -> pd.Series:
         """Values of the areas (not the city), indexed by area_id in pack order."""
         frame = self.table(indicator_id, year)

@@ -256,6 +256,20 @@ def locator_map(areas, area_id: str) -> Figure:
     return fig
 
 
+ESTIMATE_LABEL = "Geschätzt (umgerechnet auf die heutigen Gebiete)"
+ESTIMATE_ALT = "Werte vor der Gebietsänderung, geschätzt durch Umrechnung auf die heutigen Gebiete"
+
+
+def estimated_part(ax, span: list[int], values: pd.Series, estimated: set[int], colour: str, **style) -> None:
+    """The estimated years of a line, dotted with open markers, joined to the first counted year so that the
+    series reads as one line."""
+    years = [y for y in span if y in estimated]
+    joined = [*years, *[y for y in span if y > max(years)][:1]]
+    part = values.reindex(joined)
+    ax.plot(joined, part.to_numpy(float), color=colour, linestyle=":", linewidth=style.get("linewidth", 1.8),
+            marker="o", markersize=style.get("markersize", 4), markerfacecolor="white", label=ESTIMATE_LABEL)
+
+
 def panel_figure(width: float, row_height: float, rows: int, legend: bool) -> Figure:
     """A figure for small multiples with margins fixed in inches: a layout engine would measure every label
     and make a profile's trend chart half again as slow to draw."""

@@ -54,6 +54,7 @@ KIND_CODE_TEXT = {"anzahl": "Anzahl von Personen oder Fällen", "anteil": "Antei
                   "uebernommen": "übernommener Wert", "angebot": "Plätze oder Einrichtungen",
                   "veraenderung": "Veränderung"}
 COUNT_CODE = DOWNLOAD_KINDS["count"]
+ESTIMATED_COLUMN = "geschaetzt"   # after an area change: "ja" for a value apportioned to today's areas
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -108,6 +109,8 @@ def indicator_table(edition: Edition) -> pd.DataFrame:
         COLUMNS["kind"]: [DOWNLOAD_KINDS[indicators[i].kind] for i in frame["indicator"]],
         COLUMNS["value"]: values,
     })
+    if edition.area_change:
+        table[ESTIMATED_COLUMN] = np.where(frame["estimated"].fillna(False).astype(bool), "ja", "nein")
     return table.sort_values([COLUMNS["indicator"], COLUMNS["year"], COLUMNS["area_id"]]).reset_index(drop=True)
 
 
@@ -399,7 +402,7 @@ def areas_geojson(edition: Edition) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _table_fields(edition: Edition, decimal_comma: bool = False) -> list[dict]:
+def _table_fields(edition: Edition, decimal_comma: bool = False, estimates: bool = False) -> list[dict]:
     value = {"name": COLUMNS["value"], "type": "number", "title": "Wert",
              "description": "Wert des Indikators in der Einheit der Spalte einheit; „.“ = aus Datenschutzgründen "
                             "nicht veröffentlicht, leer = nicht vorhanden."}
@@ -419,6 +422,10 @@ def _table_fields(edition: Edition, decimal_comma: bool = False) -> list[dict]:
          "description": "; ".join(f"{code}: {KIND_CODE_TEXT[code]}" for code in
                                   (DOWNLOAD_KINDS[kind] for kind in KIND_NAMES))},
         value,
+        *([{"name": ESTIMATED_COLUMN, "type": "string", "title": "Geschätzt",
+            "description": f"ja = Wert eines Jahres vor der Gebietsänderung ({edition.area_change.title}), aus den "
+                           "früheren Gebieten nach Flächenanteilen auf die heutigen umgerechnet; nein = gezählt",
+            "constraints": {"enum": ["ja", "nein"]}}] if estimates and edition.area_change else []),
     ]
 
 
@@ -430,16 +437,17 @@ def datapackage(edition: Edition) -> dict:
     resources = [
         {"name": "indikatoren", "path": INDICATORS_CSV, "title": "Alle Indikatoren", "profile": "tabular-data-resource",
          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-         "schema": {"fields": _table_fields(edition), "missingValues": missing}},
+         "schema": {"fields": _table_fields(edition, estimates=True), "missingValues": missing}},
         {"name": "indikatoren-excel", "path": EXCEL_CSV, "title": "Alle Indikatoren (CSV für Excel)",
          "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
          "dialect": {"delimiter": ";"},
-         "schema": {"fields": _table_fields(edition, decimal_comma=True), "missingValues": missing}},
+         "schema": {"fields": _table_fields(edition, decimal_comma=True, estimates=True),
+                    "missingValues": missing}},
         {"name": "indikatoren-xlsx", "path": XLSX, "title": "Alle Indikatoren (Excel-Arbeitsmappe)",
          "profile": "tabular-data-resource", "format": "xlsx",
          "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "dialect": {"sheet": "Indikatoren"},
-         "schema": {"fields": _table_fields(edition), "missingValues": missing}},
+         "schema": {"fields": _table_fields(edition, estimates=True), "missingValues": missing}},
         {"name": "indikatorenkatalog", "path": CATALOGUE_CSV, "title": "Indikatorenkatalog",
          "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
          "schema": {"fields": [{"name": c, "type": "integer" if c == "nachkommastellen" else "string"}
@@ -463,6 +471,7 @@ def datapackage(edition: Edition) -> dict:
                 {"name": COLUMNS["area_id"], "type": "string", "title": f"{pack.area_label}-Kennung"},
                 {"name": COLUMNS["area"], "type": "string", "title": pack.area_label},
                 {"name": COLUMNS["value"], "type": "number", "title": f"{indicator.title} ({indicator.unit})"},
+                *[f for f in _table_fields(edition, estimates=True) if f["name"] == ESTIMATED_COLUMN],
             ], "missingValues": missing},
         })
     return neutralised_document({
@@ -503,6 +512,7 @@ def write(edition: Edition, site: Path) -> list[Path]:
         catalogue.to_excel(workbook, sheet_name="Katalog", index=False)
     catalogue.to_csv(keep(folder / CATALOGUE_CSV), index=False, encoding="utf-8")
     columns = [COLUMNS[c] for c in ("year", "area_id", "area", "value")]
+    columns += [ESTIMATED_COLUMN] if ESTIMATED_COLUMN in table.columns else []
     for indicator_id, rows in table.groupby(COLUMNS["indicator"], sort=False):
         rows[columns].to_csv(keep(folder / indicator_file(indicator_id)), index=False, encoding="utf-8")
     (folder / PER_AREA).mkdir(exist_ok=True)

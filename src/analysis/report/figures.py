@@ -14,6 +14,7 @@ from analysis.pack.model import CITY_AREA_ID
 from analysis.report import charts, index_views
 from analysis.report.chart_display import Chart, source_line
 from analysis.report.downloads import FOLDER, indicator_file
+from analysis.report.tables import ESTIMATE_MARK, estimate_note, with_estimate_marks
 from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
 from analysis.text import SUPPRESSED, dative_plural, format_number, format_value, signed
 
@@ -304,6 +305,10 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         for (label, series), colour in zip(lines.items(), styles):
             dashed = colour == charts.CITY_COLOUR and area_id is not None
             full = series.reindex(span)   # a year without data stays a gap in the line (2012 … 2017)
+            estimated = edition.estimated_years(indicator_id, places[label])
+            if estimated:
+                charts.estimated_part(ax, span, full, estimated, colour)
+                full = full.where(~pd.Index(span).isin(list(estimated)))
             ax.plot(list(span), full.to_numpy(float), color=colour, linestyle="--" if dashed else "-",
                     marker="s" if dashed else "o", markersize=4, linewidth=1.8, label=label)
         unit = "%" if indicator.unit == "%" else indicator.unit
@@ -318,7 +323,9 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
             row = {"Indikator": f"{indicator.short_title} ({unit})", "Jahr": str(int(year))}
             for label, series in lines.items():
                 withheld = edition.withheld(indicator_id, places[label], int(year))
-                row[label] = SUPPRESSED if withheld else format_number(series.get(year), indicator.decimals)
+                text = SUPPRESSED if withheld else format_number(series.get(year), indicator.decimals)
+                row[label] = with_estimate_marks(
+                    [text], [int(year) in edition.estimated_years(indicator_id, places[label])])[0]
             table_rows.append(row)
     for ax in axes[len(ids):]:
         ax.set_visible(False)
@@ -330,7 +337,11 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
     alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
            if described else f"Liniendiagramme: Entwicklung in {place}.")
-    return Chart(fig, alt, pd.DataFrame(table_rows), source=source_line(edition.pack))
+    table = pd.DataFrame(table_rows)
+    marks = table.drop(columns=["Indikator", "Jahr"]).map(lambda text: str(text).endswith(ESTIMATE_MARK)).any(axis=None)
+    if marks:
+        alt += f" Gepunktet: {charts.ESTIMATE_ALT}."
+    return Chart(fig, alt, table, data_note=estimate_note(edition) if marks else "", source=source_line(edition.pack))
 
 
 AREAS_OVER_TIME_MAX = 40   # panels per chart; more would be too small to read: the least favourable are shown
@@ -378,7 +389,12 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
         if has_city:
             ax.plot(span, city, color=charts.CITY_COLOUR, linestyle="--", linewidth=1.1,
                     label=f"Gesamtstadt {edition.city_name}")
-        ax.plot(span, wide.loc[area_id].to_numpy(float), color=charts.AREA_COLOUR, linewidth=1.8, marker="o",
+        line = wide.loc[area_id]
+        estimated = edition.estimated_years(indicator_id, area_id)
+        if estimated:
+            charts.estimated_part(ax, span, line, estimated, charts.AREA_COLOUR, markersize=2.5)
+            line = line.where(~pd.Index(span).isin(list(estimated)))
+        ax.plot(span, line.to_numpy(float), color=charts.AREA_COLOUR, linewidth=1.8, marker="o",
                 markersize=2.5, label="Gebiet")
         ax.set_title(charts.short_label(edition.area_name(area_id), PANEL_TITLE_WIDTH), loc="left", fontsize=9,
                      fontweight="bold")
@@ -389,8 +405,10 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
         ax.set_visible(False)
         if position >= PANEL_COLUMNS:   # the panel above is the last in its column: it shows the years
             axes[position - PANEL_COLUMNS].xaxis.set_tick_params(labelbottom=True)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False, fontsize=9)
+    legend = {}
+    for ax in axes[:len(order)]:   # the estimated part may be drawn in some panels only
+        legend.update(zip(*reversed(ax.get_legend_handles_labels())))
+    fig.legend(list(legend.values()), list(legend), loc="lower center", ncols=3, frameon=False, fontsize=9)
     unit = "%" if indicator.unit == "%" else indicator.unit
     fig.suptitle(f"{indicator.short_title} ({unit}), {span[0]}–{span[-1]}", x=0.6 / 9.2, ha="left",
                  fontsize=11, fontweight="bold")
@@ -412,9 +430,15 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
     table = pd.DataFrame({
         edition.pack.area_label: [edition.area_name(a) if a != CITY_AREA_ID else f"Gesamtstadt {edition.city_name}"
                                   for a in rows_shown],
-        **{str(y): [SUPPRESSED if edition.withheld(indicator_id, a, y) else format_number(v, indicator.decimals)
-                    for a, v in shown[y].items()] for y in years}})
-    return Chart(fig, alt, table, source=source_line(edition.pack, max(years)),
+        **{str(y): with_estimate_marks(
+            [SUPPRESSED if edition.withheld(indicator_id, a, y) else format_number(v, indicator.decimals)
+             for a, v in shown[y].items()],
+            [y in edition.estimated_years(indicator_id, a) for a in shown.index]) for y in years}})
+    marks = any(edition.estimated_years(indicator_id, a) for a in order)
+    if marks:
+        alt += f" Gepunktet: {charts.ESTIMATE_ALT}."
+    return Chart(fig, alt, table, data_note=estimate_note(edition) if marks else "",
+                 source=source_line(edition.pack, max(years)),
                  count_columns=[str(y) for y in years] if indicator.kind == "count" else [])
 
 

@@ -72,7 +72,30 @@ def methods_page(edition: Edition) -> str:
         programme_method=(programme_views.method_text(edition)
                           if pack.programme_areas or pack.measures_file else ""),
         knowledge_method=programme_views.knowledge_method(edition),
-        has_need=any(i.is_need for i in edition.catalog.indicators))
+        has_need=any(i.is_need for i in edition.catalog.indicators),
+        change=area_change_summary(edition))
+
+
+def area_change_summary(edition: Edition) -> dict | None:
+    """The figures of an edition's area change for the methods page: areas before and after, how the
+    crosswalk was made, and how many values are estimates."""
+    change, walk = edition.area_change, edition.crosswalk
+    if change is None or walk is None:
+        return None
+    base = edition.pack.base or edition.pack
+    findings = edition.findings
+    rows = edition.indicators
+    estimated_areas = rows.loc[rows["estimated"], "area_id"].nunique()
+    return {"change": change, "before": len(change.areas), "after": len(base.areas),
+            "by_match": int(walk.loc[walk["basis"] == "Zuordnung", "old_id"].nunique()),
+            "by_overlay": int(walk.loc[walk["basis"] == "Verschneidung", "old_id"].nunique()),
+            "splits": int((walk.groupby("old_id").size() > 1).sum()),
+            "disagreements": int((findings["kind"] == "crosswalk_disagrees").sum()),
+            "without_back_series": int((findings["kind"] == "area_without_back_series").sum()),
+            "estimated_areas": estimated_areas, "areas_now": len(edition.pack.areas),
+            "first_year": min(int(y) for y in rows["year"].unique()),
+            "matches_file": change.matches_file.split("/")[-1] if change.matches_file else None,
+            "tolerance": change.tolerance_share * 100}
 
 
 def sources_page(edition: Edition) -> str:

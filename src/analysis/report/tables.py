@@ -87,6 +87,20 @@ def topic(edition: Edition, topic_id: str) -> pd.DataFrame:
 
 UNSTABLE_MARK = "*"
 UNSTABLE_NOTE = "* weniger als 20 Fälle: Der Wert ist statistisch unsicher und kann zufällig stark schwanken."
+ESTIMATE_MARK = "\u202fs"   # as in official statistics: s = geschätzt
+
+
+def estimate_note(edition) -> str:
+    """What the mark s means, naming the edition's area change."""
+    change = edition.area_change
+    return (f"s geschätzt: Wert eines Jahres vor der Gebietsänderung ({change.title}, gültig ab "
+            f"{change.date_text}), aus den Anzahlen der früheren Gebiete nach Flächenanteilen auf die heutigen "
+            "umgerechnet (siehe Methoden).") if change else ""
+
+
+def with_estimate_marks(texts: list[str], estimated: list[bool]) -> list[str]:
+    """Formatted values with the mark s where they are estimates (not on withheld ones: "." stays alone)."""
+    return [f"{text}{ESTIMATE_MARK}" if flag and text != SUPPRESSED else text for text, flag in zip(texts, estimated)]
 
 
 def rank_text(row: pd.Series) -> str:
