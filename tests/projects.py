@@ -33,15 +33,29 @@ def reduce_berlin_to_bezirk(project: Path, bezirk: str = "01") -> Path:
         document = json.loads(path.read_text(encoding="utf-8"))
         document["features"] = [f for f in document["features"] if str(f["properties"]["id"]).startswith(bezirk)]
         path.write_text(json.dumps(document), encoding="utf-8")
+    import geopandas as gpd
+
+    for path in (pack / "raw" / "geo").rglob("*.shp"):   # the LOR-2021 Planungsräume
+        shapes = gpd.read_file(path)
+        shapes[shapes["PLR_ID"].str.startswith(bezirk)].to_file(path)
+    matches_file = pack / "raw" / "geo" / "berlin-lor-matches.json"
+    matches = json.loads(matches_file.read_text(encoding="utf-8"))
+    matches = {old: [new for new in targets if new.startswith(bezirk)] for old, targets in matches.items()
+               if old.startswith(bezirk)}
+    matches_file.write_text(json.dumps({old: targets for old, targets in matches.items() if targets}), "utf-8")
     # Declarations about areas outside the Bezirk no longer apply to the cut-down files.
     import yaml
 
     city_yml = pack / "city.yml"
     config = yaml.safe_load(city_yml.read_text(encoding="utf-8"))
-    config["geometry"]["corrections"] = [c for c in config["geometry"].get("corrections", [])
-                                         if c["id"].startswith(bezirk)]
-    config["areas"]["first_year"] = {a: y for a, y in config["areas"].get("first_year", {}).items()
-                                     if a.startswith(bezirk)}
+    for place in (config, config.get("area_change", {}).get("before", {})):
+        if "geometry" not in place:
+            continue
+        place["geometry"]["corrections"] = [c for c in place["geometry"].get("corrections", [])
+                                            if c["id"].startswith(bezirk)]
+        if isinstance(place["areas"], dict):
+            place["areas"]["first_year"] = {a: y for a, y in place["areas"].get("first_year", {}).items()
+                                            if a.startswith(bezirk)}
     city_yml.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return project
 

@@ -63,7 +63,8 @@ def test_exact_correspondences_take_precedence_and_disagreements_are_findings(ba
     sparrplatz = shares[shares["old_id"] == SPARRPLATZ_BEFORE]
     assert sparrplatz[["new_id", "share"]].values.tolist() == [[SPARRPLATZ_NOW, 1.0]]
     overlay = back.crosswalk.overlay
-    assert overlay[(overlay["old_id"] == SPARRPLATZ_BEFORE) & (overlay["new_id"] == NORDUFER_NOW)]["share"].iloc[0] > 0.4
+    in_nordufer = overlay[(overlay["old_id"] == SPARRPLATZ_BEFORE) & (overlay["new_id"] == NORDUFER_NOW)]
+    assert in_nordufer["share"].iloc[0] > 0.4
     found = edition.findings[edition.findings["kind"] == "crosswalk_disagrees"]
     assert found["column"].eq(SPARRPLATZ_BEFORE).sum() == 1
     assert "Es gilt die Zuordnung" in found.loc[found["column"] == SPARRPLATZ_BEFORE, "message"].iloc[0]

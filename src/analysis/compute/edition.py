@@ -365,8 +365,16 @@ class Edition:
         frame = self.table(indicator_id, year)
         return float(frame.loc[area_id, "value"]) if area_id in frame.index else float("nan")
 
+    def rows_of(self, indicator_id: str, area_id: str) -> pd.DataFrame:
+        """The rows of one indicator and area over the years, sorted by year (found through an index built
+        once: a profile asks for dozens of them, and a scan of the whole table takes milliseconds each)."""
+        positions = self.remembered("rows_by_place", lambda: self.indicators.groupby(
+            ["indicator", "area_id"], sort=False).indices).get((indicator_id, area_id))
+        rows = self.indicators.iloc[positions if positions is not None else []]
+        return rows.sort_values("year")
+
     def series(self, indicator_id: str, area_id: str) -> pd.Series:
-        return ind.series(self.indicators, indicator_id, area_id)
+        return self.rows_of(indicator_id, area_id).set_index("year")["value"]
 
     def estimated_years(self, indicator_id: str, area_id: str) -> set[int]:
         """The years whose value of this indicator and area is an estimate (apportioned across an area change)."""

@@ -268,9 +268,7 @@ def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -
 
 def _interval(edition: Edition, indicator_id: str, area_id: str) -> pd.DataFrame:
     """The 95 % interval of one indicator for one area over the years (empty where it has none)."""
-    rows = edition.indicators[(edition.indicators["indicator"] == indicator_id)
-                              & (edition.indicators["area_id"] == area_id)]
-    return rows.set_index("year")[["ci_low", "ci_high"]].sort_index()
+    return edition.rows_of(indicator_id, area_id).set_index("year")[["ci_low", "ci_high"]]
 
 
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,

@@ -199,7 +199,10 @@ def profile_text(edition: Edition, area_id: str) -> str:
 
 
 def lead_interval_text(edition: Edition, area_id: str, indicator_id: str) -> str:
-    row = edition.table(indicator_id).loc[area_id]
+    table = edition.table(indicator_id)
+    if area_id not in table.index:   # no value (an area without residents)
+        return ""
+    row = table.loc[area_id]
     indicator = edition.indicator(indicator_id)
     if math.isnan(row["ci_low"]):
         return ""
