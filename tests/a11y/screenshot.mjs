@@ -17,7 +17,8 @@ try {
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   });
   const hash = new URL(url).hash;
-  if (hash) await page.locator(decodeURIComponent(hash)).scrollIntoViewIfNeeded();
+  // "#vergleich=a,b" is a state in the address, not an element to scroll to
+  if (hash && !hash.includes("=")) await page.locator(decodeURIComponent(hash)).scrollIntoViewIfNeeded();
   await page.screenshot({ path: out, fullPage: full === "full" });
 } finally {
   await browser.close();

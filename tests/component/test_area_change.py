@@ -10,6 +10,7 @@ from analysis.compute.edition import Edition
 from analysis.inputs import back_series, sources
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID
+from analysis.report import comparison
 
 SPARRPLATZ_BEFORE, SPARRPLATZ_NOW, NORDUFER_NOW = "01044202", "01401047", "01401046"
 
@@ -86,3 +87,12 @@ def test_estimates_are_marked_where_areas_were_redrawn_only(edition, back):
     unchanged = sorted(exact)[0]
     earlier_id = back.crosswalk.shares.loc[back.crosswalk.shares["new_id"] == unchanged, "old_id"]
     assert len(earlier_id) >= 1
+
+
+def test_the_comparison_draws_one_line_with_the_estimated_part_marked(edition):
+    drawn = comparison.development(edition)
+    assert drawn["years"] == list(range(2015, 2025))
+    split = drawn["areas"]["01100414"]   # Nordbahnhof, a part of an earlier area
+    assert split["estimated"] == list(range(2015, 2021)) and None not in split["values"]
+    assert "estimated" not in drawn["areas"]["01100101"] and "estimated" not in drawn["city"]
+    assert "Flächenanteilen" in drawn["estimate_note"]

@@ -7,7 +7,9 @@ The modules that need pandas, geopandas or Sphinx are imported inside the functi
 an unchanged edition is decided from hashes alone, in well under a second."""
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -327,6 +329,55 @@ def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple
     return jobs, titles
 
 
+def archived_fingerprint(root: Path, pack, year: int) -> str | None:
+    """The fingerprint of the archived edition before this one: its values appear on this one's pages."""
+    earlier = [y for y in pack.editions if y < year]
+    stored = read_json(archive.folder(root, pack.site_key, earlier[-1]) / "provenance.json") if earlier else None
+    return stored["fingerprint"] if stored else None
+
+
+class ExecutedNotebooks:
+    """Executed notebooks kept from the last build of an edition, under a key of everything their outputs
+    depend on: the pack's data, the analysis package, the package versions, the edition's parameters and
+    the archived edition before it, and the notebook and its parameters. A build re-executes only the
+    notebooks whose key changed (after a prose change in one chapter: that chapter)."""
+
+    def __init__(self, root: Path, key: str, year: int, found: dict, previous: str | None):
+        self.folder = root / "_build" / "cache" / "notebooks" / key / str(year)
+        package = [f for f in found["code"] if f["path"].startswith("src/")]
+        self.edition_key = json.dumps({"data": found["data_hash"], "code": prov.combined_digest(package),
+                                       "versions": found["versions"], "lock": found["lock"],
+                                       "parameters": found["parameters"], "previous": previous}, sort_keys=True)
+
+    def _path(self, job) -> Path:
+        source, _, parameters = job
+        digest = hashlib.sha256("\n".join([self.edition_key, prov.file_digest(Path(source)),
+                                           json.dumps(parameters, sort_keys=True)]).encode()).hexdigest()
+        return self.folder / f"{digest}.ipynb"
+
+    def restore(self, jobs: list) -> list:
+        """Copy the kept outputs into place; the jobs left to execute."""
+        left = []
+        for job in jobs:
+            kept = self._path(job)
+            if kept.is_file():
+                shutil.copyfile(kept, job[1])
+            else:
+                left.append(job)
+        return left
+
+    def keep(self, jobs: list) -> None:
+        """Keep this build's executed notebooks (before they are finished for the book), and only those."""
+        wanted = {self._path(job): Path(job[1]) for job in jobs}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for kept, executed in wanted.items():
+            if not kept.is_file():
+                shutil.copyfile(executed, kept)
+        for stale in self.folder.glob("*.ipynb"):
+            if stale not in wanted:
+                stale.unlink()
+
+
 def _prints_fact_sheets(pack) -> bool:
     """One printed page per area, where Chromium is there and the areas are few enough to print them all."""
     return print_pdf.available() and len(pack.areas) <= print_pdf.APPENDIX_AREAS_MAX
@@ -382,12 +433,14 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     root = Path(root) if root else project_root()
     city = city or default_city(root)
     pack = load_city(city, root)
+    year = pack.default_edition if year is None else int(year)
+    if year in pack.editions:   # an undeclared year is refused below
+        pack = pack.for_edition(year)   # before an area change: the areas of that time
     if level:
         from analysis.pack.levels import level_pack
 
         pack = level_pack(pack, level)
     key = site_key(city, level)
-    year = pack.default_edition if year is None else int(year)
     started = time.monotonic()
 
     def step(text: str) -> None:
@@ -439,10 +492,14 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     toc = _edition_toc(root, edition)
     pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
     _stage_book(root, stage, edition, record, toc, pdf_name)
-    jobs, titles = _notebook_jobs(root, stage, pack, year, toc)
-    step(f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
+    jobs, titles = _notebook_jobs(root, stage, edition.pack, year, toc)
+    executed = ExecutedNotebooks(root, key, year, found, archived_fingerprint(root, pack, year))
+    to_run = executed.restore(jobs)
+    step(f"{len(to_run)} von {len(jobs)} Notebooks ausführen ({workers} parallel; die übrigen unverändert "
+         "aus dem letzten Bau)" if len(to_run) < len(jobs) else f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
-    _run_notebooks(jobs, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, cache)
+    _run_notebooks(to_run, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, cache)
+    executed.keep(jobs)
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
         profile = Path(notebook).parent.name == links.PROFILE_FOLDER

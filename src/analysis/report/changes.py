@@ -28,6 +28,12 @@ def _latest(indicators: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     return rows[rows["year"] == rows["year"].max()].set_index("area_id")
 
 
+def _first_after_area_change(edition: Edition) -> bool:
+    """Whether the edition declared before this one lies before the pack's area change."""
+    earlier = [y for y in edition.pack.editions if y < edition.year]
+    return bool(earlier) and edition.before_area_change(earlier[-1])
+
+
 def indicator_changes(edition: Edition) -> pd.DataFrame:
     """Every area and the city, every indicator both editions have: value in each edition's latest year.
 
@@ -156,6 +162,12 @@ def revisions_table(edition: Edition) -> pd.DataFrame:
 def comparison_intro(edition: Edition) -> str:
     """Which edition this one is compared with, and how that edition's data were obtained."""
     previous = edition.previous
+    if previous is None and _first_after_area_change(edition):
+        change = edition.area_change
+        return (f"Die Ausgabe {edition.year} ist die erste auf den Gebieten, die seit dem {change.date_text} gelten "
+                f"({change.title}). Die Ausgaben davor zeigen andere Gebiete; ein Vergleich Gebiet für Gebiet ist "
+                f"nicht möglich. Die Jahre vor {change.first_year} stehen in dieser Ausgabe, auf die heutigen Gebiete "
+                "umgerechnet (siehe Methoden).")
     if previous is None:
         return (f"Die Ausgabe {edition.year} ist die erste Ausgabe des Sozialberichts {edition.city_name}. "
                 "Es gibt keine frühere Ausgabe, mit der sie verglichen werden könnte.")
@@ -207,7 +219,8 @@ def section_texts(edition: Edition) -> dict[str, str]:
     """The page's prose, one paragraph per section; every number computed."""
     previous = edition.previous
     if previous is None:
-        none = "Kein Vergleich: Dies ist die erste Ausgabe."
+        none = ("Kein Vergleich: Die Ausgabe davor zeigt andere Gebiete." if _first_after_area_change(edition)
+                else "Kein Vergleich: Dies ist die erste Ausgabe.")
         return {"intro": comparison_intro(edition), "city": none, "areas": none, "classes": none,
                 "definitions": none, "revisions": none}
     changes = indicator_changes(edition)

@@ -334,7 +334,7 @@ def short_label(text: str, width: int) -> str:
 
 def german_axis(ax, decimals: int) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))   # ten years side by side would touch
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)

@@ -14,8 +14,9 @@ import pandas as pd
 
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
+from analysis.report.figures import lead_indicator
 from analysis.report.need_summary import areas_of_need
-from analysis.report.tables import UNSTABLE_NOTE, marked, rank_text
+from analysis.report.tables import UNSTABLE_NOTE, estimate_note, marked, rank_text
 from analysis.text import SUPPRESSED, dative_plural
 
 AREAS_MAX = 3
@@ -62,6 +63,36 @@ def comparison_rows(edition: Edition) -> list[dict]:
     return rows
 
 
+def development(edition: Edition) -> dict:
+    """The lead indicator over the years for every area and the city, as the comparison draws it: values as
+    numbers (withheld: null) and as published text, and the years that are estimates (apportioned across an
+    area change; drawn dotted)."""
+    indicator_id = lead_indicator(edition)
+    indicator = edition.indicator(indicator_id)
+    rows = edition.indicators[edition.indicators["indicator"] == indicator_id]
+    years = sorted(int(y) for y in rows["year"].unique())
+
+    def line(area_id: str) -> dict:
+        found = edition.rows_of(indicator_id, area_id).set_index("year")
+        values, withheld = [], []
+        for year in years:
+            present = year in found.index and not pd.isna(found.at[year, "value"])
+            if present and found.at[year, "suppressed"]:
+                withheld.append(year)
+            values.append(round(float(found.at[year, "value"]), indicator.decimals)
+                          if present and not found.at[year, "suppressed"] else None)
+        line = {"values": values}
+        estimated = sorted(edition.estimated_years(indicator_id, area_id))
+        line.update({"estimated": estimated} if estimated else {})
+        line.update({"withheld": withheld} if withheld else {})
+        return line
+
+    return {"title": f"{indicator.short_title} ({indicator.unit})", "years": years, "decimals": indicator.decimals,
+            "unit": "" if indicator.unit == "Personen" else f"\u202f{indicator.unit}", "withheld_text": SUPPRESSED,
+            "city": line(CITY_AREA_ID), "areas": {a: line(a) for a in edition.pack.area_ids},
+            "estimate_note": estimate_note(edition)}
+
+
 def default_choice(edition: Edition) -> list[str]:
     """The areas shown before the reader chooses: the first two areas of special need, else the first two."""
     need = [a for a, _ in areas_of_need(edition)] if edition.social_index is not None else []
@@ -81,7 +112,8 @@ def _select(key: str, number: int, names: dict[str, str], chosen: str) -> str:
 def comparison_tool(edition: Edition, key: str = "vergleich") -> ComparisonTool:
     names = {a: edition.area_name(a) for a in edition.pack.area_ids}
     chosen = default_choice(edition) + [""] * AREAS_MAX
-    data = {"names": names, "city": f"Gesamtstadt {edition.city_name}", "rows": comparison_rows(edition)}
+    data = {"names": names, "city": f"Gesamtstadt {edition.city_name}", "rows": comparison_rows(edition),
+            "development": development(edition)}
     plural = dative_plural(edition.pack.area_label_plural)
     rank_note = (f"Rang 1 ist jeweils der ungünstigste Wert unter allen {plural} (bei Strukturmerkmalen der höchste)."
                  if any(i.is_need for i in edition.catalog.indicators) else
@@ -95,6 +127,7 @@ def comparison_tool(edition: Edition, key: str = "vergleich") -> ComparisonTool:
   <div class="vergleich-steuerung">{selects}</div>
   <p class="vergleich-info" aria-live="polite" data-vergleich-info></p>
   <div class="tabelle-rollbar" tabindex="0" role="region" aria-label="Vergleichstabelle" data-vergleich-tabelle></div>
+  <div class="vergleich-entwicklung" data-vergleich-entwicklung></div>
   <p class="vergleich-hinweis">{html.escape(rank_note)} {html.escape(UNSTABLE_NOTE)}
   „{SUPPRESSED}“: aus Datenschutzgründen nicht veröffentlicht.</p>
   <script type="application/json" data-vergleich-daten>{payload}</script>
