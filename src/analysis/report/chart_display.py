@@ -44,6 +44,7 @@ class Chart:
             add_source_line(self.figure, self.source)
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
+        self.figure._rendered = True   # a reusable figure may now be cleared for the next chart
         # A palette of 128 colours looks the same for these flat charts and makes the file three times
         # smaller (a profile's trend panels: 280 → 75 KB), which is most of a page's weight.
         image = Image.open(buffer).convert("RGB").quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)

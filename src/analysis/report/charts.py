@@ -281,6 +281,39 @@ def panel_figure(width: float, row_height: float, rows: int, legend: bool) -> Fi
     return fig
 
 
+_reusable_figures: dict = {}
+
+
+def reusable_figure(key, make) -> Figure:
+    """A figure of a fixed layout, kept per worker and cleared for the next chart of that layout: making
+    the axes and their ticks is most of a small-multiples chart's drawing time, and a profile page draws
+    the same layout for every area. A figure not yet rendered (Chart.png) is never handed out again."""
+    figure = _reusable_figures.get(key)
+    if figure is None or not getattr(figure, "_rendered", False):
+        figure = make()
+        _reusable_figures[key] = figure
+    else:
+        for legend in list(figure.legends):
+            legend.remove()
+        for ax in figure.axes:
+            for artist in [*ax.lines, *ax.collections, *ax.texts, *ax.patches]:
+                artist.remove()
+            ax.relim()   # forget the last chart's data limits
+            ax.set_autoscale_on(True)
+            ax.set_title("", loc="left")
+            ax.set_visible(True)
+    figure._rendered = False
+    return figure
+
+
+def legends_above_source_line(fig: Figure) -> None:
+    """A legend added after the source line (a reused figure) keeps clear of its strip."""
+    strip = getattr(fig, "_source_strip", None)
+    if strip is not None and fig.get_layout_engine() is None:
+        for legend in fig.legends:
+            legend.set_bbox_to_anchor((0, strip, 1, 1 - strip), transform=fig.transFigure)
+
+
 SOURCE_LINE_HEIGHT = 0.13   # inches per line of the source line below a figure
 
 
@@ -307,6 +340,7 @@ def add_source_line(fig: Figure, text: str) -> None:
     fig.text(0.008, 0.06 / height, "\n".join(lines), fontsize=7, color="#4d4d4d", ha="left", va="bottom",
              linespacing=1.2)
     fig._source_line = text
+    fig._source_strip = strip
 
 
 def tick_text(value: float) -> str:
@@ -377,16 +411,25 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
     return fig
 
 
+DISTRIBUTION_SIZE = (7.2, 3.0)
+_distribution_backgrounds: dict[tuple, tuple] = {}
+
+
 def distribution(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
                  title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
     """All areas as sorted columns (too many to name), the highlighted one named with its value and rank,
-    the city as a reference line; the number of withheld areas is stated below."""
+    the city as a reference line; the number of withheld areas is stated below. Everything but the
+    highlight is drawn once per indicator and reused as an image (every profile shows the same columns)."""
     ordered = need_sorted(values.drop([a for a in withheld if a in values.index], errors="ignore"), indicator)
-    fig = Figure(figsize=(7.2, 3.0), dpi=100)
-    fig.subplots_adjust(left=0.7 / 7.2, right=1 - 0.15 / 7.2, top=1 - 0.35 / 3.0, bottom=0.75 / 3.0)
-    ax = fig.add_subplot()
-    # One filled step outline for all columns: hundreds of separate bars would take seconds to draw.
-    ax.stairs(ordered.to_numpy(), np.arange(len(ordered) + 1) + 0.5, fill=True, color="#c9c9c9", linewidth=0)
+    image, box, xlim, ylim = _distribution_background(ordered, city_value, indicator, title, len(withheld))
+    fig = Figure(figsize=DISTRIBUTION_SIZE, dpi=100)
+    background = fig.add_axes((0, 0, 1, 1))
+    background.imshow(image, aspect="auto", interpolation="none")
+    background.set_axis_off()
+    ax = fig.add_axes(box)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_axis_off()
     if highlight in ordered.index:
         rank = ordered.index.get_loc(highlight) + 1
         value = ordered[highlight]
@@ -394,20 +437,41 @@ def distribution(values: pd.Series, names: dict[str, str], city_value: float, in
         ax.annotate(f"{names.get(highlight, highlight)}: {format_number(value, indicator.decimals)} (Rang {rank})",
                     (rank, value), xytext=(6 if rank < len(ordered) * 0.6 else -6, 6), textcoords="offset points",
                     ha="left" if rank < len(ordered) * 0.6 else "right", fontsize=9, fontweight="bold",
-                    color=HIGHLIGHT, path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")])
-    if not math.isnan(city_value):
-        # named in a legend in the empty upper right corner, where no area's label can cover it
-        ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2,
-                   label=f"Gesamtstadt {format_number(city_value, indicator.decimals)}")
-        ax.legend(loc="upper right", frameon=False, fontsize=8.5, labelcolor=CITY_COLOUR)
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
-    ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
-    ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet ({indicator.rank_meaning})"
-                  + (f";\n{len(withheld)} aus Datenschutzgründen nicht veröffentlicht" if len(withheld) else ""))
-    ax.set_xlim(0, len(ordered) + 1)
-    ax.spines[["top", "right"]].set_visible(False)
+                    color=HIGHLIGHT, path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")],
+                    annotation_clip=False)
     return fig
+
+
+def _distribution_background(ordered: pd.Series, city_value: float, indicator: Indicator, title: str,
+                             withheld: int) -> tuple:
+    """The columns of all areas with axes, labels and the city line as an image, with the plotting box and
+    limits to draw the highlight on; remembered per indicator, values and title."""
+    key = (indicator.id, title, city_value, withheld, hash(ordered.to_numpy().tobytes()), tuple(ordered.index))
+    if key not in _distribution_backgrounds:
+        fig = Figure(figsize=DISTRIBUTION_SIZE, dpi=100)
+        fig.subplots_adjust(left=0.7 / 7.2, right=1 - 0.15 / 7.2, top=1 - 0.35 / 3.0, bottom=0.75 / 3.0)
+        ax = fig.add_subplot()
+        # One filled step outline for all columns: hundreds of separate bars would take seconds to draw.
+        ax.stairs(ordered.to_numpy(), np.arange(len(ordered) + 1) + 0.5, fill=True, color="#c9c9c9", linewidth=0)
+        if not math.isnan(city_value):
+            # named in a legend in the empty upper right corner, where no area's label can cover it
+            ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2,
+                       label=f"Gesamtstadt {format_number(city_value, indicator.decimals)}")
+            ax.legend(loc="upper right", frameon=False, fontsize=8.5, labelcolor=CITY_COLOUR)
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
+        ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
+        ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet ({indicator.rank_meaning})"
+                      + (f";\n{withheld} aus Datenschutzgründen nicht veröffentlicht" if withheld else ""))
+        ax.set_xlim(0, len(ordered) + 1)
+        ax.spines[["top", "right"]].set_visible(False)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        if len(_distribution_backgrounds) > 16:   # a kernel renders one edition: a handful of indicators
+            _distribution_backgrounds.clear()
+        _distribution_backgrounds[key] = (np.asarray(canvas.buffer_rgba()).copy(), ax.get_position().bounds,
+                                          ax.get_xlim(), ax.get_ylim())
+    return _distribution_backgrounds[key]
 
 
 def profile_heatmap(z_values: pd.DataFrame, title: str) -> Figure:

@@ -279,8 +279,14 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     if not ids:   # nothing with more than one year: no chart (its heading goes, see without_empty_sections)
         return None
     rows = max(1, math.ceil(len(ids) / columns))
-    fig = charts.panel_figure(9.2, 2.6, rows, legend=bool(ids))
-    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+
+    def panels():
+        fig = charts.panel_figure(9.2, 2.6, rows, legend=True)
+        fig.subplots(rows, columns, squeeze=False)
+        return fig
+
+    fig = charts.reusable_figure(("trends", rows, columns), panels)
+    axes = np.array(fig.axes)
     described, table_rows = [], []
     place = edition.area_name(area_id) if area_id else f"Gesamtstadt {edition.city_name}"
     for ax, indicator_id in zip(axes, ids):
@@ -332,6 +338,7 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         for ax in axes[:len(ids)]:   # the interval may exist in some panels only
             legend.update(zip(*reversed(ax.get_legend_handles_labels())))
         fig.legend(list(legend.values()), list(legend), loc="lower center", ncols=3, frameon=False, fontsize=9)
+        charts.legends_above_source_line(fig)
     versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
     alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
            if described else f"Liniendiagramme: Entwicklung in {place}.")
