@@ -20,7 +20,7 @@ from analysis.errors import InputError
 from analysis.inputs import back_series, sources, validate
 from analysis.pack import geometry, levels
 from analysis.pack.loader import load_city
-from analysis.pack.model import CITY_AREA_ID, CityPack, DisclosureRules
+from analysis.pack.model import CITY_AREA_ID, AreaChange, CityPack, DisclosureRules
 from analysis.planning import infrastructure as planning
 from analysis.programmes import knowledge as local_knowledge
 from analysis.programmes import register
@@ -264,14 +264,14 @@ class Edition:
             pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     # --- lookups for the pages ----------------------------------------------------------------
-    def before_area_change(self, year: int) -> bool:
-        """Whether `year` lies before an area change of this edition's pack (its values are apportioned)."""
-        change = (self.pack.base or self.pack).area_change
-        return change is not None and year < change.first_year
-
     @property
-    def area_change(self):
+    def area_change(self) -> AreaChange | None:
+        """The area change this edition crosses (its earlier years apportioned), if any."""
         return (self.pack.base or self.pack).area_change
+
+    def before_area_change(self, year: int) -> bool:
+        """Whether `year` lies before the area change this edition crosses (its values are apportioned)."""
+        return self.area_change is not None and year < self.area_change.first_year
 
     @property
     def area_geometry(self) -> str:

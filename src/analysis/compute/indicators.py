@@ -136,9 +136,3 @@ def table(indicators: pd.DataFrame, indicator_id: str, year: int) -> pd.DataFram
     """One indicator in one year: a row per area and the city, indexed by area_id."""
     selected = indicators[(indicators["indicator"] == indicator_id) & (indicators["year"] == year)]
     return selected.set_index("area_id")
-
-
-def series(indicators: pd.DataFrame, indicator_id: str, area_id: str) -> pd.Series:
-    """One indicator for one area over the years, indexed by year."""
-    selected = indicators[(indicators["indicator"] == indicator_id) & (indicators["area_id"] == area_id)]
-    return selected.set_index("year")["value"].sort_index()
