@@ -498,7 +498,8 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step(f"{len(to_run)} von {len(jobs)} Notebooks ausführen ({workers} parallel; die übrigen unverändert "
          "aus dem letzten Bau)" if len(to_run) < len(jobs) else f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
-    _run_notebooks(to_run, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, cache)
+    if to_run:
+        _run_notebooks(to_run, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, cache)
     executed.keep(jobs)
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in jobs:
