@@ -10,7 +10,7 @@ from analysis.compute.edition import Edition
 from analysis.inputs import back_series, sources
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID
-from analysis.report import comparison
+from analysis.report import comparison, interactive_map
 
 SPARRPLATZ_BEFORE, SPARRPLATZ_NOW, NORDUFER_NOW = "01044202", "01401047", "01401046"
 
@@ -96,3 +96,12 @@ def test_the_comparison_draws_one_line_with_the_estimated_part_marked(edition):
     assert split["estimated"] == list(range(2015, 2021)) and None not in split["values"]
     assert "estimated" not in drawn["areas"]["01100101"] and "estimated" not in drawn["city"]
     assert "Flächenanteilen" in drawn["estimate_note"]
+
+
+def test_the_interactive_map_says_which_earlier_values_are_estimates(edition):
+    layer = next(layer for layer in interactive_map.layers(edition) if "by_year" in layer
+                 and "2015" in layer["by_year"] and "2024" in layer["by_year"])
+    before, now = layer["by_year"]["2015"], layer["by_year"]["2024"]
+    assert before["texts"]["01100414"].endswith("(geschätzt)")   # Nordbahnhof, split off an earlier area
+    assert not before["texts"]["01100101"].endswith("(geschätzt)")   # Stülerstraße, a whole earlier area
+    assert "umgerechnet" in before["note"] and "umgerechnet" not in now["note"]

@@ -65,11 +65,15 @@ def _indicator_year(edition: Edition, indicator_id: str, year: int, edges: list[
     values, texts = {}, {}
     for area_id, value in edition.area_values(indicator_id, year).items():
         text = published_text(edition, indicator_id, year, area_id)
-        texts[area_id] = spoken.get(text, text)
+        estimated = text not in spoken and year in edition.estimated_years(indicator_id, area_id)
+        texts[area_id] = spoken.get(text, text) + (" (geschätzt)" if estimated else "")
         values[area_id] = None if pd.isna(value) else charts.class_of(value, edges)
     city = edition.value(indicator_id, CITY_AREA_ID, year)
-    return {"classes": values, "texts": texts,
-            "note": f"Gesamtstadt: {format_value(city, indicator)}" if not pd.isna(city) else ""}
+    notes = [f"Gesamtstadt: {format_value(city, indicator)}"] if not pd.isna(city) else []
+    if edition.before_area_change(year):
+        notes.append(f"Werte vor {edition.area_change.first_year} auf die heutigen Gebiete umgerechnet; "
+                     "wo ein Gebiet nicht aus ganzen früheren besteht, geschätzt")
+    return {"classes": values, "texts": texts, "note": " · ".join(notes)}
 
 
 def _indicator_layer(edition: Edition, indicator_id: str) -> dict:
