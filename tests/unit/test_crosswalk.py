@@ -40,7 +40,7 @@ def test_the_overlay_splits_by_territory_and_drops_slivers():
 
 
 def test_split_and_merge_apportion_whole_counts_that_add_up_exactly():
-    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {}, 0.02)
+    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {})
     counts = pd.DataFrame({"year": [2019] * 3 + [2020] * 3, "area_id": ["A", "B", "C"] * 2,
                            "variable": "residents_total", "value": [7.0, 5.0, 6.0, 101.0, 0.0, 3.0]})
     result = apportion(counts, walk.shares).set_index(["year", "area_id"])["value"]
@@ -54,7 +54,7 @@ def test_split_and_merge_apportion_whole_counts_that_add_up_exactly():
 
 
 def test_a_missing_earlier_count_leaves_the_areas_it_feeds_missing():
-    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {}, 0.02)
+    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {})
     counts = pd.DataFrame({"year": 2020, "area_id": ["A", "B", "C"], "variable": "residents_total",
                            "value": [10.0, float("nan"), 4.0]})
     result = apportion(counts, walk.shares).set_index("area_id")["value"]
@@ -64,7 +64,7 @@ def test_a_missing_earlier_count_leaves_the_areas_it_feeds_missing():
 def test_exact_matches_take_precedence_and_a_disagreement_is_recorded():
     overlay = cw.overlay_shares(OLD, NEW, CRS, 0.02)
     # The published correspondence puts all of A into A1, though a quarter of its territory lies in A2.
-    walk = cw.combine(overlay, {"A": ("A1",), "B": ("BC",)}, 0.02)
+    walk = cw.combine(overlay, {"A": ("A1",), "B": ("BC",)})
     assert shares_of(walk)[("A", "A1")] == 1.0 and ("A", "A2") not in shares_of(walk)
     assert walk.shares.set_index(["old_id", "new_id"]).at[("A", "A1"), "basis"] == cw.BASIS_MATCH
     assert walk.shares.set_index(["old_id", "new_id"]).at[("C", "BC"), "basis"] == cw.BASIS_OVERLAY
@@ -76,11 +76,11 @@ def test_exact_matches_take_precedence_and_a_disagreement_is_recorded():
 
 
 def test_a_split_named_by_the_matches_is_weighed_by_the_overlay():
-    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {"A": ("A1", "A2")}, 0.02)
+    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {"A": ("A1", "A2")})
     assert shares_of(walk)[("A", "A1")] == pytest.approx(0.75) and not walk.disagreements
 
 
 def test_a_higher_level_that_holds_the_whole_split_is_exact():
-    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {}, 0.02)
+    walk = cw.combine(cw.overlay_shares(OLD, NEW, CRS, 0.02), {})
     district = {"A1": "1", "A2": "1", "BC": "2"}.get
     assert walk.exact_areas(district) == {"1", "2"}

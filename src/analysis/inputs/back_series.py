@@ -13,11 +13,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.inputs import sources
+from analysis.inputs.sources import TIDY_COLUMNS
 from analysis.inputs.validate import Finding
 from analysis.pack import crosswalk as cw
 from analysis.pack.model import CityPack
-
-TIDY_COLUMNS = ["year", "area_id", "variable", "value"]
 
 
 @dataclass

@@ -105,7 +105,7 @@ def read_matches(pack: CityPack, old_ids: set[str], new_ids: set[str]) -> dict[s
     return matches
 
 
-def combine(overlay: pd.DataFrame, matches: dict[str, tuple[str, ...]], tolerance: float) -> Crosswalk:
+def combine(overlay: pd.DataFrame, matches: dict[str, tuple[str, ...]]) -> Crosswalk:
     """The crosswalk: the matches where given, the overlay elsewhere; every disagreement recorded."""
     rows, disagreements = [], []
     for old_id, overlaid in overlay.groupby("old_id", sort=True):
@@ -140,4 +140,4 @@ def compute(pack: CityPack) -> Crosswalk:
         raise InputError(f"{len(missing)} frühere Gebiete liegen in keinem heutigen Gebiet, z. B. {missing[0]}.",
                          file=pack.display_path(change.geometry.file), column=change.geometry.id_field,
                          hint="Liegen beide Geometrien im richtigen Koordinatensystem (crs)?")
-    return combine(overlay, read_matches(pack, set(old.index), set(new.index)), change.tolerance_share)
+    return combine(overlay, read_matches(pack, set(old.index), set(new.index)))
