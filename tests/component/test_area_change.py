@@ -10,7 +10,7 @@ from analysis.compute.edition import Edition
 from analysis.inputs import back_series, sources
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID
-from analysis.report import comparison, interactive_map
+from analysis.report import comparison, figures, interactive_map
 
 SPARRPLATZ_BEFORE, SPARRPLATZ_NOW, NORDUFER_NOW = "01044202", "01401047", "01401046"
 
@@ -105,3 +105,12 @@ def test_the_interactive_map_says_which_earlier_values_are_estimates(edition):
     assert before["texts"]["01100414"].endswith("(geschätzt)")   # Nordbahnhof, split off an earlier area
     assert not before["texts"]["01100101"].endswith("(geschätzt)")   # Stülerstraße, a whole earlier area
     assert "umgerechnet" in before["note"] and "umgerechnet" not in now["note"]
+
+
+def test_a_reused_trend_figure_draws_the_same_image_as_a_fresh_one(edition, flensburg_2022):
+    """Trend panels reuse their figure per worker; another edition in between must not leave its source
+    line or data in the next image."""
+    area, shown = flensburg_2022.pack.area_ids[0], ["anteil_65_plus", "anteil_unter_18"]
+    fresh = figures.trends(flensburg_2022, area, shown).png()
+    figures.trends(edition, "01100414", shown).png()   # Berlin, the same layout of panels
+    assert figures.trends(flensburg_2022, area, shown).png() == fresh

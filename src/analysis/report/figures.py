@@ -285,7 +285,8 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         fig.subplots(rows, columns, squeeze=False)
         return fig
 
-    fig = charts.reusable_figure(("trends", rows, columns), panels)
+    # keyed by the source line too: a figure keeps the source strip it was first rendered with
+    fig = charts.reusable_figure(("trends", rows, columns, source_line(edition.pack)), panels)
     axes = np.array(fig.axes)
     described, table_rows = [], []
     place = edition.area_name(area_id) if area_id else f"Gesamtstadt {edition.city_name}"
