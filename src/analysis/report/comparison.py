@@ -65,8 +65,8 @@ def comparison_rows(edition: Edition) -> list[dict]:
 
 def development(edition: Edition) -> dict:
     """The lead indicator over the years for every area and the city, as the comparison draws it: values as
-    numbers (withheld: null) and as published text, and the years that are estimates (apportioned across an
-    area change; drawn dotted)."""
+    numbers rounded as published (null where missing or withheld; the withheld years listed), and the years
+    that are estimates (apportioned across an area change; drawn dotted). The page's script formats them."""
     indicator_id = lead_indicator(edition)
     indicator = edition.indicator(indicator_id)
     rows = edition.indicators[edition.indicators["indicator"] == indicator_id]
