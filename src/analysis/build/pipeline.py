@@ -344,6 +344,7 @@ class ExecutedNotebooks:
 
     def __init__(self, root: Path, key: str, year: int, found: dict, previous: str | None):
         self.folder = root / "_build" / "cache" / "notebooks" / key / str(year)
+        self._sources: dict[str, str] = {}
         package = [f for f in found["code"] if f["path"].startswith("src/")]
         self.edition_key = json.dumps({"data": found["data_hash"], "code": prov.combined_digest(package),
                                        "versions": found["versions"], "lock": found["lock"],
@@ -351,7 +352,9 @@ class ExecutedNotebooks:
 
     def _path(self, job) -> Path:
         source, _, parameters = job
-        digest = hashlib.sha256("\n".join([self.edition_key, prov.file_digest(Path(source)),
+        if source not in self._sources:   # one template serves hundreds of profiles: hashed once
+            self._sources[source] = prov.file_digest(Path(source))
+        digest = hashlib.sha256("\n".join([self.edition_key, self._sources[source],
                                            json.dumps(parameters, sort_keys=True)]).encode()).hexdigest()
         return self.folder / f"{digest}.ipynb"
 

@@ -56,9 +56,6 @@ class Crosswalk:
             doubtful |= units if len(units) > 1 else set()
         return set(whole[whole].index) - doubtful
 
-    def targets(self, old_id: str) -> list[str]:
-        return self.shares.loc[self.shares["old_id"] == old_id, "new_id"].tolist()
-
 
 def overlay_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, crs: str, tolerance: float) -> pd.DataFrame:
     """old_id, new_id, share: the share of each earlier area's territory in each of today's areas (both frames

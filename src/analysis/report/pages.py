@@ -6,6 +6,7 @@ from analysis.catalog.model import parse_terms
 from analysis.catalog.texts import KIND_TEXT
 from analysis.compute.edition import Edition
 from analysis.compute.uncertainty import MIN_STABLE_EVENTS
+from analysis.pack import crosswalk
 from analysis.pack.model import UNASSIGNED_AREA_ID, DisclosureRules
 from analysis.report import downloads, lebenslagen_views, links, programme_views
 from analysis.report.prose import render
@@ -87,8 +88,8 @@ def area_change_summary(edition: Edition) -> dict | None:
     rows = edition.indicators
     estimated_areas = rows.loc[rows["estimated"], "area_id"].nunique()
     return {"change": change, "before": len(change.areas), "after": len(base.areas),
-            "by_match": int(walk.loc[walk["basis"] == "Zuordnung", "old_id"].nunique()),
-            "by_overlay": int(walk.loc[walk["basis"] == "Verschneidung", "old_id"].nunique()),
+            "by_match": int(walk.loc[walk["basis"] == crosswalk.BASIS_MATCH, "old_id"].nunique()),
+            "by_overlay": int(walk.loc[walk["basis"] == crosswalk.BASIS_OVERLAY, "old_id"].nunique()),
             "splits": int((walk.groupby("old_id").size() > 1).sum()),
             "disagreements": int((findings["kind"] == "crosswalk_disagrees").sum()),
             "without_back_series": int((findings["kind"] == "area_without_back_series").sum()),
