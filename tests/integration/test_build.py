@@ -145,7 +145,7 @@ def test_no_published_file_shows_where_the_edition_was_built(site):
     project = site.parents[3]   # <project>/_build/site/<city>/<year>
     assert (project / "_toc.yml").is_file()
     # Not even a relative build path: the kernels find the computed edition through the environment.
-    build_path = re.compile(re.escape(str(project)) + r"|_build/work|edition\.pkl")
+    build_path = re.compile(re.escape(str(project)) + r"|_build/(?:work|cache)|edition\.pkl")
     leaks = [str(path.relative_to(site)) for path in site.rglob("*")
              if path.is_file() and path.suffix in (".html", ".ipynb", ".md", ".json", ".js", ".csv", ".geojson")
              and build_path.search(path.read_text(encoding="utf-8", errors="replace"))]
@@ -154,6 +154,7 @@ def test_no_published_file_shows_where_the_edition_was_built(site):
     from analysis.site.audit import audit_build_paths
     page = site / "notebooks" / "ueberblick.html"
     assert audit_build_paths("ueberblick.html", page.read_text(encoding="utf-8") + f"<p>{project}/_build/work/x</p>")
+    assert audit_build_paths("ueberblick.html", page.read_text(encoding="utf-8") + "<p>_build/cache/stage/x</p>")
 
 
 def test_the_overview_opens_with_the_areas_of_need(site):

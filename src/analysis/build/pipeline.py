@@ -8,7 +8,7 @@ an unchanged edition is decided from hashes alone, in well under a second."""
 from __future__ import annotations
 
 import hashlib
-import html
+import html as html_module
 import json
 import re
 import shutil
@@ -22,6 +22,7 @@ import nbformat
 import yaml
 
 from analysis.build import provenance as prov
+from analysis.build.kept_stage import KeptStage
 from analysis.compute import archive
 from analysis.documents import read_json, write_json
 from analysis.errors import InputError
@@ -227,6 +228,27 @@ def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool
     nbformat.write(notebook, path)
 
 
+# What changes with every build (its time, the code version) enters the pages as these stamps, replaced
+# after Sphinx: Sphinx's pages of an unchanged chapter stay byte for byte the same, so a rebuild neither
+# writes them again nor audits them again.
+STAMPS = {"built": "@@sozialbericht-gebaut@@", "code": "@@sozialbericht-code@@"}
+
+
+def _stamp_values(record: dict) -> dict[str, str]:
+    return {STAMPS["built"]: built_text(record), STAMPS["code"]: record["code_version"]["label"]}
+
+
+def _stamp_site(html: Path, record: dict) -> None:
+    values = _stamp_values(record)
+    for path in html.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        stamped = text
+        for stamp, value in values.items():
+            stamped = stamped.replace(stamp, html_module.escape(value))
+        if stamped != text:
+            path.write_text(stamped, encoding="utf-8")
+
+
 def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_name: str | None) -> None:
     """Copy the book's configuration and hand-written pages; write the pages rendered from data.
 
@@ -235,9 +257,9 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_n
 
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"Sozialbericht {edition.pack.edition_name} {edition.year}"
-    context = {"edition": edition.year, "built": built_text(record),
-               "code": record["code_version"]["label"], "data_hash": record["data_hash"][:12],
-               "citation": pages.citation(edition.pack, edition.year, built_text(record))}
+    context = {"edition": edition.year, "built": STAMPS["built"], "code": STAMPS["code"],
+               "data_hash": record["data_hash"][:12],
+               "citation": pages.citation(edition.pack, edition.year, STAMPS["built"])}
     # light mode always: figures are drawn on white, and the colour-mode switch is removed (accessibility.py)
     config["sphinx"]["config"]["html_context"] = {"sozialbericht": context, "default_mode": "light"}
     if pdf_name:
@@ -248,8 +270,8 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_n
     correction = record["parameters"]["correction"]
     if correction:
         # The theme inserts the announcement as HTML; the reason is the planner's text.
-        config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {context['built']} neu gebaut. "
-                                          f"Grund: {html.escape(correction)}")
+        config["html"]["announcement"] = (f"Korrektur: Diese Ausgabe wurde am {STAMPS['built']} neu gebaut. "
+                                          f"Grund: {html_module.escape(correction)}")
     (stage / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), "utf-8")
     shutil.copytree(root / "book", stage / "book")
@@ -259,23 +281,29 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_n
         (generated / f"{name}.md").write_text(text, encoding="utf-8")
 
 
-def _run_jupyter_book(stage: Path, log: Path, workers: int) -> Path:
-    command = [sys.executable, "-m", "analysis.site.book_build", str(stage), str(workers)]
+def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path) -> None:
+    """Sphinx on the kept stage (it reads and writes only what changed since its last run); the pages it
+    wrote repaired, lightened and linked to the glossary; the site copied to target."""
+    from analysis.site import accessibility, glossary, lighten
+
+    started = time.time_ns()
+    command = [sys.executable, "-m", "analysis.site.book_build", str(kept.sources), str(workers)]
     with open(log, "w", encoding="utf-8") as handle:
-        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=stage)
-    html = stage / "_build" / "html"
-    if result.returncode != 0 or not (html / "index.html").is_file():
+        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=kept.sources)
+    if result.returncode != 0 or not (kept.html / "index.html").is_file():
         from analysis.site.runner import without_colours
 
+        kept.forget_pages()   # Sphinx would not read the failed pages again, nor repeat their warnings
         lines = without_colours(log.read_text(encoding="utf-8")).splitlines()
         # Strict builds stop on warnings: name each of them (file, line, what), else the end of the log.
         problems = [line for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
         shown = "\n".join(problems[:20] or lines[-15:])
         raise BuildError(f"Jupyter Book ist fehlgeschlagen (Protokoll: {log}):\n{shown}")
-    for leftover in (".buildinfo", ".doctrees"):  # build caches, not pages
-        target = html / leftover
-        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
-    return html
+    written = kept.pages_written_since(started)
+    accessibility.repair_site(kept.html, written)
+    lighten.lighten_site(kept.html, written)
+    glossary.link_site(kept.html, written)
+    kept.copy_pages(target)
 
 
 def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: Path) -> None:
@@ -337,10 +365,10 @@ def archived_fingerprint(root: Path, pack, year: int) -> str | None:
 
 
 class ExecutedNotebooks:
-    """Executed notebooks kept from the last build of an edition, under a key of everything their outputs
-    depend on: the pack's data, the analysis package, the package versions, the edition's parameters and
-    the archived edition before it, and the notebook and its parameters. A build re-executes only the
-    notebooks whose key changed (after a prose change in one chapter: that chapter)."""
+    """Executed notebooks, finished for the book, kept from the last build of an edition under a key of
+    everything they depend on: the pack's data, the analysis package, the package versions, the edition's
+    parameters and the archived edition before it, and the notebook and its parameters. A build
+    re-executes only the notebooks whose key changed (after a prose change in one chapter: that chapter)."""
 
     def __init__(self, root: Path, key: str, year: int, found: dict, previous: str | None):
         self.folder = root / "_build" / "cache" / "notebooks" / key / str(year)
@@ -359,7 +387,7 @@ class ExecutedNotebooks:
         return self.folder / f"{digest}.ipynb"
 
     def restore(self, jobs: list) -> list:
-        """Copy the kept outputs into place; the jobs left to execute."""
+        """Copy the kept notebooks into place; the jobs left to execute (and finish)."""
         left = []
         for job in jobs:
             kept = self._path(job)
@@ -370,7 +398,7 @@ class ExecutedNotebooks:
         return left
 
     def keep(self, jobs: list) -> None:
-        """Keep this build's executed notebooks (before they are finished for the book), and only those."""
+        """Keep this build's finished notebooks, and only those."""
         wanted = {self._path(job): Path(job[1]) for job in jobs}
         self.folder.mkdir(parents=True, exist_ok=True)
         for kept, executed in wanted.items():
@@ -399,7 +427,20 @@ def _print_fact_sheets(html: Path, edition) -> None:
                                 f"Steckbrief {edition.pack.edition_name} {edition.year}")
 
 
-def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str) -> None:
+def _write_site_files(edition, target: Path) -> None:
+    """The downloads and the areas' printed fact sheets: they depend on the computed edition only, so they
+    are written once per edition key (into a folder laid out like the site) and copied into every build."""
+    from analysis.report import downloads
+
+    partial = target.with_name(f"{target.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    downloads.write(edition, partial)
+    if _prints_fact_sheets(edition.pack):
+        _print_fact_sheets(partial, edition)
+    partial.rename(target)
+
+
+def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str, kept: KeptStage) -> None:
     chapters = [f"{toc['root']}.html"] + [f"{f}.html" for f in re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))
                                          if (html / f"{f}.html").is_file()]
     profiles = (sorted(p.relative_to(html).as_posix() for p in (html / links.PROFILE_FOLDER).glob("*.html"))
@@ -414,8 +455,27 @@ def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str) ->
             f"Kontakt: {publication['contact']}" if publication else "",
             f"Stand: {built}") if line))
     target = html / pdf_name
-    if not print_pdf.write_pdf(html, target, title_page, list(dict.fromkeys(chapters)), profiles):
+    pages = print_pdf.write_pdf(html, target, title_page, list(dict.fromkeys(chapters)), profiles, kept.pdf_pages())
+    if not pages or not target.is_file():
         raise BuildError("Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium).")
+    kept.remember_pdf_pages(pages)
+
+
+def _audit(html: Path, edition, kept: KeptStage, record: dict, workers: int) -> list:
+    """The disclosure audit of the site to be published. A file that is byte for byte the one the audit last
+    found clean is not read again (a page of Sphinx's compared as Sphinx wrote it; the stamps it gained are
+    audited once, as text)."""
+    from analysis.site import audit
+
+    files = audit.audited_files(html)
+    digests = kept.digests(html, files)
+    clean = kept.audited_clean()
+    violations = audit.audit_site(html, edition.rules, workers, [f for f in files if clean.get(f) != digests[f]])
+    violations += audit.audit_text("Fußzeile jeder Seite", "Stand und Code-Version",
+                                   " ".join(_stamp_values(record).values()), edition.rules)
+    if not violations:
+        kept.remember_clean(digests)
+    return violations
 
 
 def _site_pages(html: Path) -> list[str]:
@@ -480,49 +540,53 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
                          "Er erscheint auf jeder Seite der Ausgabe.")
 
     record = prov.record(root, city, year, correction, force, found)
-    step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
     from analysis.compute.edition import Edition
-    from analysis.report import downloads, need_summary
-    from analysis.site import accessibility, audit, glossary, lighten
+    from analysis.report import need_summary
+    from analysis.site import audit
 
-    edition = Edition.compute(city, year, root, level=level)
+    executed = ExecutedNotebooks(root, key, year, found, archived_fingerprint(root, pack, year))
+    kept = KeptStage(root, key, year, executed.edition_key)
+    if kept.edition_file.is_file():
+        step(f"{pack.name} {year}: Daten lesen – unverändert, die Indikatoren aus dem letzten Bau")
+        edition = Edition.load(city, year, cache=kept.edition_file)
+    else:
+        step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
+        edition = Edition.compute(city, year, root, level=level)
+        edition.save(kept.edition_file)
     work = root / "_build" / "work" / key / str(year)
     shutil.rmtree(work, ignore_errors=True)
     stage = work / "book"
     stage.mkdir(parents=True)
-    cache = work / "edition.pkl"
-    edition.save(cache)
     toc = _edition_toc(root, edition)
     pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
     _stage_book(root, stage, edition, record, toc, pdf_name)
     jobs, titles = _notebook_jobs(root, stage, edition.pack, year, toc)
-    executed = ExecutedNotebooks(root, key, year, found, archived_fingerprint(root, pack, year))
     to_run = executed.restore(jobs)
     step(f"{len(to_run)} von {len(jobs)} Notebooks ausführen ({workers} parallel; die übrigen unverändert "
          "aus dem letzten Bau)" if len(to_run) < len(jobs) else f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
     # Notebooks run in notebooks/, as when a reviewer opens them there.
     if to_run:
-        _run_notebooks(to_run, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, cache)
-    executed.keep(jobs)
+        _run_notebooks(to_run, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, kept.edition_file)
     orphans = not links.profiles_in_sidebar(pack)
-    for _, notebook, _ in jobs:
+    for _, notebook, _ in to_run:
         profile = Path(notebook).parent.name == links.PROFILE_FOLDER
         _finish_notebook(Path(notebook), edition, titles.get(notebook), orphan=orphans and profile)
+    executed.keep(jobs)
 
-    step("Jupyter Book bauen")
-    html = _run_jupyter_book(stage, work / "jupyter-book.log", workers)
-    accessibility.repair_site(html)
-    lighten.lighten_site(html)
-    glossary.link_site(html)
+    changed = kept.sync(stage)
+    step(f"Jupyter Book bauen ({changed} geänderte Quelldateien)")
+    html = work / "html"
+    _run_jupyter_book(kept, work / "jupyter-book.log", workers, html)
+    _stamp_site(html, record)
     if pdf_name:
         step("PDF drucken (Chromium)")
-        _print_edition(html, edition, toc, pdf_name, built_text(record))
-    downloads.write(edition, html)
-    if _prints_fact_sheets(edition.pack):
-        step("Steckbriefe drucken (Chromium)")
-        _print_fact_sheets(html, edition)
+        _print_edition(html, edition, toc, pdf_name, built_text(record), kept)
+    if not kept.site_files.is_dir():
+        step("Downloads schreiben" + (", Steckbriefe drucken (Chromium)" if _prints_fact_sheets(edition.pack) else ""))
+        _write_site_files(edition, kept.site_files)
+    shutil.copytree(kept.site_files, html, dirs_exist_ok=True)
     step("Geheimhaltung prüfen (sozialbericht audit)")
-    violations = audit.audit_site(html, edition.rules, workers)
+    violations = _audit(html, edition, kept, record, workers)
     if violations:
         raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
     record["pages"] = _site_pages(html)

@@ -66,10 +66,10 @@ def repair(page: str) -> str:
     return name_scroll_regions(page)
 
 
-def repair_site(site: Path) -> int:
-    """Repair every HTML page of a built site in place; returns the number of pages changed."""
+def repair_site(site: Path, pages: list[Path] | None = None) -> int:
+    """Repair every HTML page of a built site (or those of `pages`) in place; returns the number of pages changed."""
     changed = 0
-    for path in site.rglob("*.html"):
+    for path in site.rglob("*.html") if pages is None else pages:
         text = path.read_text(encoding="utf-8")
         repaired = repair(text)
         if repaired != text:

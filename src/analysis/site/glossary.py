@@ -66,13 +66,14 @@ def link_page(page: str, glossary: list[tuple[str, str]], relative_glossary: str
     return page[:article.start(2)] + body + page[article.end(2):]
 
 
-def link_site(site: Path) -> int:
-    """Link the first mention of each term on every page; returns the number of pages changed."""
+def link_site(site: Path, pages: list[Path] | None = None) -> int:
+    """Link the first mention of each term on every page (or on those of `pages`); returns the number of pages
+    changed."""
     glossary = terms(site)
     if not glossary:
         return 0
     changed = 0
-    for path in site.rglob("*.html"):
+    for path in site.rglob("*.html") if pages is None else pages:
         relative = path.relative_to(site).as_posix()
         if relative == GLOSSARY_PAGE or relative.startswith("_"):
             continue

@@ -88,11 +88,11 @@ def lighten(page: str) -> str:
 UNUSED_ASSETS = ("_static/scripts/fontawesome.js", "_static/sphinx-thebe.js", "_static/sphinx-thebe.css")
 
 
-def lighten_site(site: Path) -> int:
-    """Lighten every page of a built site in place and delete the assets no page loads any more;
-    returns the number of pages changed."""
+def lighten_site(site: Path, pages: list[Path] | None = None) -> int:
+    """Lighten every page of a built site (or those of `pages`) in place and delete the assets no page loads
+    any more; returns the number of pages changed."""
     changed = 0
-    for path in site.rglob("*.html"):
+    for path in site.rglob("*.html") if pages is None else pages:
         text = path.read_text(encoding="utf-8")
         lighter = lighten(text)
         if lighter != text:

@@ -6,9 +6,9 @@ data tables and the interactive map are left out (the static maps and tables car
 information). Chromium writes a tagged PDF with a document outline.
 
 Page numbers come from CSS page-margin boxes. The contents list needs the page of every chapter, which
-Chromium cannot compute in CSS (no target-counter), so the PDF is printed twice: the first print's outline
-says on which page each chapter starts, and the second print writes those numbers into the contents (the
-contents keep their size, so no chapter moves)."""
+Chromium cannot compute in CSS (no target-counter): a print's outline says on which page each chapter starts,
+and the contents are printed again with those numbers (the contents keep their size, so no chapter moves).
+A rebuild starts from the numbers of the last print and prints once, unless a chapter moved."""
 from __future__ import annotations
 
 import html as html_module
@@ -25,6 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from analysis.report.comparison import ONLINE_ONLY
 
 PRINT_PAGE = "_druck.html"
+PRINTS_MAX = 3   # the numbers settle after the second print; a third is a safety margin
 APPENDIX_AREAS_MAX = 60    # above this, the appendix would run to thousands of pages; profiles stay online
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -77,25 +78,36 @@ def _article(page: Path, anchor: str) -> tuple[str, str]:
     return str(article), (first.get_text(" ", strip=True) if first is not None else "")
 
 
-def print_page(site: Path, title_page: TitlePage, chapters: list[str], profiles: list[str],
-               pages: dict[str, int] | None = None) -> str:
-    """chapters and profiles: page paths relative to the site, in reading order; pages: chapter title →
-    page number in the printed PDF (from a first print), or None for the first print."""
-    parts, contents = [], []
+@dataclass(frozen=True)
+class PrintArticles:
+    """The articles of the pages to print, read once for all prints of the edition."""
+    chapters: list[tuple[str, str, str]]   # (anchor, article HTML, title) in reading order
+    appendix: list[str]                     # the area profiles' articles
+
+
+def print_articles(site: Path, chapters: list[str], profiles: list[str]) -> PrintArticles:
+    """chapters and profiles: page paths relative to the site, in reading order."""
+    found = []
     for number, page in enumerate(chapters):
         anchor = f"kapitel-{number}"
         article, name = _article(site / page, anchor)
-        if not article:
-            continue
-        parts.append(article)
+        if article:
+            found.append((anchor, article, name))
+    return PrintArticles(found, [_article(site / page, f"profil-{number}")[0] for number, page in enumerate(profiles)])
+
+
+def print_page(articles: PrintArticles, title_page: TitlePage, pages: dict[str, int] | None = None) -> str:
+    """pages: chapter title → page number in the printed PDF (from an earlier print), or None."""
+    contents = []
+    for anchor, _, name in articles.chapters:
         found = (pages or {}).get(_normalised(name))
-        # the first print reserves the width of a page number, so the second print moves nothing
+        # without numbers the width of a page number is reserved, so printing them moves nothing
         shown = str(found) if found else "\u2007" * 3
         contents.append(f'<li><a href="#{anchor}"><span>{html_module.escape(name)}</span><span class="punkte">'
                         f'</span><span class="seite">{shown}</span></a></li>')
-    appendix = [_article(site / page, f"profil-{number}")[0] for number, page in enumerate(profiles)]
-    if profiles:
-        contents.append(f"<li>Anhang: {len(profiles)} Gebietsprofile</li>")
+    if articles.appendix:
+        contents.append(f"<li>Anhang: {len(articles.appendix)} Gebietsprofile</li>")
+    parts = "".join(article for _, article, _ in articles.chapters)
     # the running footer as a CSS string
     footer = '"' + title_page.title.replace('\\', '\\\\').replace('"', '\\"').replace('<', '\\3c ') + '"'
     imprint = "".join(f"<p>{html_module.escape(line)}</p>" for line in title_page.lines)
@@ -104,7 +116,7 @@ def print_page(site: Path, title_page: TitlePage, chapters: list[str], profiles:
             f'<section class="titelseite"><h1>{html_module.escape(title_page.title)}</h1>'
             f'<p>{html_module.escape(title_page.subtitle)}</p><div class="impressum">{imprint}</div></section>'
             f'<nav class="inhalt" aria-label="Inhalt"><h1>Inhalt</h1><ol>{"".join(contents)}</ol></nav>'
-            f"<main>{''.join(parts)}<section class=\"anhang\">{''.join(appendix)}</section></main></body></html>")
+            f"<main>{parts}<section class=\"anhang\">{''.join(articles.appendix)}</section></main></body></html>")
 
 
 def _normalised(text: str) -> str:
@@ -140,20 +152,28 @@ def _print(chromium: str, page: Path, target: Path) -> None:
                         page.as_uri()], check=True, capture_output=True, timeout=900)
 
 
-def write_pdf(site: Path, target: Path, title_page: TitlePage, chapters: list[str], profiles: list[str]) -> bool:
-    """Print the edition into target; False (and nothing written) where Chromium is not installed."""
+def write_pdf(site: Path, target: Path, title_page: TitlePage, chapters: list[str], profiles: list[str],
+              expected_pages: dict[str, int] | None = None) -> dict[str, int] | None:
+    """Print the edition into target; returns the page of every chapter, or None (and nothing written)
+    where Chromium is not installed. With `expected_pages` (from the last print of the edition) the
+    contents are printed with those numbers at once, and printed again only where a chapter moved."""
     chromium = _chromium()
     if chromium is None:
-        return False
+        return None
     page = site / PRINT_PAGE
+    articles = print_articles(site, chapters, profiles)
     try:
-        page.write_text(print_page(site, title_page, chapters, profiles), encoding="utf-8")
-        _print(chromium, page, target)
-        page.write_text(print_page(site, title_page, chapters, profiles, chapter_pages(target)), encoding="utf-8")
-        _print(chromium, page, target)
+        pages = expected_pages or None
+        for _ in range(PRINTS_MAX):
+            page.write_text(print_page(articles, title_page, pages), encoding="utf-8")
+            _print(chromium, page, target)
+            found = chapter_pages(target)
+            if found == pages:
+                break
+            pages = found
+        return found
     finally:
         page.unlink(missing_ok=True)
-    return target.is_file()
 
 
 FACT_SHEET_CSS = """
