@@ -58,3 +58,20 @@ def test_a_new_edition_key_starts_empty_and_the_same_key_keeps_everything(tmp_pa
     other = KeptStage(project, "stadt", 2022, "other key")
     assert not other.edition_file.exists() and other.pdf_pages() is None and not other.sources.exists()
     assert KeptStage(project, "stadt", 2022, "other key").sync(_stage(tmp_path / "second", {"a.md": "A"})) == 1
+
+
+def test_a_build_killed_while_sphinx_wrote_its_pages_makes_the_next_one_start_afresh(tmp_path):
+    project = tmp_path / "project"
+    kept = KeptStage(project, "stadt", 2022, "key")
+    kept.sync(_stage(tmp_path / "first", {"a.md": "A"}))
+    kept.edition_file.write_bytes(b"pickle")
+    kept.pages_begin()
+    _stage(kept.html, {"a.html": "written, not yet repaired"})   # killed here
+
+    again = KeptStage(project, "stadt", 2022, "key")
+    assert not again.html.exists() and not again.sources.exists()
+    assert again.edition_file.read_bytes() == b"pickle"
+    again.sync(_stage(tmp_path / "second", {"a.md": "A"}))
+    again.pages_begin()
+    again.pages_done()
+    assert (KeptStage(project, "stadt", 2022, "key").sources / "a.md").is_file()

@@ -22,6 +22,7 @@ from analysis.documents import read_json, write_json
 SPHINX_OUTPUT = "_build"   # inside the stage: Sphinx's pages (html/) and its environment (.doctrees/)
 SPHINX_RECORDS = (".buildinfo", ".doctrees")   # Sphinx's own records in html/, not pages
 EDITION_KEY_FILE = "edition-key.sha256"
+PAGES_IN_PROGRESS = "pages-in-progress"   # present while Sphinx writes and the build finishes its pages
 
 
 class KeptStage:
@@ -33,6 +34,8 @@ class KeptStage:
         if not marker.is_file() or marker.read_text(encoding="utf-8") != digest:
             self.clear()
             marker.write_text(digest, encoding="utf-8")
+        if (self.folder / PAGES_IN_PROGRESS).exists():   # a killed build: its pages may be half finished
+            self.forget_pages()
 
     def clear(self) -> None:
         """Forget everything kept for the edition key before."""
@@ -47,6 +50,15 @@ class KeptStage:
         (needed after a failed run, whose pages Sphinx would not read again, so their warnings would not
         recur). What depends on the edition key alone stays."""
         shutil.rmtree(self.sources, ignore_errors=True)
+        (self.folder / PAGES_IN_PROGRESS).unlink(missing_ok=True)
+
+    def pages_begin(self) -> None:
+        """Sphinx is about to write pages that the build then finishes (repairs): until pages_done, the
+        kept pages count as unfinished, so that a killed build makes the next one start afresh."""
+        (self.folder / PAGES_IN_PROGRESS).touch()
+
+    def pages_done(self) -> None:
+        (self.folder / PAGES_IN_PROGRESS).unlink(missing_ok=True)
 
     @property
     def html(self) -> Path:
@@ -55,6 +67,12 @@ class KeptStage:
     @property
     def edition_file(self) -> Path:
         return self.folder / "edition.pkl"
+
+    def keep_edition(self, edition) -> None:
+        """The computed edition, written whole or not at all (a killed build leaves no half pickle)."""
+        partial = self.edition_file.with_name("edition.pkl.partial")
+        edition.save(partial)
+        partial.replace(self.edition_file)
 
     def sync(self, fresh: Path) -> int:
         """Make the kept sources equal to the freshly staged ones, writing only the files that differ;

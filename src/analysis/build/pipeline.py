@@ -287,6 +287,7 @@ def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path) ->
     from analysis.site import accessibility, glossary, lighten
 
     started = time.time_ns()
+    kept.pages_begin()
     command = [sys.executable, "-m", "analysis.site.book_build", str(kept.sources), str(workers)]
     with open(log, "w", encoding="utf-8") as handle:
         result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=kept.sources)
@@ -303,6 +304,7 @@ def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path) ->
     accessibility.repair_site(kept.html, written)
     lighten.lighten_site(kept.html, written)
     glossary.link_site(kept.html, written)
+    kept.pages_done()
     kept.copy_pages(target)
 
 
@@ -552,7 +554,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     else:
         step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
         edition = Edition.compute(city, year, root, level=level)
-        edition.save(kept.edition_file)
+        kept.keep_edition(edition)
     work = root / "_build" / "work" / key / str(year)
     shutil.rmtree(work, ignore_errors=True)
     stage = work / "book"
