@@ -57,6 +57,27 @@ def test_a_prose_change_in_one_chapter_re_executes_only_that_chapter(tmp_path):
     assert len(kept) == total
 
 
+@pytest.mark.integration
+def test_a_changed_chapter_title_reaches_the_navigation_of_every_page(tmp_path):
+    """Sphinx writes the sidebar into every page but rewrites only the changed ones: a new title makes the
+    rebuild write every page."""
+    project = copy_project(tmp_path)
+    no_geometry_pack(project)
+    load_city.cache_clear()
+    try:
+        build_edition("ohne_geometrie", 2022, project, report=lambda _: None)
+        chapter = project / "notebooks" / "bevoelkerung.ipynb"
+        notebook = json.loads(chapter.read_text(encoding="utf-8"))
+        title = next(c for c in notebook["cells"] if "".join(c["source"]).startswith("# "))
+        title["source"] = ["# Bevölkerung im Wandel"]
+        chapter.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        site = build_edition("ohne_geometrie", 2022, project, report=lambda _: None).site
+    finally:
+        load_city.cache_clear()
+    for page in UNCHANGED_PAGES:
+        assert "Bevölkerung im Wandel" in (site / page).read_text(encoding="utf-8"), page
+
+
 UNCHANGED_PAGES = ["notebooks/vergleich.html", "notebooks/datenqualitaet.html"]   # no glue from the changed one
 CHANGED_PAGE = "notebooks/bevoelkerung.html"
 

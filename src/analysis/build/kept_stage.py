@@ -74,12 +74,15 @@ class KeptStage:
         edition.save(partial)
         partial.replace(self.edition_file)
 
-    def sync(self, fresh: Path) -> int:
+    def sync(self, fresh: Path, shared_key: str) -> int:
         """Make the kept sources equal to the freshly staged ones, writing only the files that differ;
-        returns their number. A source that is gone makes Sphinx start afresh."""
+        returns their number. Sphinx starts afresh where a source is gone, and where `shared_key` changed:
+        what every page shows of the others (the titles in the navigation), which Sphinx does not update
+        in the pages it does not write."""
         wanted = _files(fresh)
         kept = _files(self.sources, skip=SPHINX_OUTPUT)
-        if kept - wanted:
+        shared = self.folder / "shared-key.txt"
+        if kept - wanted or not shared.is_file() or shared.read_text(encoding="utf-8") != shared_key:
             self.forget_pages()
         changed = 0
         for relative in sorted(wanted):
@@ -89,6 +92,7 @@ class KeptStage:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)   # a fresh modification time: Sphinx reads it again
             changed += 1
+        shared.write_text(shared_key, encoding="utf-8")
         return changed
 
     def pages_written_since(self, moment_ns: int) -> list[Path]:

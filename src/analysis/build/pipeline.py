@@ -281,6 +281,32 @@ def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_n
         (generated / f"{name}.md").write_text(text, encoding="utf-8")
 
 
+def _page_title(source: Path) -> str:
+    """The first level-1 heading of a staged page (a notebook's markdown cells, or a markdown file)."""
+    if source.suffix == ".ipynb":
+        lines = [line for cell in json.loads(source.read_text(encoding="utf-8"))["cells"]
+                 if cell["cell_type"] == "markdown" for line in "".join(cell["source"]).splitlines()]
+    else:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    return next((line for line in lines if line.startswith("# ")), "")
+
+
+def _shared_by_every_page(stage: Path, toc: dict) -> str:
+    """What every page shows of the others: the table of contents with the title of each page in it (the
+    sidebar, the previous and next links), and the glossary (its terms are linked on every page)."""
+    from analysis.site import glossary
+
+    listed = yaml.safe_dump(toc, sort_keys=True)
+    stems = [toc["root"], *re.findall(r"file:\s*([\w/-]+)", listed)]
+    pages = [page for stem in stems for page in stage.glob(f"{stem}.*") if page.suffix in (".ipynb", ".md")]
+    pages += [page for pattern in re.findall(r"glob:\s*(\S+)", listed) for page in sorted(stage.glob(pattern))
+              if page.suffix in (".ipynb", ".md")]
+    terms = stage / glossary.GLOSSARY_SOURCE
+    shared = [listed, *(f"{page.relative_to(stage)}: {_page_title(page)}" for page in pages),
+              terms.read_text(encoding="utf-8") if terms.is_file() else ""]
+    return hashlib.sha256("\n".join(shared).encode()).hexdigest()
+
+
 def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path) -> None:
     """Sphinx on the kept stage (it reads and writes only what changed since its last run); the pages it
     wrote repaired, lightened and linked to the glossary; the site copied to target."""
@@ -575,7 +601,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         _finish_notebook(Path(notebook), edition, titles.get(notebook), orphan=orphans and profile)
     executed.keep(jobs)
 
-    changed = kept.sync(stage)
+    changed = kept.sync(stage, _shared_by_every_page(stage, toc))
     step(f"Jupyter Book bauen ({changed} geänderte Quelldateien)")
     html = work / "html"
     _run_jupyter_book(kept, work / "jupyter-book.log", workers, html)

@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+GLOSSARY_SOURCE = "book/glossar.md"
 GLOSSARY_PAGE = "book/glossar.html"
 _TERM = re.compile(r'<dt id="(term-[^"]+)">(.*?)<a class="headerlink"', re.S)
 _ARTICLE = re.compile(r'(<article class="bd-article">)(.*?)(</article>)', re.S)
