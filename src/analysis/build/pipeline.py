@@ -293,7 +293,8 @@ def _page_title(source: Path) -> str:
 
 def _shared_by_every_page(stage: Path, toc: dict) -> str:
     """What every page shows of the others: the table of contents with the title of each page in it (the
-    sidebar, the previous and next links), and the glossary (its terms are linked on every page)."""
+    sidebar, the previous and next links), and the glossary (its terms are linked on every page); and the
+    book's Sphinx extensions, which shape every page (Sphinx reads no page again when its code changes)."""
     from analysis.site import glossary
 
     listed = yaml.safe_dump(toc, sort_keys=True)
@@ -302,8 +303,10 @@ def _shared_by_every_page(stage: Path, toc: dict) -> str:
     pages += [page for pattern in re.findall(r"glob:\s*(\S+)", listed) for page in sorted(stage.glob(pattern))
               if page.suffix in (".ipynb", ".md")]
     terms = stage / glossary.GLOSSARY_SOURCE
+    extensions = sorted((stage / "book" / "_ext").rglob("*.py"))
     shared = [listed, *(f"{page.relative_to(stage)}: {_page_title(page)}" for page in pages),
-              terms.read_text(encoding="utf-8") if terms.is_file() else ""]
+              terms.read_text(encoding="utf-8") if terms.is_file() else "",
+              *(extension.read_text(encoding="utf-8") for extension in extensions)]
     return hashlib.sha256("\n".join(shared).encode()).hexdigest()
 
 
