@@ -7,7 +7,8 @@ apportioned across the LOR reform), raw data to published site.
    fresh kernel that reads and computes the data itself (as a notebook run alone does). Extrapolated to
    all areas, plus the Jupyter Book step measured in (1), which the naive path needs as well.
 3. The largest page of the built edition (profiles included).
-4. A rebuild after a prose change in one chapter (a sentence added to notebooks/bevoelkerung.ipynb).
+4. A rebuild after a prose change in one chapter (a sentence added to notebooks/bevoelkerung.ipynb): one
+   notebook runs, Sphinx writes the pages of the changed sources, the audit reads what changed.
 
 Usage: python benchmarks/berlin.py [--sample 4]"""
 from __future__ import annotations
@@ -120,7 +121,8 @@ def main() -> None:
     print(f"ratio naive / project build: {naive_total / wall:.1f}×")
     print(f"largest page: {largest[0]} ({largest[1] / 1024:.0f} KB)")
     executed = next((text for _, text in rebuild_steps if "Notebooks ausführen" in text), "")
-    print(f"rebuild after a prose change in one chapter: {rebuild_wall:6.1f} s ({executed.strip()})")
+    sources = next((text for _, text in rebuild_steps if "Jupyter Book bauen" in text), "")
+    print(f"rebuild after a prose change in one chapter: {rebuild_wall:6.1f} s ({executed.strip()}; {sources.strip()})")
     for label, marker in labels:
         print(f"  {label:47s} {step_time(marker, rebuild_steps):6.1f} s")
     print(f"largest profile page with its figures: {largest_profile.name} ({profile_kb:.0f} KB; limit 500 KB)")
