@@ -5,7 +5,9 @@ Sphinx's record of it is read again, and only the pages of the sources read agai
 Every build stages the book afresh in its work folder; `sync` carries only the files whose bytes changed
 into the kept stage, so the others keep their modification times. The kept stage starts empty whenever
 something the whole edition depends on changed (the edition key: data, code, package versions,
-parameters), and whenever a source disappeared, because Sphinx would leave that page behind.
+parameters). Sphinx starts afresh whenever a source disappeared (Sphinx would leave its page behind), what
+every page shows of the others changed (Sphinx would not update it in the pages it does not write), or a
+build was killed before it had finished its pages.
 
 Next to the stage it keeps what else a rebuild can reuse: the computed edition, the downloads written from
 it, the files the disclosure audit found clean (by their digest), and the chapters' pages in the PDF."""
@@ -110,10 +112,13 @@ class KeptStage:
 
     # --- the disclosure audit's clean files ---------------------------------------------------
     def digests(self, site: Path, relatives: list[str]) -> dict[str, str]:
-        """SHA-256 of each of these files of the site to publish; for a page of Sphinx's the digest of the
-        page as Sphinx wrote it (the build stamps it afterwards)."""
-        return {relative: _digest(self.html / relative if (self.html / relative).is_file() else site / relative)
-                for relative in relatives}
+        """SHA-256 of each of these files of the site to publish; of a page (.html) the digest of the page as
+        Sphinx wrote it and the build finished it, before it was stamped (only pages are stamped)."""
+        def unstamped(relative: str) -> Path:
+            page = self.html / relative
+            return page if relative.endswith(".html") and page.is_file() else site / relative
+
+        return {relative: _digest(unstamped(relative)) for relative in relatives}
 
     def audited_clean(self) -> dict[str, str]:
         return read_json(self.folder / "audited-clean.json") or {}
