@@ -101,9 +101,19 @@ class KeptStage:
         """The HTML pages Sphinx wrote in the run that began at `moment_ns` (time.time_ns())."""
         return [path for path in self.html.rglob("*.html") if path.stat().st_mtime_ns >= moment_ns]
 
-    def copy_pages(self, target: Path) -> None:
-        """The built site without Sphinx's records, into target (a new folder)."""
-        shutil.copytree(self.html, target, ignore=shutil.ignore_patterns(*SPHINX_RECORDS))
+    def copy_pages(self, target: Path, stamps: dict[str, str]) -> None:
+        """The built site without Sphinx's records, into target (a new folder); in the pages (.html) each
+        stamp replaced by its value."""
+        def copy(source: str, destination: str) -> None:
+            if not source.endswith(".html"):
+                shutil.copy2(source, destination)
+                return
+            text = Path(source).read_text(encoding="utf-8")
+            for stamp, value in stamps.items():
+                text = text.replace(stamp, value)
+            Path(destination).write_text(text, encoding="utf-8")
+
+        shutil.copytree(self.html, target, ignore=shutil.ignore_patterns(*SPHINX_RECORDS), copy_function=copy)
 
     @property
     def site_files(self) -> Path:

@@ -153,9 +153,13 @@ def _with_generated_sections(entries: list, pack) -> list:
     return [page for entry in entries for page in pages(entry)]
 
 
+def _toc_pages(toc: dict) -> list[str]:
+    """The pages the table of contents names (root first), as paths without suffix; globs not expanded."""
+    return [toc["root"], *re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))]
+
+
 def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
-    files = re.findall(r"file:\s*(notebooks/[\w-]+)", yaml.safe_dump(toc))
-    files.append(toc["root"])
+    files = [f for f in _toc_pages(toc) if f == toc["root"] or f.startswith("notebooks/")]
     return sorted({root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").is_file()})
 
 
@@ -238,17 +242,6 @@ def _stamp_values(record: dict) -> dict[str, str]:
     return {STAMPS["built"]: built_text(record), STAMPS["code"]: record["code_version"]["label"]}
 
 
-def _stamp_site(html: Path, record: dict) -> None:
-    values = _stamp_values(record)
-    for path in html.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        stamped = text
-        for stamp, value in values.items():
-            stamped = stamped.replace(stamp, html_module.escape(value))
-        if stamped != text:
-            path.write_text(stamped, encoding="utf-8")
-
-
 def _stage_book(root: Path, stage: Path, edition, record: dict, toc: dict, pdf_name: str | None) -> None:
     """Copy the book's configuration and hand-written pages; write the pages rendered from data.
 
@@ -298,8 +291,7 @@ def _shared_by_every_page(stage: Path, toc: dict) -> str:
     from analysis.site import glossary
 
     listed = yaml.safe_dump(toc, sort_keys=True)
-    stems = [toc["root"], *re.findall(r"file:\s*([\w/-]+)", listed)]
-    pages = [page for stem in stems for page in stage.glob(f"{stem}.*") if page.suffix in (".ipynb", ".md")]
+    pages = [page for stem in _toc_pages(toc) for page in stage.glob(f"{stem}.*") if page.suffix in (".ipynb", ".md")]
     pages += [page for pattern in re.findall(r"glob:\s*(\S+)", listed) for page in sorted(stage.glob(pattern))
               if page.suffix in (".ipynb", ".md")]
     terms = stage / glossary.GLOSSARY_SOURCE
@@ -310,9 +302,9 @@ def _shared_by_every_page(stage: Path, toc: dict) -> str:
     return hashlib.sha256("\n".join(shared).encode()).hexdigest()
 
 
-def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path) -> None:
+def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path, record: dict) -> None:
     """Sphinx on the kept stage (it reads and writes only what changed since its last run); the pages it
-    wrote repaired, lightened and linked to the glossary; the site copied to target."""
+    wrote repaired, lightened and linked to the glossary; the site copied to target, its pages stamped."""
     from analysis.site import accessibility, glossary, lighten
 
     started = time.time_ns()
@@ -334,7 +326,7 @@ def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path) ->
     lighten.lighten_site(kept.html, written)
     glossary.link_site(kept.html, written)
     kept.pages_done()
-    kept.copy_pages(target)
+    kept.copy_pages(target, {stamp: html_module.escape(value) for stamp, value in _stamp_values(record).items()})
 
 
 def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: Path) -> None:
@@ -472,8 +464,7 @@ def _write_site_files(edition, target: Path) -> None:
 
 
 def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str, kept: KeptStage) -> None:
-    chapters = [f"{toc['root']}.html"] + [f"{f}.html" for f in re.findall(r"file:\s*([\w/-]+)", yaml.safe_dump(toc))
-                                         if (html / f"{f}.html").is_file()]
+    chapters = [f"{f}.html" for f in _toc_pages(toc) if f == toc["root"] or (html / f"{f}.html").is_file()]
     profiles = (sorted(p.relative_to(html).as_posix() for p in (html / links.PROFILE_FOLDER).glob("*.html"))
                 if len(edition.pack.areas) <= print_pdf.APPENDIX_AREAS_MAX else [])
     publication = edition.pack.publication
@@ -607,8 +598,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     changed = kept.sync(stage, _shared_by_every_page(stage, toc))
     step(f"Jupyter Book bauen ({changed} geänderte Quelldateien)")
     html = work / "html"
-    _run_jupyter_book(kept, work / "jupyter-book.log", workers, html)
-    _stamp_site(html, record)
+    _run_jupyter_book(kept, work / "jupyter-book.log", workers, html, record)
     if pdf_name:
         step("PDF drucken (Chromium)")
         _print_edition(html, edition, toc, pdf_name, built_text(record), kept)
