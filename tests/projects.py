@@ -119,6 +119,11 @@ def images_without_data(site: Path, drawn_share: float = 0.01) -> list[str]:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for number, image in enumerate(soup.select("main img")):
             source = image.get("src", "")
+            if source.endswith(".svg") and (page.parent / source).is_file():
+                # drawn as SVG text (analysis.report.svg_charts): the data marks are elements of class "daten"
+                if 'class="daten"' not in (page.parent / source).read_text(encoding="utf-8"):
+                    found.append(f"{page.relative_to(site)}: Bild {number + 1} ({image.get('alt', '')[:60]})")
+                continue
             if source.startswith("data:image/png;base64,"):
                 data = base64.b64decode(source.split(",", 1)[1])
             elif source.endswith(".png") and (page.parent / source).is_file():
@@ -129,3 +134,28 @@ def images_without_data(site: Path, drawn_share: float = 0.01) -> list[str]:
             if (pixels.min(axis=2) < 235).mean() < drawn_share:
                 found.append(f"{page.relative_to(site)}: Bild {number + 1} ({image.get('alt', '')[:60]})")
     return found
+
+
+def svg_text_outside(svg_text: bytes, kind: str) -> list[str]:
+    """Texts of an SVG chart that reach over its edges, measured with the font metrics the chart was laid
+    out with (analysis.report.svg.text_width); a chart without a source line is a problem too."""
+    import xml.etree.ElementTree as ElementTree
+
+    from analysis.report.svg import text_width
+
+    root = ElementTree.fromstring(svg_text)
+    width, height = float(root.get("width")), float(root.get("height"))
+    problems, sourced = [], False
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        content, size = text.text or "", float(text.get("font-size"))
+        sourced |= content.startswith("Quelle: ")
+        x, y = float(text.get("x")), float(text.get("y"))
+        wide = text_width(content, size, text.get("font-weight") == "bold")
+        start = wide * {"start": 0, "middle": 0.5, "end": 1}[text.get("text-anchor", "start")]
+        if text.get("transform"):   # turned upwards about (x, y): the text runs along y
+            box = (x - size * 0.8, y - wide + start, x + size * 0.25, y + start)
+        else:
+            box = (x - start, y - size * 0.8, x - start + wide, y + size * 0.25)
+        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height:
+            problems.append(f"{kind}: „{content[:40]}“ reicht über den Rand")
+    return problems if sourced else [*problems, f"{kind}: keine Quellenangabe"]

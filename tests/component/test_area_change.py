@@ -4,6 +4,8 @@ correspondences win over the overlay, and only values that are not sums of whole
 as estimates."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analysis.compute.edition import Edition
@@ -11,6 +13,7 @@ from analysis.inputs import back_series, sources
 from analysis.pack.loader import load_city
 from analysis.pack.model import CITY_AREA_ID
 from analysis.report import comparison, figures, interactive_map
+from analysis.report.charts import ESTIMATE_LABEL
 
 SPARRPLATZ_BEFORE, SPARRPLATZ_NOW, NORDUFER_NOW = "01044202", "01401047", "01401046"
 
@@ -107,10 +110,11 @@ def test_the_interactive_map_says_which_earlier_values_are_estimates(edition):
     assert "umgerechnet" in before["note"] and "umgerechnet" not in now["note"]
 
 
-def test_a_reused_trend_figure_draws_the_same_image_as_a_fresh_one(edition, flensburg_2022):
-    """Trend panels reuse their figure per worker; another edition in between must not leave its source
-    line or data in the next image."""
-    area, shown = flensburg_2022.pack.area_ids[0], ["anteil_65_plus", "anteil_unter_18"]
-    fresh = figures.trends(flensburg_2022, area, shown).png()
-    figures.trends(edition, "01100414", shown).png()   # Berlin, the same layout of panels
-    assert figures.trends(flensburg_2022, area, shown).png() == fresh
+def test_a_split_areas_trend_chart_draws_its_estimated_years_dotted(edition):
+    shown = ["anteil_65_plus", "anteil_unter_18"]
+    split = figures.trends(edition, "01100414", shown).image().data.decode("utf-8")   # Nordbahnhof
+    unchanged = figures.trends(edition, "01100101", shown).image().data.decode("utf-8")   # Stülerstraße
+    # per panel: the dotted part 2015–2021 (joined to the first counted year) and the counted part 2021–2024
+    assert split.count('class="geschaetzt"') == 2 and ESTIMATE_LABEL in split
+    assert len(re.findall(r'class="geschaetzt" points="([^"]+)"', split)[0].split()) == 7
+    assert 'class="geschaetzt"' not in unchanged and ESTIMATE_LABEL not in unchanged

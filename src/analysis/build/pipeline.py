@@ -440,9 +440,9 @@ def _prints_fact_sheets(pack) -> bool:
 def _print_fact_sheets(html: Path, edition) -> None:
     from analysis.report import downloads, fact_sheet, figures
 
-    def location(area_id: str) -> bytes | None:
+    def location(area_id: str) -> str | None:
         chart = figures.locator(edition, area_id)
-        return chart.png() if chart is not None else None
+        return chart.image().data_uri() if chart is not None else None
 
     sheets = {links.profile_stem(edition.pack, a): fact_sheet.printable_sheet(edition, a, location(a))
               for a in edition.pack.area_ids}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from analysis.catalog.model import Catalog, Indicator, load_catalog, load_catalog_document
@@ -368,13 +369,22 @@ class Edition:
     def rows_of(self, indicator_id: str, area_id: str) -> pd.DataFrame:
         """The rows of one indicator and area over the years, sorted by year (found through an index built
         once: a profile asks for dozens of them, and a scan of the whole table takes milliseconds each)."""
-        positions = self.remembered("rows_by_place", lambda: self.indicators.groupby(
-            ["indicator", "area_id"], sort=False).indices).get((indicator_id, area_id))
-        rows = self.indicators.iloc[positions if positions is not None else []]
-        return rows.sort_values("year")
+        return self.indicators.iloc[self._positions(indicator_id, area_id)]
+
+    def _positions(self, indicator_id: str, area_id: str) -> np.ndarray:
+        """Row positions of one indicator and area in the table, in the order of the years."""
+        def by_place() -> dict:
+            years = self.indicators["year"].to_numpy()
+            return {key: positions[np.argsort(years[positions], kind="stable")] for key, positions
+                    in self.indicators.groupby(["indicator", "area_id"], sort=False).indices.items()}
+
+        return self.remembered("rows_by_place", by_place).get((indicator_id, area_id), np.array([], dtype=int))
 
     def series(self, indicator_id: str, area_id: str) -> pd.Series:
-        return self.rows_of(indicator_id, area_id).set_index("year")["value"]
+        """One indicator's values for one area, indexed by year."""
+        positions = self._positions(indicator_id, area_id)
+        return pd.Series(self.indicators["value"].to_numpy()[positions], name="value",
+                         index=pd.Index(self.indicators["year"].to_numpy()[positions], name="year"))
 
     def estimated_years(self, indicator_id: str, area_id: str) -> set[int]:
         """The years whose value of this indicator and area is an estimate (apportioned across an area change)."""

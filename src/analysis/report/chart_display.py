@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,9 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from analysis.report.charts import add_source_line
-
-PALETTE_COLOURS = 128
+from analysis.report.charts import add_source_line, small_png
 
 
 def source_line(pack, year: int | None = None) -> str:
@@ -31,29 +28,35 @@ def source_line(pack, year: int | None = None) -> str:
     return text + f"; Lizenz {attribution.get('licence', 'siehe Datenquellen')}"
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A chart's finished image: SVG text as UTF-8, or PNG."""
+    mime: str   # "image/svg+xml" or "image/png"
+    data: bytes
+
+    def data_uri(self) -> str:
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
 @dataclass
 class Chart:
-    figure: Figure
+    figure: Figure | Drawn   # a matplotlib figure, rasterised here, or an image drawn without matplotlib
     alt: str
     data: pd.DataFrame | None = None      # the figure's data as a table, first column the row labels
     data_note: str = ""                   # e.g. that the table is an excerpt, and where the rest is
     count_columns: list[str] = field(default_factory=list)   # marked for the disclosure audit
-    source: str = ""                      # "Quelle: …; Lizenz …", written into the image below the chart
+    source: str = ""                      # "Quelle: …; Lizenz …", written into a figure below the chart
 
-    def png(self) -> bytes:
+    def image(self) -> Drawn:
+        if isinstance(self.figure, Drawn):
+            return self.figure
         if self.source:
             add_source_line(self.figure, self.source)
         # Rasterised once and encoded once (savefig would write a PNG only to have it decoded again).
         canvas = FigureCanvasAgg(self.figure)
         canvas.draw()
-        self.figure._rendered = True   # a reusable figure may now be cleared for the next chart
         image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        # A palette of 128 colours looks the same for these flat charts and makes the file three times
-        # smaller (a profile's trend panels: 280 → 75 KB), which is most of a page's weight.
-        image = image.convert("RGB").quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
-        smaller = io.BytesIO()
-        image.save(smaller, format="PNG")
-        return smaller.getvalue()
+        return Drawn("image/png", small_png(image))
 
     def table_html(self) -> str:
         if self.data is None or self.data.empty:
@@ -73,8 +76,10 @@ class Chart:
                 "</div></details>")
 
     def _ipython_display_(self) -> None:
-        display({"image/png": base64.b64encode(self.png()).decode("ascii")}, raw=True,
-                metadata={"image/png": {"alt": self.alt}})
+        image = self.image()
+        data = image.data.decode("utf-8") if image.mime == "image/svg+xml" else \
+            base64.b64encode(image.data).decode("ascii")
+        display({image.mime: data}, raw=True, metadata={image.mime: {"alt": self.alt}})
         table = self.table_html()
         if table:
             display({"text/html": table}, raw=True)

@@ -3,6 +3,7 @@
 Figures are built with matplotlib.figure.Figure (not pyplot), so a notebook shows each exactly once."""
 from __future__ import annotations
 
+import io
 import math
 import textwrap
 
@@ -16,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image, ImageDraw
 
 from analysis.catalog.model import Classification, Indicator
 from analysis.text import SUPPRESSED, format_number
@@ -218,42 +220,76 @@ def category_map(areas, labels: pd.Series, order: list[str], colours: list, titl
 
 
 LEGEND_WRAP = 32   # characters per line of a category legend entry
+PALETTE_COLOURS = 128
+
+
+def small_png(image: Image.Image) -> bytes:
+    """A palette of 128 colours looks the same for these flat charts and maps and makes the file three
+    times smaller than full colour (a profile's images are most of its weight)."""
+    image = image.convert("RGB").quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+    encoded = io.BytesIO()
+    image.save(encoded, format="PNG")
+    return encoded.getvalue()
+
+
 LOCATOR_SIZE = (3.6, 3.0)
 LOCATOR_BOX = (0.02, 0.02, 0.96, 0.96)
-_locator_backgrounds: dict[int, tuple] = {}
+SUPERSAMPLING = 4   # the highlight is drawn at four times the size and scaled down: smooth edges
+_locator_backgrounds: dict[tuple, tuple] = {}
 
 
-def _locator_background(areas) -> tuple:
-    """All areas in grey, drawn once per set of areas and reused as an image: redrawing hundreds of
-    polygons for every profile would be most of a profile's drawing time."""
-    key = id(areas)
+def _locator_background(areas, source: str) -> tuple:
+    """All areas in grey with the source line below, drawn once per set of areas and reused as an image
+    (redrawing hundreds of polygons for every profile would be most of its drawing time), and the affine
+    map from the areas' coordinates to the image's pixels."""
+    key = (id(areas), source)
     if key not in _locator_backgrounds:
         fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
         ax = fig.add_axes(LOCATOR_BOX)
         areas.plot(ax=ax, facecolor="#e6e6e6", edgecolor="white", linewidth=_edge_width(areas))
         ax.set_axis_off()
+        add_source_line(fig, source)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
-        # the areas' box after geopandas fixed the aspect ratio, in figure coordinates
-        box = ax.get_position().bounds
-        _locator_backgrounds[key] = (np.asarray(canvas.buffer_rgba()).copy(), box, ax.get_xlim(), ax.get_ylim(),
-                                     areas)  # keeps `areas` alive, so its id is not reused
-    return _locator_backgrounds[key][:4]
+        width, height = canvas.get_width_height()
+        (x0, y0), (x1, y1) = ax.transData.transform([(0, 0), (1, 1)])
+        scale = (x1 - x0, -(y1 - y0))            # image rows run downwards
+        offset = (x0, height - y0)
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+        _locator_backgrounds[key] = (image, scale, offset, areas)   # keeps `areas` alive, so its id is not reused
+    return _locator_backgrounds[key][:3]
 
 
-def locator_map(areas, area_id: str) -> Figure:
-    """Small map: where the area lies in the city (the area drawn on the cached image of all areas)."""
-    image, box, xlim, ylim = _locator_background(areas)
-    fig = Figure(figsize=LOCATOR_SIZE, dpi=100)
-    background = fig.add_axes((0, 0, 1, 1))
-    background.imshow(image, aspect="auto", interpolation="none")
-    background.set_axis_off()
-    ax = fig.add_axes(box)
-    areas.loc[[area_id]].plot(ax=ax, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.8, aspect=None)
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
-    ax.set_axis_off()
-    return fig
+def _rings(geometry):
+    """(exterior, holes) of each polygon of a geometry."""
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        if polygon.geom_type == "Polygon" and not polygon.is_empty:
+            yield polygon.exterior.coords, [ring.coords for ring in polygon.interiors]
+
+
+def locator_map(areas, area_id: str, source: str) -> bytes:
+    """Small map as PNG: where the area lies in the city, drawn in red on the kept image of all areas."""
+    background, (scale_x, scale_y), (offset_x, offset_y) = _locator_background(areas, source)
+    geometry = areas.geometry.loc[area_id]
+    minx, miny, maxx, maxy = geometry.bounds
+    left, top = math.floor(offset_x + scale_x * minx) - 2, math.floor(offset_y + scale_y * maxy) - 2
+    right, bottom = math.ceil(offset_x + scale_x * maxx) + 2, math.ceil(offset_y + scale_y * miny) + 2
+    mask = Image.new("L", ((right - left) * SUPERSAMPLING, (bottom - top) * SUPERSAMPLING), 0)
+    pen = ImageDraw.Draw(mask)
+
+    def pixels(ring) -> list[tuple[float, float]]:
+        return [((offset_x + scale_x * x - left) * SUPERSAMPLING, (offset_y + scale_y * y - top) * SUPERSAMPLING)
+                for x, y, *_ in ring]
+
+    for exterior, holes in _rings(geometry):
+        # outlined as well as filled, so that the smallest areas still show as a red dot
+        pen.polygon(pixels(exterior), fill=255, outline=255, width=SUPERSAMPLING)
+        for hole in holes:
+            pen.polygon(pixels(hole), fill=0)
+    mask = mask.resize((right - left, bottom - top), Image.Resampling.BOX)
+    image = background.copy()
+    image.paste(Image.new("RGB", mask.size, HIGHLIGHT), (left, top), mask)
+    return small_png(image)
 
 
 ESTIMATE_LABEL = "Geschätzt (umgerechnet auf die heutigen Gebiete)"
@@ -279,39 +315,6 @@ def panel_figure(width: float, row_height: float, rows: int, legend: bool) -> Fi
                         bottom=(0.75 if legend else 0.4) / height, wspace=0.22,
                         hspace=0.75 / (row_height - 0.75))
     return fig
-
-
-_reusable_figures: dict = {}
-
-
-def reusable_figure(key, make) -> Figure:
-    """A figure of a fixed layout, kept per worker and cleared for the next chart of that layout: making
-    the axes and their ticks is most of a small-multiples chart's drawing time, and a profile page draws
-    the same layout for every area. A figure not yet rendered (Chart.png) is never handed out again."""
-    figure = _reusable_figures.get(key)
-    if figure is None or not getattr(figure, "_rendered", False):
-        figure = make()
-        _reusable_figures[key] = figure
-    else:
-        for legend in list(figure.legends):
-            legend.remove()
-        for ax in figure.axes:
-            for artist in [*ax.lines, *ax.collections, *ax.texts, *ax.patches]:
-                artist.remove()
-            ax.relim()   # forget the last chart's data limits
-            ax.set_autoscale_on(True)
-            ax.set_title("", loc="left")
-            ax.set_visible(True)
-    figure._rendered = False
-    return figure
-
-
-def legends_above_source_line(fig: Figure) -> None:
-    """A legend added after the source line (a reused figure) keeps clear of its strip."""
-    strip = getattr(fig, "_source_strip", None)
-    if strip is not None and fig.get_layout_engine() is None:
-        for legend in fig.legends:
-            legend.set_bbox_to_anchor((0, strip, 1, 1 - strip), transform=fig.transFigure)
 
 
 SOURCE_LINE_HEIGHT = 0.13   # inches per line of the source line below a figure
@@ -383,8 +386,6 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
             title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
     """Horizontal bars of all areas, sorted, with the city value as a reference line; withheld areas are
     listed below the others with the suppression mark and no bar."""
-    if len(values) > MANY_AREAS:
-        return distribution(values, names, city_value, indicator, title, highlight, withheld)
     # barh draws upwards: Rang 1 (least favourable) last, so it stands on top
     ordered = pd.concat([pd.Series(0.0, index=[a for a in withheld if a in values.index]),
                          need_sorted(values, indicator)[::-1]])
@@ -409,69 +410,6 @@ def ranking(values: pd.Series, names: dict[str, str], city_value: float, indicat
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, ordered.max() * 1.05 if len(ordered) else 1)
     return fig
-
-
-DISTRIBUTION_SIZE = (7.2, 3.0)
-_distribution_backgrounds: dict[tuple, tuple] = {}
-
-
-def distribution(values: pd.Series, names: dict[str, str], city_value: float, indicator: Indicator,
-                 title: str, highlight: str | None = None, withheld: list[str] = ()) -> Figure:
-    """All areas as sorted columns (too many to name), the highlighted one named with its value and rank,
-    the city as a reference line; the number of withheld areas is stated below. Everything but the
-    highlight is drawn once per indicator and reused as an image (every profile shows the same columns)."""
-    ordered = need_sorted(values.drop([a for a in withheld if a in values.index], errors="ignore"), indicator)
-    image, box, xlim, ylim = _distribution_background(ordered, city_value, indicator, title, len(withheld))
-    fig = Figure(figsize=DISTRIBUTION_SIZE, dpi=100)
-    background = fig.add_axes((0, 0, 1, 1))
-    background.imshow(image, aspect="auto", interpolation="none")
-    background.set_axis_off()
-    ax = fig.add_axes(box)
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
-    ax.set_axis_off()
-    if highlight in ordered.index:
-        rank = ordered.index.get_loc(highlight) + 1
-        value = ordered[highlight]
-        ax.bar([rank], [value], width=max(1.0, len(ordered) / 150), color=HIGHLIGHT, linewidth=0)
-        ax.annotate(f"{names.get(highlight, highlight)}: {format_number(value, indicator.decimals)} (Rang {rank})",
-                    (rank, value), xytext=(6 if rank < len(ordered) * 0.6 else -6, 6), textcoords="offset points",
-                    ha="left" if rank < len(ordered) * 0.6 else "right", fontsize=9, fontweight="bold",
-                    color=HIGHLIGHT, path_effects=[path_effects.withStroke(linewidth=2.5, foreground="white")],
-                    annotation_clip=False)
-    return fig
-
-
-def _distribution_background(ordered: pd.Series, city_value: float, indicator: Indicator, title: str,
-                             withheld: int) -> tuple:
-    """The columns of all areas with axes, labels and the city line as an image, with the plotting box and
-    limits to draw the highlight on; remembered per indicator, values and title."""
-    key = (indicator.id, title, city_value, withheld, hash(ordered.to_numpy().tobytes()), tuple(ordered.index))
-    if key not in _distribution_backgrounds:
-        fig = Figure(figsize=DISTRIBUTION_SIZE, dpi=100)
-        fig.subplots_adjust(left=0.7 / 7.2, right=1 - 0.15 / 7.2, top=1 - 0.35 / 3.0, bottom=0.75 / 3.0)
-        ax = fig.add_subplot()
-        # One filled step outline for all columns: hundreds of separate bars would take seconds to draw.
-        ax.stairs(ordered.to_numpy(), np.arange(len(ordered) + 1) + 0.5, fill=True, color="#c9c9c9", linewidth=0)
-        if not math.isnan(city_value):
-            # named in a legend in the empty upper right corner, where no area's label can cover it
-            ax.axhline(city_value, color=CITY_COLOUR, linestyle="--", linewidth=1.2,
-                       label=f"Gesamtstadt {format_number(city_value, indicator.decimals)}")
-            ax.legend(loc="upper right", frameon=False, fontsize=8.5, labelcolor=CITY_COLOUR)
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
-        ax.set_ylabel("Anteil in %" if indicator.unit == "%" else indicator.unit)
-        ax.set_xlabel(f"{len(ordered)} Gebiete, nach Wert geordnet ({indicator.rank_meaning})"
-                      + (f";\n{withheld} aus Datenschutzgründen nicht veröffentlicht" if withheld else ""))
-        ax.set_xlim(0, len(ordered) + 1)
-        ax.spines[["top", "right"]].set_visible(False)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        if len(_distribution_backgrounds) > 16:   # a kernel renders one edition: a handful of indicators
-            _distribution_backgrounds.clear()
-        _distribution_backgrounds[key] = (np.asarray(canvas.buffer_rgba()).copy(), ax.get_position().bounds,
-                                          ax.get_xlim(), ax.get_ylim())
-    return _distribution_backgrounds[key]
 
 
 def profile_heatmap(z_values: pd.DataFrame, title: str) -> Figure:

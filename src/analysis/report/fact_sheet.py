@@ -7,7 +7,6 @@ What stands out is chosen by the standardised deviation from the city in the dir
 favourable side. Values on fewer than 20 cases are not chosen: their deviation may be chance."""
 from __future__ import annotations
 
-import base64
 import html
 
 import pandas as pd
@@ -92,7 +91,7 @@ def download_note(edition: Edition, area_id: str, with_pdf: bool = False) -> str
     return text
 
 
-def printable_sheet(edition: Edition, area_id: str, locator_png: bytes | None) -> str:
+def printable_sheet(edition: Edition, area_id: str, locator_uri: str | None) -> str:
     """One A4 page as HTML: the area's name, what stands out, its location (where the pack has one) and its
     need indicators (for a pack without any: its structure indicators) against the city with rank and trend.
     Every text from data is escaped."""
@@ -120,8 +119,7 @@ def printable_sheet(edition: Edition, area_id: str, locator_png: bytes | None) -
                  SUPPRESSED if withheld else trend(edition.series(indicator.id, area_id), indicator)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("Indikator", "Jahr", name, "Gesamtstadt", "Rang", TREND_COLUMN))
-    image = (f'<img class="lage" src="data:image/png;base64,{base64.b64encode(locator_png).decode("ascii")}" '
-             f'alt="Lage von {name} im Stadtgebiet">' if locator_png else "")
+    image = (f'<img class="lage" src="{locator_uri}" alt="Lage von {name} im Stadtgebiet">' if locator_uri else "")
     compared = "Bedarfsindikatoren" if any(i.is_need for i in shown) else "Kennzahlen"
     publication = edition.pack.publication
     publisher = (f" Herausgeber: {html.escape(publication['publisher'])}, "

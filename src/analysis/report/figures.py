@@ -11,8 +11,8 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.compute.edition import Edition
 from analysis.pack.model import CITY_AREA_ID
-from analysis.report import charts, index_views
-from analysis.report.chart_display import Chart, source_line
+from analysis.report import charts, index_views, svg_charts
+from analysis.report.chart_display import Chart, Drawn, source_line
 from analysis.report.downloads import FOLDER, indicator_file
 from analysis.report.tables import ESTIMATE_MARK, estimate_note, with_estimate_marks
 from analysis.social_index.classes import DYNAMIC_CLASSES, STATUS_CLASSES
@@ -36,6 +36,10 @@ def lead_indicator(edition: Edition) -> str:
 def most_varied(edition: Edition) -> list[str]:
     """Structure indicators (shares, ratios, rates; no counts) ordered by how much the areas differ in the
     latest year (coefficient of variation): the most informative first, for a pack without need indicators."""
+    return list(edition.remembered("most_varied", lambda: _by_variation(edition)))
+
+
+def _by_variation(edition: Edition) -> list[str]:
     spread = {}
     for indicator in edition.catalog.indicators:
         if indicator.kind in ("count", "external"):
@@ -231,10 +235,15 @@ def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -
     withheld = list(frame.index[frame["suppressed"].astype(bool) & (frame.index != CITY_AREA_ID)])
     values = edition.area_values(indicator_id)
     city = edition.value(indicator_id, CITY_AREA_ID)
-    figure = charts.ranking(values, edition.pack.area_names, city, indicator, f"{indicator.short_title} {year}",
-                            highlight,
-                            withheld)
+    title = f"{indicator.short_title} {year}"
     ordered = charts.need_sorted(values, indicator)
+    if len(values) > charts.MANY_AREAS:   # too many to name: sorted columns, drawn as SVG (one per profile)
+        shown_columns = ordered.drop([a for a in withheld if a in ordered.index])
+        figure = Drawn("image/svg+xml", svg_charts.distribution(
+            shown_columns, edition.pack.area_names, city, indicator.decimals, indicator.unit, title,
+            indicator.rank_meaning, len(withheld), source_line(edition.pack, year), highlight).encode("utf-8"))
+    else:
+        figure = charts.ranking(values, edition.pack.area_names, city, indicator, title, highlight, withheld)
     alt = f"Diagramm: {indicator.title} {year}, alle {edition.pack.area_label_plural} nach Wert geordnet " \
           f"({indicator.rank_meaning}); " \
           f"{extremes_text(edition, values, indicator_id)}"
@@ -278,19 +287,9 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
            if edition.has(i) and len(edition.series(i, area_id or CITY_AREA_ID)) > 1]
     if not ids:   # nothing with more than one year: no chart (its heading goes, see without_empty_sections)
         return None
-    rows = max(1, math.ceil(len(ids) / columns))
-
-    def panels():
-        fig = charts.panel_figure(9.2, 2.6, rows, legend=True)
-        fig.subplots(rows, columns, squeeze=False)
-        return fig
-
-    # keyed by the source line too: a figure keeps the source strip it was first rendered with
-    fig = charts.reusable_figure(("trends", rows, columns, source_line(edition.pack)), panels)
-    axes = np.array(fig.axes)
-    described, table_rows = [], []
+    described, table_rows, panels = [], [], []
     place = edition.area_name(area_id) if area_id else f"Gesamtstadt {edition.city_name}"
-    for ax, indicator_id in zip(axes, ids):
+    for indicator_id in ids:
         indicator = edition.indicator(indicator_id)
         lines, places = {}, {}
         if area_id:
@@ -300,25 +299,17 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
         if city.notna().any() or not area_id:   # adopted shares have no city value: no empty line in the legend
             lines[f"Gesamtstadt {edition.city_name}"] = city
             places[f"Gesamtstadt {edition.city_name}"] = CITY_AREA_ID
-        styles = [charts.AREA_COLOUR, charts.CITY_COLOUR] if area_id else [charts.CITY_COLOUR]
         known = sorted(set().union(*(s.dropna().index for s in lines.values())))
-        span = charts.year_steps(known)
-        band = _interval(edition, indicator_id, area_id or CITY_AREA_ID).reindex(span)
-        if band["ci_low"].notna().any():
-            ax.fill_between(list(span), band["ci_low"].to_numpy(float), band["ci_high"].to_numpy(float),
-                            color=styles[0], alpha=0.18, linewidth=0, label="95-%-Intervall")
-        for (label, series), colour in zip(lines.items(), styles):
-            dashed = colour == charts.CITY_COLOUR and area_id is not None
-            full = series.reindex(span)   # a year without data stays a gap in the line (2012 … 2017)
-            estimated = edition.estimated_years(indicator_id, places[label])
-            if estimated:
-                charts.estimated_part(ax, span, full, estimated, colour)
-                full = full.where(~pd.Index(span).isin(list(estimated)))
-            ax.plot(list(span), full.to_numpy(float), color=colour, linestyle="--" if dashed else "-",
-                    marker="s" if dashed else "o", markersize=4, linewidth=1.8, label=label)
+        span = charts.year_steps(known)   # a year without data stays a gap in the line (2012 … 2017)
         unit = "%" if indicator.unit == "%" else indicator.unit
-        ax.set_title(f"{indicator.short_title} ({unit})", loc="left", fontsize=10, fontweight="bold")
-        charts.german_axis(ax, indicator.decimals)
+        panels.append(svg_charts.Panel(
+            f"{indicator.short_title} ({unit})", span,
+            [svg_charts.Line(label, series,
+                             charts.CITY_COLOUR if places[label] == CITY_AREA_ID else charts.AREA_COLOUR,
+                             reference=places[label] == CITY_AREA_ID and area_id is not None,
+                             estimated=edition.estimated_years(indicator_id, places[label]))
+             for label, series in lines.items()],
+            _interval(edition, indicator_id, area_id or CITY_AREA_ID)))
         own = next(iter(lines.values())).dropna()
         if len(own):
             described.append(f"{indicator.short_title} von {format_value(own.iloc[0], indicator)} ({own.index[0]}) "
@@ -332,14 +323,6 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
                 row[label] = with_estimate_marks(
                     [text], [int(year) in edition.estimated_years(indicator_id, places[label])])[0]
             table_rows.append(row)
-    for ax in axes[len(ids):]:
-        ax.set_visible(False)
-    if ids:
-        legend = {}
-        for ax in axes[:len(ids)]:   # the interval may exist in some panels only
-            legend.update(zip(*reversed(ax.get_legend_handles_labels())))
-        fig.legend(list(legend.values()), list(legend), loc="lower center", ncols=3, frameon=False, fontsize=9)
-        charts.legends_above_source_line(fig)
     versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
     alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."
            if described else f"Liniendiagramme: Entwicklung in {place}.")
@@ -347,7 +330,9 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
     marks = table.drop(columns=["Indikator", "Jahr"]).map(lambda text: str(text).endswith(ESTIMATE_MARK)).any(axis=None)
     if marks:
         alt += f" Gepunktet: {charts.ESTIMATE_ALT}."
-    return Chart(fig, alt, table, data_note=estimate_note(edition) if marks else "", source=source_line(edition.pack))
+    image = svg_charts.trend_panels(panels, columns, source_line(edition.pack), f"Entwicklung in {place}")
+    return Chart(Drawn("image/svg+xml", image.encode("utf-8")), alt, table,
+                 data_note=estimate_note(edition) if marks else "")
 
 
 AREAS_OVER_TIME_MAX = 40   # panels per chart; more would be too small to read: the least favourable are shown
@@ -453,9 +438,9 @@ def locator(edition: Edition, area_id: str) -> Chart | None:
     shapes = map_areas(edition)
     if edition.area_geometry == "none" or area_id not in shapes.index:
         return None
-    return Chart(charts.locator_map(shapes, area_id),
+    return Chart(Drawn("image/png", charts.locator_map(shapes, area_id, source_line(edition.pack))),
                  f"Lagekarte: {edition.area_name(area_id)} (rot hervorgehoben) im Stadtgebiet von "
-                 f"{edition.city_name}.", source=source_line(edition.pack))
+                 f"{edition.city_name}.")
 
 
 def share_text(part: float, whole: float) -> str:
