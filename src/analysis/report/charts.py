@@ -1,4 +1,5 @@
-"""Figures in one house style: choropleths with fixed bins, locator maps, time series, rankings.
+"""Figures in one house style: choropleths with fixed bins, locator maps, time series, rankings. The
+charts of the area profiles are written as SVG in svg_charts.py, in the same style.
 
 Figures are built with matplotlib.figure.Figure (not pyplot), so a notebook shows each exactly once."""
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Independent of how the pages were made: it reads everything published: the HTML pages, their sources
 (and any executed notebook or markdown source, should a site publish `_sources/`), the council
-PDF, and the CSV, XLSX and (Geo)JSON downloads, and checks them against the pack's rules. In the PDF the
+PDF, the texts of charts drawn as SVG, and the CSV, XLSX and (Geo)JSON downloads, and checks them against
+the pack's rules. In the PDF the
 tables have lost their structure, so its text is read like prose. Kinds of violation:
 
 - small count: a count below the minimum in a count cell, in the prose or in a download;
@@ -15,6 +16,7 @@ tables have lost their structure, so its text is read like prose. Kinds of viola
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import multiprocessing
@@ -33,7 +35,7 @@ from analysis.report.downloads import COLUMNS, COUNT_CODE, is_formula, plain_num
 from analysis.text import SUPPRESSED
 
 SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_images", ".doctrees"}
-AUDITED_SUFFIXES = {".html", ".csv", ".xlsx", ".json", ".geojson", ".ipynb", ".md", ".pdf"}
+AUDITED_SUFFIXES = {".html", ".csv", ".xlsx", ".json", ".geojson", ".ipynb", ".md", ".pdf", ".svg"}
 SKIPPED_FILES = {"versions.json", "provenance.json", "searchindex.js", "objects.inv"}
 # Headers and row labels that announce counts; count cells may also carry class="anzahl".
 COUNT_LABEL = re.compile(r"\b(Einwohner|Einwohnerinnen|Anzahl|Fälle|Personen|Haushalte)\b")
@@ -208,6 +210,14 @@ def audit_pdf(page: str, path: Path, rules: DisclosureRules) -> list[Violation]:
             for violation in audit_text(page, f"Seite {number}", text, rules)]
 
 
+SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)
+
+
+def svg_text(document: str) -> str:
+    """The texts of an SVG image, a line each."""
+    return "\n".join(html.unescape(text) for text in SVG_TEXT.findall(document))
+
+
 # --- downloads -------------------------------------------------------------------------------------
 def _rows_of(path: Path) -> list[dict[str, str]]:
     """The rows of a tabular download as text, whatever its format."""
@@ -304,6 +314,9 @@ def _audit_file(site: Path, relative: str, rules: DisclosureRules) -> list[Viola
         return found + audit_text(relative, "Quelltext", path.read_text(encoding="utf-8", errors="replace"), rules)
     if suffix == ".pdf":
         return audit_pdf(relative, path, rules)
+    if suffix == ".svg":   # a chart drawn as SVG keeps its labels as text
+        return found + audit_text(relative, "Grafik", svg_text(path.read_text(encoding="utf-8", errors="replace")),
+                                  rules)
     return found + audit_download(relative, path, rules)
 
 
