@@ -158,7 +158,7 @@ def test_a_small_count_in_the_pdf_is_found_on_its_page(copy):
 
 def test_a_small_count_in_a_chart_drawn_as_svg_is_found(copy):
     """A profile's time series is an SVG file whose labels are text: it is read like a page."""
-    chart = next(copy.rglob("*.svg"))
+    chart = next((copy / "_images").glob("*.svg"))
     _edit(chart, lambda text: text.replace("</svg>", "<text x=\"5\" y=\"20\">In Weiche leben 2 Kinder.</text></svg>"))
     found = [v for v in audit_site(copy, RULES) if v.page == chart.relative_to(copy).as_posix()]
     assert [(v.place, v.kind) for v in found] == [("Grafik", "kleine Fallzahl")]

@@ -34,7 +34,7 @@ from analysis.pack.model import CITY_AREA_ID, DisclosureRules
 from analysis.report.downloads import COLUMNS, COUNT_CODE, is_formula, plain_number
 from analysis.text import SUPPRESSED
 
-SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", "_images", ".doctrees"}
+SKIPPED_FOLDERS = {"_static", "_sphinx_design_static", ".doctrees"}   # _images: its SVG charts are text
 AUDITED_SUFFIXES = {".html", ".csv", ".xlsx", ".json", ".geojson", ".ipynb", ".md", ".pdf", ".svg"}
 SKIPPED_FILES = {"versions.json", "provenance.json", "searchindex.js", "objects.inv"}
 # Headers and row labels that announce counts; count cells may also carry class="anzahl".
