@@ -148,8 +148,9 @@ def _limits(panel: Panel) -> tuple[float, float]:
     return (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
 
 
-def _legend(drawing: Drawing, entries: list[tuple[str, str, dict]], top: float) -> None:
-    """Entries ("band" | "line", label, style) centred in rows below the panels."""
+def _legend(drawing: Drawing, entries: list[tuple[str, str, dict]], top: float) -> float:
+    """Entries ("band" | "line", label, style) centred in rows below the panels; returns the bottom of the
+    last row."""
     handle, gap, spacing = 28, 8, 26
     widths = [handle + gap + text_width(label, LEGEND_SIZE) for _, label, _ in entries]
     rows, row, used = [], [], 0.0
@@ -174,6 +175,7 @@ def _legend(drawing: Drawing, entries: list[tuple[str, str, dict]], top: float) 
                                 hollow=style.get("hollow", False))
             drawing.text(x + handle + gap, y, label, LEGEND_SIZE)
             x += width + spacing
+    return top + (len(rows) - 1) * (LEGEND_SIZE + 8) + LEGEND_SIZE * 0.3
 
 
 def trend_panels(panels: list[Panel], columns: int, source: str, title: str) -> str:
@@ -182,9 +184,7 @@ def trend_panels(panels: list[Panel], columns: int, source: str, title: str) -> 
     plot_width = TRENDS_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     axes_width = plot_width / (columns + COLUMN_GAP_SHARE * (columns - 1))
     axes_height = ROW_HEIGHT - ROW_GAP
-    legend_rows = 2 if len({line.label for p in panels for line in p.lines}) + 2 > 3 else 1
-    body = MARGIN_TOP + rows * ROW_HEIGHT - ROW_GAP + 50 + legend_rows * (LEGEND_SIZE + 8)
-    drawing = Drawing(TRENDS_WIDTH, body + source_strip_height(source, TRENDS_WIDTH))
+    drawing = Drawing(TRENDS_WIDTH, 0)   # the height once the legend's rows are known
     legend: dict[str, tuple[str, str, dict]] = {}
     for number, panel in enumerate(panels):
         row, column = divmod(number, columns)
@@ -207,7 +207,8 @@ def trend_panels(panels: list[Panel], columns: int, source: str, title: str) -> 
         drawing.text(left, top - 9, fitted(panel.title, TITLE_SIZE, axes_width * (1 + COLUMN_GAP_SHARE) - 10,
                                            bold=True), TITLE_SIZE, bold=True)
     order = [BAND_LABEL, *(k for k in legend if k not in (BAND_LABEL, ESTIMATE_LABEL)), ESTIMATE_LABEL]
-    _legend(drawing, [legend[k] for k in order if k in legend], MARGIN_TOP + rows * ROW_HEIGHT - ROW_GAP + 50)
+    bottom = _legend(drawing, [legend[k] for k in order if k in legend], MARGIN_TOP + rows * ROW_HEIGHT - ROW_GAP + 50)
+    drawing.height = bottom + 16 + source_strip_height(source, TRENDS_WIDTH)
     source_strip(drawing, source)
     return drawing.document(title)
 
