@@ -215,3 +215,20 @@ def _strings(value):
             yield from _strings(item)
     else:
         yield value
+
+
+def test_a_workbook_keeps_text_as_text_numbers_as_numbers_and_gaps_empty(tmp_path):
+    """Even a text that escaped neutralising is not run as a formula, read as a number or made a link."""
+    import numpy as np
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    table = pd.DataFrame({"jahr": np.array([2022, 2023], dtype="int64"), "wert": [12.5, np.nan],
+                          "text": ["=1+1", "0049"], "link": ["https://example.org", "."]})
+    downloads.write_workbook(tmp_path / "t.xlsx", {"Indikatoren": table, "Leer": table.iloc[:0]})
+    book = load_workbook(tmp_path / "t.xlsx")
+    rows = list(book["Indikatoren"].iter_rows(values_only=True))
+    assert rows == [("jahr", "wert", "text", "link"), (2022, 12.5, "=1+1", "https://example.org"),
+                    (2023, None, "0049", ".")]
+    assert book["Indikatoren"]["C2"].data_type == "s" and book["Indikatoren"]["D2"].hyperlink is None
+    assert book["Indikatoren"]["A1"].font.b and list(book["Leer"].iter_rows(values_only=True)) == [tuple(table.columns)]

@@ -11,12 +11,14 @@ leading apostrophe, the OWASP recommendation against CSV injection."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
+import xlsxwriter
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -490,6 +492,29 @@ def datapackage(edition: Edition) -> dict:
     })
 
 
+def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """An Excel workbook, a sheet per table with its column names in bold above. Cells stay text or
+    numbers as they are in the table; text is never read as a formula, a number or a link (a value starting
+    with "=" is neutralised before, see neutralised). Written with XlsxWriter: the 80,000 rows of a Berlin
+    edition take a third of the time openpyxl takes."""
+    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_numbers": False, "strings_to_urls": False})
+    bold = book.add_format({"bold": True})
+    for name, table in sheets.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [str(column) for column in table.columns], bold)
+        for number, row in enumerate(table.itertuples(index=False, name=None), start=1):
+            sheet.write_row(number, 0, [_cell(value) for value in row])
+    book.close()
+
+
+def _cell(value):
+    """A table's value as XlsxWriter takes it: numpy numbers as Python numbers, a gap as an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def write(edition: Edition, site: Path) -> list[Path]:
     """Write the downloads into the built site's daten/; returns the files written."""
     folder = site / FOLDER
@@ -507,9 +532,7 @@ def write(edition: Edition, site: Path) -> list[Path]:
                                                zip(table[COLUMNS["value"]], table[COLUMNS["indicator"]])]})
     excel.to_csv(keep(folder / EXCEL_CSV), index=False, sep=";", encoding="utf-8-sig")
     catalogue = catalogue_table(edition).map(neutralised)
-    with pd.ExcelWriter(keep(folder / XLSX), engine="openpyxl") as workbook:
-        table.to_excel(workbook, sheet_name="Indikatoren", index=False)
-        catalogue.to_excel(workbook, sheet_name="Katalog", index=False)
+    write_workbook(keep(folder / XLSX), {"Indikatoren": table, "Katalog": catalogue})
     catalogue.to_csv(keep(folder / CATALOGUE_CSV), index=False, encoding="utf-8")
     columns = [COLUMNS[c] for c in ("year", "area_id", "area", "value")]
     columns += [ESTIMATED_COLUMN] if ESTIMATED_COLUMN in table.columns else []
@@ -527,24 +550,25 @@ def write(edition: Edition, site: Path) -> list[Path]:
     if edition.infrastructure:
         supply = supply_table(edition).map(neutralised)
         supply.to_csv(keep(folder / SUPPLY_CSV), index=False, encoding="utf-8")
-        with pd.ExcelWriter(keep(folder / SUPPLY_XLSX), engine="openpyxl") as workbook:
-            supply.to_excel(workbook, sheet_name="Versorgung", index=False)
-            for layer_id in edition.infrastructure.layers:
-                facilities = facilities_table(edition, layer_id).map(neutralised)
-                facilities.to_excel(workbook, sheet_name=layer_id[:31], index=False)
-                facilities.to_csv(keep(folder / facility_file(layer_id, "csv")), index=False, encoding="utf-8")
-                keep(folder / facility_file(layer_id, "geojson")).write_text(
-                    json.dumps(facilities_geojson(edition, layer_id), ensure_ascii=False), encoding="utf-8")
+        sheets = {"Versorgung": supply}
+        for layer_id in edition.infrastructure.layers:
+            facilities = facilities_table(edition, layer_id).map(neutralised)
+            sheets[layer_id[:31]] = facilities
+            facilities.to_csv(keep(folder / facility_file(layer_id, "csv")), index=False, encoding="utf-8")
+            keep(folder / facility_file(layer_id, "geojson")).write_text(
+                json.dumps(facilities_geojson(edition, layer_id), ensure_ascii=False), encoding="utf-8")
+        write_workbook(keep(folder / SUPPLY_XLSX), sheets)
     if edition.measures or edition.pack.programme_areas:
         register = measures_table(edition).map(neutralised)
         figures = programmes_table(edition).map(neutralised)
-        with pd.ExcelWriter(keep(folder / PROGRAMMES_XLSX), engine="openpyxl") as workbook:
-            if edition.measures:
-                register.to_csv(keep(folder / MEASURES_CSV), index=False, encoding="utf-8")
-                register.to_excel(workbook, sheet_name="Massnahmen", index=False)
-            if edition.pack.programme_areas:
-                figures.to_csv(keep(folder / PROGRAMMES_CSV), index=False, encoding="utf-8")
-                figures.to_excel(workbook, sheet_name="Foerdergebiete", index=False)
+        sheets = {}
+        if edition.measures:
+            register.to_csv(keep(folder / MEASURES_CSV), index=False, encoding="utf-8")
+            sheets["Massnahmen"] = register
+        if edition.pack.programme_areas:
+            figures.to_csv(keep(folder / PROGRAMMES_CSV), index=False, encoding="utf-8")
+            sheets["Foerdergebiete"] = figures
+        write_workbook(keep(folder / PROGRAMMES_XLSX), sheets)
     keep(folder / DATAPACKAGE).write_text(json.dumps(datapackage(edition), ensure_ascii=False, indent=1),
                                           encoding="utf-8")
     return written
