@@ -336,6 +336,9 @@ def audited_files(site: Path) -> list[str]:
     return files
 
 
+AUDIT_BATCH = 25
+
+
 def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 1,
                files: list[str] | None = None) -> list[Violation]:
     """Every page and download of a site (or those of `files`, from audited_files); with workers > 1 the
@@ -346,9 +349,13 @@ def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 
     files = audited_files(site) if files is None else files
     if workers <= 1 or len(files) < 100:
         return _audit_files(site, files, rules)
-    shares = [files[i::workers] for i in range(workers)]
+    # Largest files first, in small batches handed to whichever worker is free: the workbook of all
+    # indicators alone takes as long as hundreds of pages.
+    largest_first = sorted(files, key=lambda name: (site / name).stat().st_size, reverse=True)
+    batches = [largest_first[i:i + AUDIT_BATCH] for i in range(0, len(largest_first), AUDIT_BATCH)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        found = [v for part in pool.map(_audit_files, [site] * workers, shares, [rules] * workers) for v in part]
+        found = [v for part in pool.map(_audit_files, [site] * len(batches), batches, [rules] * len(batches))
+                 for v in part]
     order = {name: i for i, name in enumerate(files)}
     return sorted(found, key=lambda v: order.get(v.page, len(order)))
 
