@@ -56,6 +56,8 @@ def link_page(page: str, glossary: list[tuple[str, str]], relative_glossary: str
         return page
     body = article.group(2)
     for term, anchor in glossary:
+        if html.escape(term, quote=False) not in body:   # most terms are not on a given page
+            continue
         tables = [(t.start(), t.end()) for t in _TABLE.finditer(body)]
         for block in _BLOCK.finditer(body):
             if any(start <= block.start() < end for start, end in tables):
