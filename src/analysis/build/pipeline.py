@@ -215,7 +215,8 @@ def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool
     the method (tag `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in
     CHAPTER_REQUIREMENTS),
     set a generated page's title, and mark a page that is linked but not in the table of contents."""
-    notebook = nbformat.read(path, as_version=4)
+    # read and written without nbformat's validation, which only logs: the runner wrote it just now
+    notebook = nbformat.v4.reads(path.read_text(encoding="utf-8"))
     if orphan:
         notebook.metadata["orphan"] = True
     notebook.cells = without_empty_sections([cell for cell in notebook.cells if requirements_met(
@@ -229,7 +230,7 @@ def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool
             tags.append(CODE_TAG)
         if title and cell.cell_type == "markdown" and PAGE_TITLE_TAG in tags:
             cell.source = f"# {markdown_literal(title)}"
-    nbformat.write(notebook, path)
+    path.write_text(nbformat.v4.writes(notebook), encoding="utf-8")
 
 
 # What changes with every build (its time, the code version) enters the pages as these stamps, replaced

@@ -73,12 +73,12 @@ def _worker(cwd: str, jobs: list[Job], log: str, done_queue, environment: dict[s
             if source not in templates:
                 templates[source] = load_notebook_node(source)
             notebook = parameterize_notebook(copy.deepcopy(templates[source]), parameters)
-            if client is None:
-                client = NotebookClient(notebook, kernel_name="python3", timeout=600, resources={})
+            if client is None:   # no timings in the published notebooks, no input history in a database
+                client = NotebookClient(notebook, kernel_name="python3", timeout=600, resources={}, record_timing=False,
+                                        extra_arguments=["--HistoryManager.enabled=False"])
             client.nb = notebook
             client.execute(cleanup_kc=False, cwd=cwd)
-            # written as nbformat writes it, without its validation, which only logs and costs a tenth of
-            # a profile's time; Jupyter Book reads and checks every notebook anyway
+            # written as nbformat writes it, without its validation, which only logs
             Path(target).write_text(nbformat.v4.writes(notebook), encoding="utf-8")
             done_queue.put(("done", job, ""))
     except Exception as exc:  # CellExecutionError, DeadKernelError, timeouts, unreadable template
