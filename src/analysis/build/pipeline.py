@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -484,21 +485,22 @@ def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str, ke
     kept.remember_pdf_pages(pages)
 
 
-def _audit(html: Path, edition, kept: KeptStage, record: dict, workers: int) -> list:
-    """The disclosure audit of the site to be published. A file that is byte for byte the one the audit last
-    found clean is not read again (a page of Sphinx's compared as Sphinx wrote it; the stamps it gained are
-    audited once, as text)."""
+def _audit(html: Path, edition, kept: KeptStage, workers: int, files: list[str]) -> tuple[list, dict[str, str]]:
+    """The disclosure audit of these files of the site to be published, and their digests. A file that is
+    byte for byte the one the audit last found clean is not read again (a page of Sphinx's compared as Sphinx
+    wrote it; the stamps it gained are audited once, as text, see _audit_stamps)."""
     from analysis.site import audit
 
-    files = audit.audited_files(html)
     digests = kept.digests(html, files)
     clean = kept.audited_clean()
-    violations = audit.audit_site(html, edition.rules, workers, [f for f in files if clean.get(f) != digests[f]])
-    violations += audit.audit_text("Fußzeile jeder Seite", "Stand und Code-Version",
-                                   " ".join(_stamp_values(record).values()), edition.rules)
-    if not violations:
-        kept.remember_clean(digests)
-    return violations
+    return audit.audit_site(html, edition.rules, workers, [f for f in files if clean.get(f) != digests[f]]), digests
+
+
+def _audit_stamps(edition, record: dict) -> list:
+    from analysis.site import audit
+
+    return audit.audit_text("Fußzeile jeder Seite", "Stand und Code-Version",
+                            " ".join(_stamp_values(record).values()), edition.rules)
 
 
 def _site_pages(html: Path) -> list[str]:
@@ -600,15 +602,29 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     step(f"Jupyter Book bauen ({changed} geänderte Quelldateien)")
     html = work / "html"
     _run_jupyter_book(kept, work / "jupyter-book.log", workers, html, record)
-    if pdf_name:
-        step("PDF drucken (Chromium)")
-        _print_edition(html, edition, toc, pdf_name, built_text(record), kept)
-    if not kept.site_files.is_dir():
-        step("Downloads schreiben" + (", Steckbriefe drucken (Chromium)" if _prints_fact_sheets(edition.pack) else ""))
-        _write_site_files(edition, kept.site_files)
-    shutil.copytree(kept.site_files, html, dirs_exist_ok=True)
-    step("Geheimhaltung prüfen (sozialbericht audit)")
-    violations = _audit(html, edition, kept, record, workers)
+    # Chromium prints the edition while the downloads are written and the rest of the site is audited.
+    with ThreadPoolExecutor(1) as printer:
+        if pdf_name:
+            step("PDF drucken (Chromium, nebenher)")
+            printing = printer.submit(_print_edition, html, edition, toc, pdf_name, built_text(record), kept)
+        if not kept.site_files.is_dir():
+            step("Downloads schreiben" + (", Steckbriefe drucken (Chromium)" if _prints_fact_sheets(edition.pack)
+                                          else ""))
+            _write_site_files(edition, kept.site_files)
+        shutil.copytree(kept.site_files, html, dirs_exist_ok=True)
+        step("Geheimhaltung prüfen (sozialbericht audit)")
+        printed = {pdf_name, print_pdf.PRINT_PAGE}
+        violations, digests = _audit(html, edition, kept, workers,
+                                     [f for f in audit.audited_files(html) if f not in printed])
+        if pdf_name:
+            step("PDF abwarten und prüfen")
+            printing.result()   # a failed print stops the build here
+            found, digest = _audit(html, edition, kept, workers, [pdf_name])
+            violations += found
+            digests.update(digest)
+    violations += _audit_stamps(edition, record)
+    if not violations:
+        kept.remember_clean(digests)
     if violations:
         raise BuildError(audit.summary(violations) + "\nDie Ausgabe wird nicht veröffentlicht.")
     record["pages"] = _site_pages(html)
