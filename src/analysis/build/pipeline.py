@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import html as html_module
 import json
+import multiprocessing
 import re
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -485,6 +485,39 @@ def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str, ke
     kept.remember_pdf_pages(pages)
 
 
+class PrintingProcess:
+    """_print_edition in a process of its own, forked now: Chromium prints while the build goes on. A
+    process rather than a thread, so that the audit's workers are forked from a process with one thread."""
+
+    def __init__(self, *arguments):
+        context = multiprocessing.get_context("fork")
+        self._failure, child_end = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._print, args=(child_end, *arguments), daemon=True)
+        self._process.start()
+        child_end.close()
+
+    @staticmethod
+    def _print(failure, *arguments) -> None:
+        try:
+            _print_edition(*arguments)
+        except BaseException as exc:  # noqa: BLE001 - reported to the build, which stops
+            failure.send(str(exc) or type(exc).__name__)
+            raise SystemExit(1) from None
+
+    def wait(self) -> None:
+        self._process.join()
+        if self._process.exitcode != 0:
+            reason = self._failure.recv() if self._failure.poll() else f"Exit-Code {self._process.exitcode}"
+            raise BuildError(reason if reason.startswith("Das PDF") else
+                             f"Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium): {reason}")
+
+    def stop(self) -> None:
+        """After a failure elsewhere: the print is not waited for."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
 def _audit(html: Path, edition, kept: KeptStage, workers: int, files: list[str]) -> tuple[list, dict[str, str]]:
     """The disclosure audit of these files of the site to be published, and their digests. A file that is
     byte for byte the one the audit last found clean is not read again (a page of Sphinx's compared as Sphinx
@@ -603,10 +636,11 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     html = work / "html"
     _run_jupyter_book(kept, work / "jupyter-book.log", workers, html, record)
     # Chromium prints the edition while the downloads are written and the rest of the site is audited.
-    with ThreadPoolExecutor(1) as printer:
-        if pdf_name:
-            step("PDF drucken (Chromium, nebenher)")
-            printing = printer.submit(_print_edition, html, edition, toc, pdf_name, built_text(record), kept)
+    printing = None
+    if pdf_name:
+        step("PDF drucken (Chromium, nebenher)")
+        printing = PrintingProcess(html, edition, toc, pdf_name, built_text(record), kept)
+    try:
         if not kept.site_files.is_dir():
             step("Downloads schreiben" + (", Steckbriefe drucken (Chromium)" if _prints_fact_sheets(edition.pack)
                                           else ""))
@@ -616,12 +650,15 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         printed = {pdf_name, print_pdf.PRINT_PAGE}
         violations, digests = _audit(html, edition, kept, workers,
                                      [f for f in audit.audited_files(html) if f not in printed])
-        if pdf_name:
+        if printing:
             step("PDF abwarten und prüfen")
-            printing.result()   # a failed print stops the build here
+            printing.wait()   # a failed print stops the build here
             found, digest = _audit(html, edition, kept, workers, [pdf_name])
             violations += found
             digests.update(digest)
+    finally:
+        if printing:
+            printing.stop()
     violations += _audit_stamps(edition, record)
     if not violations:
         kept.remember_clean(digests)

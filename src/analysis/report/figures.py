@@ -434,9 +434,12 @@ def areas_over_time(edition: Edition, indicator_id: str) -> Chart:
 
 
 def locator(edition: Edition, area_id: str) -> Chart | None:
-    """Where the area lies; nothing for a pack without geometry or an area the point file leaves out."""
+    """Where the area lies; nothing for a pack without geometry or an area its geometry file leaves out."""
     shapes = map_areas(edition)
     if edition.area_geometry == "none" or area_id not in shapes.index:
+        return None
+    geometry = shapes.geometry.loc[area_id]
+    if geometry is None or geometry.is_empty:   # an area the geometry file leaves without a shape
         return None
     return Chart(Drawn("image/png", charts.locator_map(shapes, area_id, source_line(edition.pack))),
                  f"Lagekarte: {edition.area_name(area_id)} (rot hervorgehoben) im Stadtgebiet von "
