@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
-from bs4 import BeautifulSoup
+from lxml import etree
+from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from analysis.pack.loader import load_city
@@ -74,17 +75,26 @@ def _small(value: float | None, rules: DisclosureRules) -> bool:
 
 
 # --- HTML ------------------------------------------------------------------------------------------
+def _text(element) -> str:
+    """An element's text as a reader sees it: its pieces stripped, empty ones dropped, joined by spaces."""
+    return " ".join(piece for piece in (raw.strip() for raw in element.itertext()) if piece)
+
+
+def _cells(row) -> list:
+    return list(row.iter("th", "td"))
+
+
 def _table_grid(table) -> tuple[list[str], list[list[tuple[str, bool]]]]:
     """Header texts and body rows of one HTML table; each cell as (text, marked as a count)."""
-    head = table.find("thead")
-    header_rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
-                   for tr in (head.find_all("tr") if head else [])]
+    head = table.find(".//thead")
+    header_rows = [[_text(c) for c in _cells(tr)] for tr in (head.iter("tr") if head is not None else [])]
     # pandas writes the column names in the first header row and the index name in a second one
     width = max((len(r) for r in header_rows), default=0)
     header = [next((r[i] for r in header_rows if i < len(r) and r[i]), "") for i in range(width)]
-    rows = [[(c.get_text(" ", strip=True), "anzahl" in (c.get("class") or [])) for c in tr.find_all(["th", "td"])]
-            for tr in table.find_all("tr") if tr.find_parent("thead") is None]
-    if not header and rows and all(c.name == "th" for c in table.find("tr").find_all(["th", "td"])):
+    body = [tr for tr in table.iter("tr") if not any(a.tag == "thead" for a in tr.iterancestors())]
+    rows = [[(_text(c), "anzahl" in (c.get("class") or "").split()) for c in _cells(tr)] for tr in body]
+    first = table.find(".//tr")
+    if not header and rows and all(c.tag == "th" for c in _cells(first)):
         header, rows = [text for text, _ in rows[0]], rows[1:]
     return header, rows
 
@@ -145,23 +155,34 @@ def audit_text(page: str, place: str, text: str, rules: DisclosureRules) -> list
     return found
 
 
-def audit_html(page: str, html: str, rules: DisclosureRules) -> list[Violation]:
-    soup = BeautifulSoup(html, "html.parser")
-    for hidden in soup(["script", "style", "noscript"]):
-        hidden.decompose()
-    main = soup.find("main") or soup.find("article") or soup.body or soup
+UTF8_HTML = lxml_html.HTMLParser(encoding="utf-8")
+BLOCKS = ("p", "li", "dd", "dt", "figcaption", "h1", "h2", "h3", "h4", "blockquote")
+
+
+def audit_html(page: str, document: str, rules: DisclosureRules) -> list[Violation]:
+    """A page (or an HTML fragment, such as a notebook's table output): its tables cell by cell, then the
+    text of every block outside them, then the images' alternative texts; of the page's main part only."""
+    try:   # as bytes, so that a declared encoding does not stop the parser
+        root = lxml_html.document_fromstring(document.encode("utf-8"), parser=UTF8_HTML)
+    except etree.ParserError:   # nothing but whitespace or comments
+        return []
+    for hidden in list(root.iter("script", "style", "noscript")):
+        hidden.drop_tree()   # the text after it stays
+    main = next((found for found in (root.find(".//main"), root.find(".//article"), root.find("body"))
+                 if found is not None), root)
     found = []
-    for number, table in enumerate(main.find_all("table"), start=1):
+    for number, table in enumerate(list(main.iter("table")), start=1):
         found += _audit_table(page, number, table, rules)
-        for caption in table.find_all("caption"):
-            found += audit_text(page, f"Tabelle {number}, Überschrift", caption.get_text(" ", strip=True), rules)
-        table.decompose()
-    for block in main.find_all(["p", "li", "dd", "dt", "figcaption", "h1", "h2", "h3", "h4", "blockquote"]):
-        if block.find(["p", "li"]):
+        for caption in table.iter("caption"):
+            found += audit_text(page, f"Tabelle {number}, Überschrift", _text(caption), rules)
+        if table.getparent() is not None:
+            table.drop_tree()
+    for block in main.iter(*BLOCKS):
+        if block.find(".//p") is not None or block.find(".//li") is not None:
             continue  # the inner blocks are read on their own
-        text = block.get_text(" ", strip=True)
+        text = _text(block)
         found += audit_text(page, f"Text „{text[:60]}…“" if len(text) > 60 else f"Text „{text}“", text, rules)
-    for image in main.find_all("img"):
+    for image in main.iter("img"):
         found += audit_text(page, "Alternativtext eines Bildes", image.get("alt", ""), rules)
     return found
 
