@@ -94,8 +94,8 @@ def main() -> None:
         sample = [pack.areas[i * step].id for i in range(args.sample)]
         naive = naive_profile_runs(project, sample)
 
-    markers = ["Daten lesen", "Notebooks ausführen", "Jupyter Book bauen", "PDF drucken", "Geheimhaltung prüfen",
-               "PDF abwarten", "Veröffentlichen", "fertig"]
+    markers = ["Daten lesen", "Notebooks ausführen", "Jupyter Book bauen", "PDF drucken", "Downloads abwarten",
+               "Geheimhaltung prüfen", "PDF abwarten", "Veröffentlichen", "fertig"]
 
     def step_time(marker: str, reported=steps) -> float:
         starts = {m: next((t for t, text in reported if m in text), None) for m in markers}
@@ -109,9 +109,10 @@ def main() -> None:
     print(f"full build, raw data to published site: {wall:6.1f} s (goal: 60 s)")
     labels = [("read, check, apportion, compute once", "Daten lesen"),
               ("notebooks (chapters + profiles, kept kernels)", "Notebooks ausführen"),
-              ("Jupyter Book (Sphinx) + site repairs", "Jupyter Book bauen"),
-              ("downloads (the PDF prints alongside)", "PDF drucken"),
-              ("disclosure audit (parallel)", "Geheimhaltung prüfen"),
+              ("Jupyter Book + site repairs (downloads alongside)", "Jupyter Book bauen"),
+              ("start the PDF's print", "PDF drucken"),
+              ("the rest of the downloads and their audit", "Downloads abwarten"),
+              ("disclosure audit of the pages (parallel)", "Geheimhaltung prüfen"),
               ("the rest of the PDF, its audit", "PDF abwarten"), ("publish", "Veröffentlichen")]
     for label, marker in labels:
         print(f"  {label:47s} {step_time(marker):6.1f} s")

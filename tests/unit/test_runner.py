@@ -16,3 +16,17 @@ def test_a_failed_cell_names_the_exception_and_the_place_in_the_projects_code():
 
 def test_an_error_without_a_cell_keeps_its_last_lines():
     assert failure_text(RuntimeError("Kernel died\nbefore replying")) == "Kernel died before replying"
+
+
+def test_workers_take_the_next_job_not_yet_taken_each_job_once():
+    import multiprocessing
+
+    from analysis.site.runner import _next_jobs
+
+    jobs = [(f"n{i}.ipynb", f"out{i}.ipynb", {}) for i in range(7)]
+    taken = multiprocessing.get_context("spawn").Value("i", 0)
+    slow, fast = _next_jobs(jobs, taken), _next_jobs(jobs, taken)
+    # the slow worker takes one job while the fast one takes three
+    drawn = [next(slow), next(fast), next(fast), next(fast), next(slow)]
+    assert [job[0] for job in drawn] == ["n0.ipynb", "n1.ipynb", "n2.ipynb", "n3.ipynb", "n4.ipynb"]
+    assert [job[0] for job in fast] + [job[0] for job in slow] == ["n5.ipynb", "n6.ipynb"]

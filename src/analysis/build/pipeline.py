@@ -165,7 +165,7 @@ def _chapter_notebooks(root: Path, toc: dict) -> list[Path]:
 
 
 REQUIRES_TAG = "requires-"   # a cell (a profile's section) kept only for packs with the feature
-NOTEBOOK_CWD = "notebooks"   # the kernels' working folder, relative to the project root
+NOTEBOOK_CWD = "notebooks"   # the working folder of the notebooks, relative to the project root
 SHOW_METHOD = "show-method"   # a code cell that stays open: the method, computed where the reader sees it
 CODE_TAG = "rechenweg"   # every other code cell: hidden until the reader turns on "Rechenweg anzeigen" (rechenweg.js)
 
@@ -332,8 +332,8 @@ def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path, re
 
 
 def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: Path) -> None:
-    """Execute all notebooks in kernels kept per worker, reporting progress; the first failure stops. The
-    kernels find the computed edition through the environment (see Edition.load)."""
+    """Execute all notebooks in one IPython shell per worker (see site.runner), reporting progress; the first
+    failure stops. The notebooks find the computed edition through the environment (see Edition.load)."""
     from analysis.compute.edition import EDITION_CACHE_VARIABLE
     from analysis.site import runner
 
@@ -353,7 +353,7 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: 
 
 def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple[list, dict]:
     # Papermill writes the parameters into every published notebook: only city, year and the page's item,
-    # never a path (the edition reaches the kernels through the environment).
+    # never a path (the edition reaches the notebooks through the environment).
     jobs, titles = [], {}
     for notebook in _chapter_notebooks(root, toc):
         target = stage / notebook.relative_to(root)
@@ -481,41 +481,62 @@ def _print_edition(html: Path, edition, toc: dict, pdf_name: str, built: str, ke
     target = html / pdf_name
     pages = print_pdf.write_pdf(html, target, title_page, list(dict.fromkeys(chapters)), profiles, kept.pdf_pages())
     if not pages or not target.is_file():
-        raise BuildError("Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium).")
+        raise BuildError(f"{PRINT_FAILED}.")
     kept.remember_pdf_pages(pages)
 
 
-class PrintingProcess:
-    """_print_edition in a process of its own, forked now: Chromium prints while the build goes on. A
-    process rather than a thread, so that the audit's workers are forked from a process with one thread."""
+class ForkedStep:
+    """A step of the build in a process of its own, forked now, that runs while the build goes on (the PDF
+    prints while the site is audited; the downloads are written and audited while Sphinx builds the pages);
+    wait() gives its result. A process rather than a thread, so that the audit's workers are forked from a
+    process with one thread."""
 
-    def __init__(self, *arguments):
+    def __init__(self, failure: str, function, *arguments):
+        self._failure_text = failure
         context = multiprocessing.get_context("fork")
-        self._failure, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=self._print, args=(child_end, *arguments), daemon=True)
+        self._outcome, child_end = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._run, args=(child_end, function, *arguments), daemon=True)
         self._process.start()
         child_end.close()
 
     @staticmethod
-    def _print(failure, *arguments) -> None:
+    def _run(outcome, function, *arguments) -> None:
         try:
-            _print_edition(*arguments)
+            outcome.send(("done", function(*arguments)))
         except BaseException as exc:  # noqa: BLE001 - reported to the build, which stops
-            failure.send(str(exc) or type(exc).__name__)
+            outcome.send(("failed", str(exc) or type(exc).__name__))
             raise SystemExit(1) from None
 
-    def wait(self) -> None:
+    def wait(self):
+        """The step's result; its failure stops the build with the reason."""
+        try:   # received before joining: a large result would keep the process waiting on the pipe
+            status, value = self._outcome.recv()
+        except EOFError:   # the process ended without a word (killed)
+            status, value = "failed", None
         self._process.join()
-        if self._process.exitcode != 0:
-            reason = self._failure.recv() if self._failure.poll() else f"Exit-Code {self._process.exitcode}"
-            raise BuildError(reason if reason.startswith("Das PDF") else
-                             f"Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium): {reason}")
+        if status == "done":
+            return value
+        reason = value or f"Exit-Code {self._process.exitcode}"
+        raise BuildError(reason if reason.startswith(self._failure_text) else f"{self._failure_text}: {reason}")
 
     def stop(self) -> None:
-        """After a failure elsewhere: the print is not waited for."""
+        """After a failure elsewhere: the step is not waited for."""
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
+
+
+PRINT_FAILED = "Das PDF der Ausgabe konnte nicht gedruckt werden (Chromium)"
+
+
+def _write_and_audit_site_files(edition, kept: KeptStage) -> tuple[list, dict[str, str]]:
+    """The downloads and printed fact sheets (kept from the last build of the edition key, else written), and
+    their audit: the violations, and the digests of the files."""
+    from analysis.site import audit
+
+    if not kept.site_files.is_dir():
+        _write_site_files(edition, kept.site_files)
+    return _audit(kept.site_files, edition, kept, 1, audit.audited_files(kept.site_files))
 
 
 def _audit(html: Path, edition, kept: KeptStage, workers: int, files: list[str]) -> tuple[list, dict[str, str]]:
@@ -632,24 +653,30 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     executed.keep(jobs)
 
     changed = kept.sync(stage, _shared_by_every_page(stage, toc))
-    step(f"Jupyter Book bauen ({changed} geänderte Quelldateien)")
-    html = work / "html"
-    _run_jupyter_book(kept, work / "jupyter-book.log", workers, html, record)
-    # Chromium prints the edition while the downloads are written and the rest of the site is audited.
+    # The downloads depend on the edition only: written and audited while Sphinx builds the pages.
+    site_files = ForkedStep("Die Downloads konnten nicht geschrieben werden", _write_and_audit_site_files,
+                            edition, kept)
     printing = None
-    if pdf_name:
-        step("PDF drucken (Chromium, nebenher)")
-        printing = PrintingProcess(html, edition, toc, pdf_name, built_text(record), kept)
     try:
-        if not kept.site_files.is_dir():
-            step("Downloads schreiben" + (", Steckbriefe drucken (Chromium)" if _prints_fact_sheets(edition.pack)
-                                          else ""))
-            _write_site_files(edition, kept.site_files)
+        step(f"Jupyter Book bauen ({changed} geänderte Quelldateien); Downloads nebenher schreiben und prüfen"
+             + (", Steckbriefe drucken (Chromium)" if _prints_fact_sheets(edition.pack) else ""))
+        html = work / "html"
+        _run_jupyter_book(kept, work / "jupyter-book.log", workers, html, record)
+        # Chromium prints the edition while the pages are audited.
+        if pdf_name:
+            step("PDF drucken (Chromium, nebenher)")
+            printing = ForkedStep(PRINT_FAILED, _print_edition, html, edition, toc, pdf_name, built_text(record),
+                                  kept)
+        step("Downloads abwarten")
+        violations, digests = site_files.wait()
+        downloads = set(audit.audited_files(kept.site_files))
         shutil.copytree(kept.site_files, html, dirs_exist_ok=True)
         step("Geheimhaltung prüfen (sozialbericht audit)")
         printed = {pdf_name, print_pdf.PRINT_PAGE}
-        violations, digests = _audit(html, edition, kept, workers,
-                                     [f for f in audit.audited_files(html) if f not in printed])
+        found, digest = _audit(html, edition, kept, workers,
+                               [f for f in audit.audited_files(html) if f not in printed and f not in downloads])
+        violations += found
+        digests.update(digest)
         if printing:
             step("PDF abwarten und prüfen")
             printing.wait()   # a failed print stops the build here
@@ -657,6 +684,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
             violations += found
             digests.update(digest)
     finally:
+        site_files.stop()
         if printing:
             printing.stop()
     violations += _audit_stamps(edition, record)

@@ -29,7 +29,7 @@ from analysis.social_index import district_index, district_types
 from analysis.text import SUPPRESSED, format_number, format_value
 
 _LOADED: dict[tuple[str, int], "Edition"] = {}
-# A build hands its kernels the computed edition through the environment, not as a notebook parameter:
+# A build hands its notebooks the computed edition through the environment, not as a notebook parameter:
 # parameters are published with every page, and the pickle's path is this machine's business.
 EDITION_CACHE_VARIABLE = "SOZIALBERICHT_EDITION_CACHE"
 
@@ -247,7 +247,7 @@ class Edition:
         """From a pickle (compute once, render many), else computed now. The pickle is `cache` or, in a build,
         the one named by the environment variable EDITION_CACHE_VARIABLE, when it holds this city and year.
 
-        A kernel that renders many pages of one edition unpickles it once."""
+        A worker that renders many pages of one edition unpickles it once."""
         cache = cache or os.environ.get(EDITION_CACHE_VARIABLE)
         if cache and Path(cache).is_file():
             key = (str(Path(cache).resolve()), Path(cache).stat().st_mtime_ns)

@@ -1,10 +1,11 @@
-"""Execute many parameterised notebooks fast: each worker process keeps one Jupyter kernel for all its
-notebooks.
+"""Execute many parameterised notebooks fast: each worker process runs all its notebooks in one IPython
+shell of its own.
 
 Papermill injects the parameters (the same `injected-parameters` cell as `papermill` on the command
-line) and nbclient, the engine papermill runs on, executes the cells. Starting a kernel and importing
-pandas, geopandas and matplotlib costs about 2.5 s; paying it once per worker instead of once per
-notebook is what makes a report with hundreds of area profiles build in seconds rather than minutes."""
+line), and the shell executes the cells and records their outputs as a Jupyter kernel would (see
+shell_engine). Starting Python and importing pandas, geopandas and matplotlib costs about 2.5 s; paying it
+once per worker instead of once per notebook, and no kernel messages per cell, is what makes a report with
+hundreds of area profiles build in seconds rather than minutes."""
 from __future__ import annotations
 
 import copy
@@ -12,10 +13,10 @@ import multiprocessing
 import os
 import queue as queue_module
 import re
+import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
@@ -62,41 +63,52 @@ def failure_text(error: Exception) -> str:
     return f"{name}: {without_colours(str(value))}{where}"
 
 
-def _worker(cwd: str, jobs: list[Job], log: str, done_queue, environment: dict[str, str]) -> None:
+def _next_jobs(jobs: list[Job], taken):
+    """The jobs not yet taken by any worker, one at a time, in order: a worker that drew long notebooks takes
+    fewer of the rest."""
+    while True:
+        with taken.get_lock():
+            position = taken.value
+            taken.value += 1
+        if position >= len(jobs):
+            return
+        yield jobs[position]
+
+
+def _worker(cwd: str, jobs: list[Job], taken, log: str, done_queue, environment: dict[str, str]) -> None:
     _quiet(log)
-    os.environ.update(environment)   # the kernel inherits it
+    os.environ.update(environment)
+    os.chdir(cwd)   # where a kernel started for the notebooks would run, with that folder on the path
+    sys.path.insert(0, "")
     templates: dict[str, nbformat.NotebookNode] = {}
-    client, job = None, ("?", "?", {})
+    job = ("?", "?", {})
     try:
-        for job in jobs:
+        from analysis.site.shell_engine import ShellEngine
+
+        engine = ShellEngine()
+        for job in _next_jobs(jobs, taken):
             source, target, parameters = job
             if source not in templates:
                 templates[source] = load_notebook_node(source)
-            notebook = parameterize_notebook(copy.deepcopy(templates[source]), parameters)
-            if client is None:   # no timings in the published notebooks, no input history in a database
-                client = NotebookClient(notebook, kernel_name="python3", timeout=600, resources={}, record_timing=False,
-                                        extra_arguments=["--HistoryManager.enabled=False"])
-            client.nb = notebook
-            client.execute(cleanup_kc=False, cwd=cwd)
+            notebook = engine.execute(parameterize_notebook(copy.deepcopy(templates[source]), parameters))
             # written as nbformat writes it, without its validation, which only logs
             Path(target).write_text(nbformat.v4.writes(notebook), encoding="utf-8")
             done_queue.put(("done", job, ""))
-    except Exception as exc:  # CellExecutionError, DeadKernelError, timeouts, unreadable template
+    except Exception as exc:  # CellExecutionError, timeouts, unreadable template
         done_queue.put(("failed", job, failure_text(exc)))
-    finally:
-        if client is not None and client.km is not None:
-            client.km.shutdown_kernel(now=True)
 
 
 def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report,
         environment: dict[str, str] | None = None) -> None:
-    """Execute every job; jobs are dealt round-robin to `workers` processes, each with one kernel whose
-    environment gains `environment`. The first failure stops all workers and raises NotebookFailed."""
+    """Execute every job in `workers` processes, each with one shell, whose environment gains `environment`;
+    each worker takes the next job not yet taken (put long notebooks first). The first failure stops all
+    workers and raises NotebookFailed."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
+    taken = context.Value("i", 0)
     workers = max(1, min(workers, len(jobs)))
-    processes = [context.Process(target=_worker, args=(str(cwd), jobs[i::workers], str(log), queue, environment or {}))
-                 for i in range(workers)]
+    processes = [context.Process(target=_worker, args=(str(cwd), jobs, taken, str(log), queue, environment or {}))
+                 for _ in range(workers)]
     for process in processes:
         process.start()
     try:
@@ -107,8 +119,7 @@ def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report,
             report(count, job)
     finally:
         for process in processes:
-            # SIGKILL: nbclient's SIGTERM handler would wait for a kernel that is still busy.
-            # An orphaned kernel notices that its parent is gone and exits by itself.
+            # SIGKILL: a worker in the middle of a notebook does not stop for SIGTERM in time.
             if process.is_alive():
                 process.kill()
             process.join()
