@@ -108,7 +108,7 @@ def main() -> None:
     print(f"areas: {len(pack.areas)}; profile pages built: {len(profiles)}")
     print(f"full build, raw data to published site: {wall:6.1f} s (goal: 60 s)")
     labels = [("read, check, apportion, compute once", "Daten lesen"),
-              ("notebooks (chapters + profiles, kept kernels)", "Notebooks ausführen"),
+              ("notebooks (chapters + profiles, a shell per worker)", "Notebooks ausführen"),
               ("Jupyter Book + site repairs (downloads alongside)", "Jupyter Book bauen"),
               ("start the PDF's print", "PDF drucken"),
               ("the rest of the downloads and their audit", "Downloads abwarten"),

@@ -344,7 +344,7 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: 
             step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).parent.name}/{Path(job[1]).name}")
 
     try:
-        runner.run(jobs, cwd, log, workers, progress, {EDITION_CACHE_VARIABLE: str(cache)})
+        runner.run(jobs, cwd, log, workers, progress, {EDITION_CACHE_VARIABLE: str(cache.resolve())})
     except runner.NotebookFailed as failure:
         source, target, _ = failure.job
         raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "

@@ -78,6 +78,7 @@ def _next_jobs(jobs: list[Job], taken):
 def _worker(cwd: str, jobs: list[Job], taken, log: str, done_queue, environment: dict[str, str]) -> None:
     _quiet(log)
     os.environ.update(environment)
+    origin = Path.cwd()   # the jobs' paths may be relative to it
     os.chdir(cwd)   # where a kernel started for the notebooks would run, with that folder on the path
     sys.path.insert(0, "")
     templates: dict[str, nbformat.NotebookNode] = {}
@@ -89,10 +90,10 @@ def _worker(cwd: str, jobs: list[Job], taken, log: str, done_queue, environment:
         for job in _next_jobs(jobs, taken):
             source, target, parameters = job
             if source not in templates:
-                templates[source] = load_notebook_node(source)
+                templates[source] = load_notebook_node(str(origin / source))
             notebook = engine.execute(parameterize_notebook(copy.deepcopy(templates[source]), parameters))
             # written as nbformat writes it, without its validation, which only logs
-            Path(target).write_text(nbformat.v4.writes(notebook), encoding="utf-8")
+            (origin / target).write_text(nbformat.v4.writes(notebook), encoding="utf-8")
             done_queue.put(("done", job, ""))
     except Exception as exc:  # CellExecutionError, timeouts, unreadable template
         done_queue.put(("failed", job, failure_text(exc)))
