@@ -49,6 +49,7 @@ def test_the_outputs_are_those_of_a_jupyter_kernel():
               for nb in (in_kernel, in_shell)]
     assert joined[0] == joined[1]
     assert in_shell.metadata.language_info == in_kernel.metadata.language_info
+    nbformat.validate(in_shell)   # the outputs are made without validation: they must be valid all the same
     kinds = [[o.output_type for o in cell.outputs] for cell in in_shell.cells]
     assert kinds == [["stream", "stream"], ["execute_result"], [], ["display_data", "stream"],
                      ["display_data"], [], ["execute_result"]]
@@ -85,3 +86,13 @@ def test_a_cell_that_runs_too_long_is_stopped():
     engine = ShellEngine(cell_timeout=1)
     with pytest.raises(CellTimeoutError, match="Zeitlimit"):
         engine.execute(_notebook(["import time\ntime.sleep(30)"]))
+
+
+def test_a_line_is_read_against_the_namespace_of_its_notebook_each_time():
+    engine = ShellEngine()
+    magic = engine.execute(_notebook(["pwd"]))   # automagic: the %pwd magic
+    assert magic.cells[0].outputs[0].data["text/plain"] != "'hier'"
+    shadowed = engine.execute(_notebook(["pwd = 'hier'", "pwd"]))   # the same line, now a variable
+    assert shadowed.cells[1].outputs[0].data["text/plain"] == "'hier'"
+    twice = [engine.execute(_notebook(["%matplotlib inline\nx = 2\nx"])) for _ in range(2)]
+    assert [nb.cells[0].outputs[0].data["text/plain"] for nb in twice] == ["2", "2"]

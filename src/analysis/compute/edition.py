@@ -323,7 +323,7 @@ class Edition:
             self._latest = None
             self._memo_of = self.indicators
 
-    def remembered(self, key: str, make):
+    def remembered(self, key: str | tuple, make):
         """A table derived from the indicator table, computed once (like the lookups below)."""
         self._forget_if_replaced()
         if key not in self._tables:

@@ -34,29 +34,38 @@ def _first_after_area_change(edition: Edition) -> bool:
     return bool(earlier) and edition.before_area_change(earlier[-1])
 
 
+CHANGE_COLUMNS = ["indicator", "area_id", "year_before", "before", "year_now", "now", "change", "spread_share"]
+
+
 def indicator_changes(edition: Edition) -> pd.DataFrame:
-    """Every area and the city, every indicator both editions have: value in each edition's latest year.
+    """Every area and the city, every indicator both editions have: value in each edition's latest year
+    (computed once per edition; a copy each time).
 
     `spread_share` divides the change by the spread of the areas in the earlier edition, so that
     changes of indicators in different units can be ranked against each other."""
-    columns = ["indicator", "area_id", "year_before", "before", "year_now", "now", "change", "spread_share"]
+    return edition.remembered("indicator_changes", lambda: _indicator_changes(edition)).copy()
+
+
+def _indicator_changes(edition: Edition) -> pd.DataFrame:
     previous = edition.previous
     if previous is None:
-        return pd.DataFrame(columns=columns)
-    rows = []
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    order = pd.Index([*edition.pack.area_ids, CITY_AREA_ID])
+    parts = []
     for indicator in edition.catalog.indicators:
         before, now = _latest(previous.indicators, indicator.id), _latest(edition.indicators, indicator.id)
         if before.empty or now.empty:
             continue
         spread = before["value"].drop(CITY_AREA_ID, errors="ignore").std()
-        for area_id in [*edition.pack.area_ids, CITY_AREA_ID]:
-            if area_id not in before.index or area_id not in now.index:
-                continue
-            change = now.at[area_id, "value"] - before.at[area_id, "value"]
-            rows.append([indicator.id, area_id, int(before["year"].iloc[0]), before.at[area_id, "value"],
-                         int(now["year"].iloc[0]), now.at[area_id, "value"], change,
-                         abs(change) / spread if spread and spread > 0 else np.nan])
-    return pd.DataFrame(rows, columns=columns)
+        both = order[order.isin(before.index) & order.isin(now.index)]
+        value_before, value_now = before["value"].reindex(both).to_numpy(), now["value"].reindex(both).to_numpy()
+        change = value_now - value_before
+        parts.append(pd.DataFrame({
+            "indicator": indicator.id, "area_id": both.to_numpy(), "year_before": int(before["year"].iloc[0]),
+            "before": value_before, "year_now": int(now["year"].iloc[0]), "now": value_now, "change": change,
+            "spread_share": np.abs(change) / spread if spread and spread > 0 else np.nan}, columns=CHANGE_COLUMNS))
+    parts = [part for part in parts if len(part)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CHANGE_COLUMNS)
 
 
 def _direction(change: float, polarity: str) -> str:

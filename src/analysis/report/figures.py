@@ -74,14 +74,20 @@ def fixed_bins(edition: Edition, indicator_id: str) -> list[float]:
                              classification.scheme)
 
 
+def published_texts(edition: Edition, indicator_id: str, year: int) -> dict[str, str]:
+    """Each area's value as published: formatted with its unit, "." where withheld (an area without a row
+    is missing: "–", see published_text). Made once per indicator and year."""
+    def make() -> dict[str, str]:
+        frame, indicator = edition.table(indicator_id, year), edition.indicator(indicator_id)
+        return {area_id: SUPPRESSED if bool(withheld) else format_value(value, indicator)
+                for area_id, value, withheld in zip(frame.index, frame["value"], frame["suppressed"])}
+
+    return edition.remembered(("published_texts", indicator_id, year), make)
+
+
 def published_text(edition: Edition, indicator_id: str, year: int, area_id: str) -> str:
     """An area's value as published: formatted with its unit, "." where withheld, "–" where missing."""
-    frame = edition.table(indicator_id, year)
-    if area_id not in frame.index:
-        return "–"
-    if bool(frame.at[area_id, "suppressed"]):
-        return SUPPRESSED
-    return format_value(frame.at[area_id, "value"], edition.indicator(indicator_id))
+    return published_texts(edition, indicator_id, year).get(area_id, "–")
 
 
 def extremes_text(edition: Edition, values: pd.Series, indicator_id: str) -> str:

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from lxml import html as lxml_html
 from pypdf import PdfReader, PdfWriter
 
 from analysis.report.comparison import ONLINE_ONLY
@@ -57,25 +57,36 @@ class TitlePage:
     lines: tuple[str, ...] = ()    # publisher, contact, date: "Herausgeber: …"
 
 
+def _with_class(name: str) -> str:
+    """An XPath test for an element whose class attribute names `name`."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+NOT_PRINTED = " | ".join([   # code, folded details, chart data tables, the interactive map, heading links
+    f".//*[{_with_class('cell_input')}]", f".//details[{_with_class('hide')}]",
+    f".//details[{_with_class('grafik-daten')}]", f".//*[{_with_class('interaktive-karte')}]", ".//script",
+    ".//noscript", f".//a[{_with_class('headerlink')}]", f".//*[{_with_class('tag_remove-cell')}]"])
+
+
 def _article(page: Path, anchor: str) -> tuple[str, str]:
     """The page's article prepared for print, and its title."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    article = soup.find("article", class_="bd-article")
-    if article is None or article.select_one(f".{ONLINE_ONLY}"):   # a tool page means nothing on paper
+    root = lxml_html.document_fromstring(page.read_bytes(), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    article = next(iter(root.xpath(f"//article[{_with_class('bd-article')}]")), None)
+    if article is None or article.xpath(f".//*[{_with_class(ONLINE_ONLY)}]"):   # a tool page means nothing on paper
         return "", ""
-    for hidden in article.select(".cell_input, details.hide, details.grafik-daten, .interaktive-karte, "
-                                 "script, noscript, a.headerlink, .tag_remove-cell"):
-        hidden.decompose()
-    for image in article.find_all("img"):
-        image["src"] = re.sub(r"^(\.\./)+", "", image.get("src", ""))
-    for link in article.find_all("a"):
-        link.attrs.pop("href", None)   # links between web pages mean nothing on paper
-    for element in article.find_all(id=True):   # ids stay unique once all pages share one document
-        element["id"] = f"{anchor}-{element['id']}"
-    first = article.find("h1")
+    for hidden in article.xpath(NOT_PRINTED):
+        hidden.drop_tree()   # the text after it stays
+    for image in article.iter("img"):
+        image.set("src", re.sub(r"^(\.\./)+", "", image.get("src", "")))
+    for link in article.iter("a"):
+        link.attrib.pop("href", None)   # links between web pages mean nothing on paper
+    for element in article.xpath(".//*[@id]"):   # ids stay unique once all pages share one document
+        element.set("id", f"{anchor}-{element.get('id')}")
+    first = article.find(".//h1")
     if first is not None:
-        first["id"] = anchor
-    return str(article), (first.get_text(" ", strip=True) if first is not None else "")
+        first.set("id", anchor)
+    title = " ".join(piece for piece in (raw.strip() for raw in first.itertext()) if piece) if first is not None else ""
+    return lxml_html.tostring(article, encoding="unicode", with_tail=False), title
 
 
 @dataclass(frozen=True)

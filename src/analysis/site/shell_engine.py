@@ -32,6 +32,12 @@ def _jsonable(data: dict) -> dict:
             for kind, value in data.items()}
 
 
+def _output(**fields) -> nbformat.NotebookNode:
+    """An output as nbformat.v4.new_output makes it, without its schema validation (a third of a
+    millisecond, for outputs that are well-formed by construction)."""
+    return nbformat.from_dict(fields)
+
+
 class _Outputs:
     """The outputs of the cell being run, in the order they arrive."""
 
@@ -40,23 +46,21 @@ class _Outputs:
         self.execution_count: int | None = None
 
     def display(self, data: dict, metadata: dict | None) -> None:
-        self.cell_outputs.append(nbformat.v4.new_output("display_data", data=_jsonable(data),
-                                                         metadata=metadata or {}))
+        self.cell_outputs.append(_output(output_type="display_data", data=_jsonable(data), metadata=metadata or {}))
 
     def result(self, data: dict, metadata: dict | None) -> None:
-        self.cell_outputs.append(nbformat.v4.new_output("execute_result", data=_jsonable(data),
-                                                         metadata=metadata or {},
-                                                         execution_count=self.execution_count))
+        self.cell_outputs.append(_output(output_type="execute_result", execution_count=self.execution_count,
+                                         data=_jsonable(data), metadata=metadata or {}))
 
     def stream(self, name: str, text: str) -> None:
         last = self.cell_outputs[-1] if self.cell_outputs else None
         if last is not None and last.output_type == "stream" and last.name == name:
             last.text += text   # consecutive writes to a stream are one output (a kernel sends them in batches)
         else:
-            self.cell_outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+            self.cell_outputs.append(_output(output_type="stream", name=name, text=text))
 
     def error(self, name: str, value: str, traceback: list[str]) -> None:
-        self.cell_outputs.append(nbformat.v4.new_output("error", ename=name, evalue=value, traceback=traceback))
+        self.cell_outputs.append(_output(output_type="error", ename=name, evalue=value, traceback=traceback))
 
 
 class _Stream:
@@ -110,7 +114,19 @@ class NotebookShell(InteractiveShell):
 
     def __init__(self, **kwargs):
         self.notebook_outputs = _Outputs()
+        self._transformed: dict[str, str] = {}
         super().__init__(**kwargs)
+
+    def transform_cell(self, raw_cell: str) -> str:
+        """IPython's rewriting of a cell's magics, remembered for cells of several lines: hundreds of
+        profiles run the same cells, and the rewriting tokenises the whole cell each time. It depends on the
+        text alone there; a single line may also be read against the namespace (automagic), so it is not
+        remembered."""
+        if len(raw_cell.splitlines()) == 1:
+            return super().transform_cell(raw_cell)
+        if raw_cell not in self._transformed:
+            self._transformed[raw_cell] = super().transform_cell(raw_cell)
+        return self._transformed[raw_cell]
 
     def enable_gui(self, gui=None) -> None:
         """Only the inline backend: figures are shown as images when their cell ends."""
