@@ -34,7 +34,8 @@ PRINT_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; color: #000; }
 h1 { font-size: 18pt; break-before: page; } h2 { font-size: 13pt; } h3, h4 { font-size: 11pt; }
-h1, h2, h3 { break-after: avoid; } img { max-width: 100%; break-inside: avoid; }
+h1, h2, h3 { break-after: avoid; }
+img { max-width: 100%; max-height: 245mm; break-inside: avoid; }  /* taller than a page: shrunk, not cut */
 table { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0; break-inside: auto; }
 th, td { border-bottom: 1px solid #999; padding: 2px 4px; text-align: left; vertical-align: top; }
 tr { break-inside: avoid; } a { color: #000; text-decoration: none; }
