@@ -30,3 +30,38 @@ def test_workers_take_the_next_job_not_yet_taken_each_job_once():
     drawn = [next(slow), next(fast), next(fast), next(fast), next(slow)]
     assert [job[0] for job in drawn] == ["n0.ipynb", "n1.ipynb", "n2.ipynb", "n3.ipynb", "n4.ipynb"]
     assert [job[0] for job in fast] + [job[0] for job in slow] == ["n5.ipynb", "n6.ipynb"]
+
+
+def test_workers_started_early_wait_for_their_jobs_and_run_them(tmp_path):
+    import json
+
+    import nbformat
+
+    from analysis.site.runner import Workers
+
+    template = tmp_path / "vorlage.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("wert = 1", metadata={"tags": ["parameters"]}),
+                                               nbformat.v4.new_code_cell("wert * 2")],
+                                        metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                 "display_name": "Python 3"}})
+    template.write_text(nbformat.writes(notebook), encoding="utf-8")
+    workers = Workers(tmp_path, tmp_path / "log.txt", 2)
+    jobs = [(str(template), str(tmp_path / f"seite-{n}.ipynb"), {"wert": n}) for n in (3, 4, 5)]
+    reported = []
+    workers.run(jobs, lambda count, job: reported.append(count))
+    assert reported == [1, 2, 3]
+    results = [json.loads((tmp_path / f"seite-{n}.ipynb").read_text(encoding="utf-8"))["cells"][-1]["outputs"][0]
+               for n in (3, 4, 5)]
+    assert ["".join(r["data"]["text/plain"]) for r in results] == ["6", "8", "10"]
+
+
+def test_workers_stopped_before_any_job_end():
+    import time
+
+    from analysis.site.runner import Workers
+
+    workers = Workers(".", "/dev/null", 2)
+    started = time.monotonic()
+    workers.stop()
+    assert time.monotonic() - started < 10
+    assert not any(process.is_alive() for process in workers._processes)

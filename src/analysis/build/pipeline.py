@@ -331,10 +331,18 @@ def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path, re
     kept.copy_pages(target, {stamp: html_module.escape(value) for stamp, value in _stamp_values(record).items()})
 
 
-def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: Path) -> None:
-    """Execute all notebooks in one IPython shell per worker (see site.runner), reporting progress; the first
-    failure stops. The notebooks find the computed edition through the environment (see Edition.load)."""
+def _notebook_workers(root: Path, work: Path, workers: int, cache: Path):
+    """Worker processes for the notebooks (one IPython shell each, see site.runner), started now. The
+    notebooks find the computed edition through the environment (see Edition.load)."""
     from analysis.compute.edition import EDITION_CACHE_VARIABLE
+    from analysis.site import runner
+
+    return runner.Workers(root / NOTEBOOK_CWD, work / "notebooks.log", workers,
+                          {EDITION_CACHE_VARIABLE: str(cache.resolve())})
+
+
+def _run_notebooks(jobs: list, started, log: Path, step) -> None:
+    """Execute all notebooks in the started workers, reporting progress; the first failure stops."""
     from analysis.site import runner
 
     every = max(1, len(jobs) // 10)
@@ -344,11 +352,11 @@ def _run_notebooks(jobs: list, cwd: Path, log: Path, workers: int, step, cache: 
             step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).parent.name}/{Path(job[1]).name}")
 
     try:
-        runner.run(jobs, cwd, log, workers, progress, {EDITION_CACHE_VARIABLE: str(cache.resolve())})
+        started.run(jobs, progress)
     except runner.NotebookFailed as failure:
         source, target, _ = failure.job
         raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
-                         f"{failure}\nProtokoll der Kernel: {log}") from None
+                         f"{failure}\nProtokoll: {log}") from None
 
 
 def _notebook_jobs(root: Path, stage: Path, pack, year: int, toc: dict) -> tuple[list, dict]:
@@ -625,27 +633,37 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
 
     executed = ExecutedNotebooks(root, key, year, found, archived_fingerprint(root, pack, year))
     kept = KeptStage(root, key, year, executed.edition_key)
-    if kept.edition_file.is_file():
-        step(f"{pack.name} {year}: Daten lesen – unverändert, die Indikatoren aus dem letzten Bau")
-        edition = Edition.load(city, year, cache=kept.edition_file)
-    else:
-        step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
-        edition = Edition.compute(city, year, root, level=level)
-        kept.keep_edition(edition)
     work = root / "_build" / "work" / key / str(year)
     shutil.rmtree(work, ignore_errors=True)
     stage = work / "book"
     stage.mkdir(parents=True)
-    toc = _edition_toc(root, edition)
-    pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
-    _stage_book(root, stage, edition, record, toc, pdf_name)
-    jobs, titles = _notebook_jobs(root, stage, edition.pack, year, toc)
-    to_run = executed.restore(jobs)
-    step(f"{len(to_run)} von {len(jobs)} Notebooks ausführen ({workers} parallel; die übrigen unverändert "
-         "aus dem letzten Bau)" if len(to_run) < len(jobs) else f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
-    # Notebooks run in notebooks/, as when a reviewer opens them there.
-    if to_run:
-        _run_notebooks(to_run, root / NOTEBOOK_CWD, work / "notebooks.log", workers, step, kept.edition_file)
+    notebook_workers = None
+    try:
+        if kept.edition_file.is_file():
+            step(f"{pack.name} {year}: Daten lesen – unverändert, die Indikatoren aus dem letzten Bau")
+            edition = Edition.load(city, year, cache=kept.edition_file)
+        else:
+            step(f"{pack.name} {year}: Daten lesen, prüfen und Indikatoren berechnen")
+            # every notebook will run: their workers start now and import what they need meanwhile
+            notebook_workers = _notebook_workers(root, work, workers, kept.edition_file)
+            edition = Edition.compute(city, year, root, level=level)
+            kept.keep_edition(edition)
+        toc = _edition_toc(root, edition)
+        pdf_name = print_pdf.file_name(key, year) if print_pdf.available() else None
+        _stage_book(root, stage, edition, record, toc, pdf_name)
+        jobs, titles = _notebook_jobs(root, stage, edition.pack, year, toc)
+        to_run = executed.restore(jobs)
+        step(f"{len(to_run)} von {len(jobs)} Notebooks ausführen ({workers} parallel; die übrigen unverändert "
+             "aus dem letzten Bau)" if len(to_run) < len(jobs) else
+             f"{len(jobs)} Notebooks ausführen ({workers} parallel)")
+        # Notebooks run in notebooks/, as when a reviewer opens them there.
+        if to_run:
+            notebook_workers = notebook_workers or _notebook_workers(root, work, min(workers, len(to_run)),
+                                                                     kept.edition_file)
+            _run_notebooks(to_run, notebook_workers, work / "notebooks.log", step)
+    finally:
+        if notebook_workers:
+            notebook_workers.stop()   # after a failure, or when no notebook had to run
     orphans = not links.profiles_in_sidebar(pack)
     for _, notebook, _ in to_run:
         profile = Path(notebook).parent.name == links.PROFILE_FOLDER

@@ -9,6 +9,7 @@ hundreds of area profiles build in seconds rather than minutes."""
 from __future__ import annotations
 
 import copy
+import importlib
 import multiprocessing
 import os
 import queue as queue_module
@@ -75,7 +76,10 @@ def _next_jobs(jobs: list[Job], taken):
         yield jobs[position]
 
 
-def _worker(cwd: str, jobs: list[Job], taken, log: str, done_queue, environment: dict[str, str]) -> None:
+WARM_UP = ("analysis.report.figures", "analysis.report.tables", "analysis.report.narrative")
+
+
+def _worker(cwd: str, jobs_pipe, taken, log: str, done_queue, environment: dict[str, str]) -> None:
     _quiet(log)
     os.environ.update(environment)
     origin = Path.cwd()   # the jobs' paths may be relative to it
@@ -87,6 +91,12 @@ def _worker(cwd: str, jobs: list[Job], taken, log: str, done_queue, environment:
         from analysis.site.shell_engine import ShellEngine
 
         engine = ShellEngine()
+        for module in WARM_UP:   # pandas, geopandas, matplotlib: imported before the jobs arrive
+            importlib.import_module(module)
+        try:
+            jobs = jobs_pipe.recv()
+        except EOFError:   # stopped before any job was given
+            return
         for job in _next_jobs(jobs, taken):
             source, target, parameters = job
             if source not in templates:
@@ -99,31 +109,54 @@ def _worker(cwd: str, jobs: list[Job], taken, log: str, done_queue, environment:
         done_queue.put(("failed", job, failure_text(exc)))
 
 
-def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report,
-        environment: dict[str, str] | None = None) -> None:
-    """Execute every job in `workers` processes, each with one shell, whose environment gains `environment`;
-    each worker takes the next job not yet taken (put long notebooks first). The first failure stops all
-    workers and raises NotebookFailed."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    taken = context.Value("i", 0)
-    workers = max(1, min(workers, len(jobs)))
-    processes = [context.Process(target=_worker, args=(str(cwd), jobs, taken, str(log), queue, environment or {}))
-                 for _ in range(workers)]
-    for process in processes:
-        process.start()
-    try:
-        for count in range(1, len(jobs) + 1):
-            status, job, message = _get(queue, processes)
-            if status == "failed":
-                raise NotebookFailed(job, message)
-            report(count, job)
-    finally:
-        for process in processes:
+class Workers:
+    """Worker processes, each with one IPython shell, whose environment gains `environment`. They start at
+    once and import the analysis package while the caller goes on (a build computes the edition
+    meanwhile); run() gives them the jobs."""
+
+    def __init__(self, cwd: Path, log: Path, workers: int, environment: dict[str, str] | None = None):
+        context = multiprocessing.get_context("spawn")
+        self._done = context.Queue()
+        self._taken = context.Value("i", 0)
+        self._pipes, self._processes = [], []
+        for _ in range(max(1, workers)):
+            receiving, sending = context.Pipe(duplex=False)
+            # a daemon: it cannot outlive a build that stopped before giving it work
+            process = context.Process(target=_worker, args=(str(cwd), receiving, self._taken, str(log), self._done,
+                                                            environment or {}), daemon=True)
+            process.start()
+            receiving.close()
+            self._pipes.append(sending)
+            self._processes.append(process)
+
+    def run(self, jobs: list[Job], report) -> None:
+        """Execute every job; each worker takes the next job not yet taken (put long notebooks first). The
+        first failure stops all workers and raises NotebookFailed."""
+        for pipe in self._pipes:
+            pipe.send(jobs)
+        try:
+            for count in range(1, len(jobs) + 1):
+                status, job, message = _get(self._done, self._processes)
+                if status == "failed":
+                    raise NotebookFailed(job, message)
+                report(count, job)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        for pipe in self._pipes:
+            pipe.close()   # a worker still waiting for jobs ends
+        for process in self._processes:
             # SIGKILL: a worker in the middle of a notebook does not stop for SIGTERM in time.
             if process.is_alive():
                 process.kill()
             process.join()
+
+
+def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report,
+        environment: dict[str, str] | None = None) -> None:
+    """Workers started for these jobs and run (see Workers)."""
+    Workers(cwd, log, min(workers, len(jobs)), environment).run(jobs, report)
 
 
 def _get(queue, processes):
