@@ -1,4 +1,5 @@
-"""The audit's reading of HTML (lxml): what counts as a count, what is prose, what is not read at all."""
+"""How the audit reads what is published: HTML with lxml (what counts as a count, what is prose, what is not
+read at all) and workbooks (as openpyxl reads them, formulas as formulas)."""
 from analysis.pack.model import DisclosureRules
 from analysis.site.audit import audit_html
 
@@ -38,3 +39,51 @@ def test_a_declared_encoding_does_not_stop_the_reading_and_an_empty_fragment_is_
     assert _found('<?xml version="1.0" encoding="utf-8"?><p>Maß: 2 Kinder</p>') == [
         ("kleine Fallzahl", "Text „Maß: 2 Kinder“")]
     assert _found("") == [] and _found("<!-- nichts -->") == []
+
+
+def _openpyxl_rows(path):
+    from openpyxl import load_workbook
+
+    return [[tuple(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in load_workbook(path, read_only=True, data_only=False).worksheets]
+
+
+def _workbook(path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["jahr", "gebiet", "wert", "gueltig"])
+    sheet.append([2022, "@SUM(A1)", 1.5, True])
+    sheet.append([])
+    sheet.append([None, "=1+2", -3, "Straße & <Platz>"])
+    second = book.create_sheet("Zwei")
+    second["C3"] = "spät"
+    second["A1"] = 7
+    book.save(path)
+
+
+def test_a_workbook_is_read_as_openpyxl_reads_it_formulas_as_formulas(tmp_path):
+    from analysis.site.audit import _workbook_sheets
+
+    _workbook(tmp_path / "tabelle.xlsx")
+    sheets = _workbook_sheets(tmp_path / "tabelle.xlsx")
+    assert sheets == _openpyxl_rows(tmp_path / "tabelle.xlsx")
+    assert sheets[0][3] == (None, "=1+2", -3, "Straße & <Platz>") and sheets[1][2] == (None, None, "spät")
+
+
+def test_a_sheet_laid_out_otherwise_is_read_by_openpyxl(tmp_path):
+    import re
+    import zipfile
+
+    from analysis.site.audit import _workbook_sheets
+
+    _workbook(tmp_path / "tabelle.xlsx")
+    with zipfile.ZipFile(tmp_path / "tabelle.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "ohne-bezug.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":   # cells without their reference
+                data = re.sub(rb' r="[A-Z]+\d+"', b"", data)
+            target.writestr(item, data)
+    assert _workbook_sheets(tmp_path / "ohne-bezug.xlsx") == _openpyxl_rows(tmp_path / "ohne-bezug.xlsx")
