@@ -85,8 +85,11 @@ class Edition:
     # --- construction -------------------------------------------------------------------------
     @classmethod
     def compute(cls, city: str, year: int | None = None, root: Path | None = None,
-                with_previous: bool = True, level: str | None = None) -> "Edition":
-        """One edition at the pack's own level, or at a declared higher `level` (counts summed up)."""
+                with_previous: bool = True, level: str | None = None,
+                back: back_series.BackSeries | None = None) -> "Edition":
+        """One edition at the pack's own level, or at a declared higher `level` (counts summed up). `back`:
+        the years before the pack's area change apportioned to today's areas, where already computed (an
+        edition and the one before it on the same areas share them)."""
         base = load_city(city, Path(root) if root else None)
         year = base.default_edition if year is None else int(year)
         if year not in base.editions:
@@ -95,7 +98,7 @@ class Edition:
                              file=f"data/{base.slug}/city.yml", column="editions")
         base = base.for_edition(year)
         # After an area change, the years before it are read on the earlier areas and apportioned to today's.
-        back = back_series.compute(base) if base.area_change else None
+        back = (back or back_series.compute(base)) if base.area_change else None
         reading = base.after_change() if back else base
         if back:
             base = dataclasses.replace(base, areas=tuple(
@@ -172,7 +175,7 @@ class Edition:
                       city_catalog=city_catalog, city_indicators=city_published,
                       crosswalk=back.crosswalk.shares if back else None)
         if with_previous:
-            edition.previous = edition._previous_edition(root, level)
+            edition.previous = edition._previous_edition(root, level, back)
         return edition
 
     @staticmethod
@@ -224,8 +227,10 @@ class Edition:
             names[level.id] = level_pack.area_names
         return levels.Hierarchy(above, pd.DataFrame(parents), names, tables)
 
-    def _previous_edition(self, root: Path | None, level: str | None = None) -> StoredEdition | None:
-        """The edition declared before this one: as archived when it was built, else recomputed."""
+    def _previous_edition(self, root: Path | None, level: str | None = None,
+                          back: back_series.BackSeries | None = None) -> StoredEdition | None:
+        """The edition declared before this one: as archived when it was built, else recomputed (with this
+        edition's back series: it lies on the same areas)."""
         earlier = [y for y in self.pack.editions if y < self.year]
         if not earlier or self.before_area_change(earlier[-1]):
             return None   # the first edition, or the one before lies on other areas: nothing to compare area by area
@@ -238,7 +243,7 @@ class Edition:
             stored.indicators = disclosure.apply(stored.indicators, {i.id: i.kind for i in catalog.indicators},
                                                  self.rules, linkage, rank_signs=catalog.rank_signs).indicators
             return stored
-        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level)
+        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level, back=back)
         return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,
                              None, from_archive=False)
 
