@@ -88,10 +88,10 @@ def _lone_in_area_groups(indicators: pd.DataFrame, withheld: pd.Series, linkage:
     extra = pd.Series(False, index=indicators.index)
     areas = indicators["area_id"] != CITY_AREA_ID
     city = indicators[~areas]
-    city_published = set(zip(city.loc[~withheld[~areas] & city["value"].notna(), "indicator"],
-                             city.loc[~withheld[~areas] & city["value"].notna(), "year"]))
-    published_total = pd.Series([(i, y) in city_published for i, y in zip(indicators["indicator"], indicators["year"])],
-                                index=indicators.index)
+    shown = ~withheld[~areas] & city["value"].notna()
+    city_published = pd.MultiIndex.from_arrays([city.loc[shown, "indicator"], city.loc[shown, "year"]])
+    published_total = pd.Series(pd.MultiIndex.from_arrays([indicators["indicator"], indicators["year"]])
+                                .isin(city_published), index=indicators.index)
     groupings = [(pd.Series(CITY_AREA_ID, index=indicators.index), published_total),
                  *((indicators["area_id"].map(parents), pd.Series(True, index=indicators.index))
                    for parents in linkage.groups)]
@@ -118,7 +118,7 @@ def _lone_in_relations(indicators: pd.DataFrame, withheld: pd.Series, linkage: L
         [indicators.loc[known & ~withheld, c] for c in ("area_id", "year")] + [quantity[known & ~withheld]]).min()
     state = shown.unstack()
     for relation in linkage.relations:
-        members = [q for q in relation if q in state.columns]
+        members = [q for q in sorted(relation) if q in state.columns]   # sorted: the same choice in every run
         if len(members) < len(relation):
             continue   # a quantity no indicator publishes cannot be recomputed from the others
         table = state[members]
@@ -126,7 +126,7 @@ def _lone_in_relations(indicators: pd.DataFrame, withheld: pd.Series, linkage: L
         lone = complete & (table.eq(False).sum(axis=1) == 1)
         for area_id, year in table.index[lone]:
             published = {q: numerator.get((area_id, year, q)) for q in members if table.at[(area_id, year), q]}
-            target = min(published, key=lambda q: published[q])
+            target = min(published, key=lambda q: (published[q], q))   # a tie goes to the first name
             extra |= known & (indicators["area_id"] == area_id) & (indicators["year"] == year) & (quantity == target)
     return extra & ~withheld
 
