@@ -57,6 +57,7 @@ def _workbook(path):
     sheet.append([2022, "@SUM(A1)", 1.5, True])
     sheet.append([])
     sheet.append([None, "=1+2", -3, "Straße & <Platz>"])
+    sheet.append(["", "leer davor", 0, False])
     second = book.create_sheet("Zwei")
     second["C3"] = "spät"
     second["A1"] = 7
@@ -87,3 +88,17 @@ def test_a_sheet_laid_out_otherwise_is_read_by_openpyxl(tmp_path):
                 data = re.sub(rb' r="[A-Z]+\d+"', b"", data)
             target.writestr(item, data)
     assert _workbook_sheets(tmp_path / "ohne-bezug.xlsx") == _openpyxl_rows(tmp_path / "ohne-bezug.xlsx")
+
+
+def test_a_workbook_with_shared_strings_is_read_as_openpyxl_reads_it(tmp_path):
+    import xlsxwriter
+
+    from analysis.site.audit import _workbook_sheets
+
+    book = xlsxwriter.Workbook(tmp_path / "geteilt.xlsx")   # strings in xl/sharedStrings.xml
+    sheet = book.add_worksheet()
+    for number, row in enumerate([["gebiet", "wert"], ["Nord & Süd", 3], ["Nord & Süd", 2.5], ["", -1]]):
+        sheet.write_row(number, 0, row)
+    sheet.write_formula(4, 1, "=SUM(B2:B4)")
+    book.close()
+    assert _workbook_sheets(tmp_path / "geteilt.xlsx") == _openpyxl_rows(tmp_path / "geteilt.xlsx")

@@ -687,7 +687,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
                                   kept)
         step("Downloads abwarten")
         violations, digests = site_files.wait()
-        downloads = set(audit.audited_files(kept.site_files))
+        downloads = set(digests)   # every download the step audited
         shutil.copytree(kept.site_files, html, dirs_exist_ok=True)
         step("Geheimhaltung prüfen (sozialbericht audit)")
         printed = {pdf_name, print_pdf.PRINT_PAGE}

@@ -250,7 +250,8 @@ CELL_TYPE = re.compile(r'\bt="(\w+)"')
 VALUE = re.compile(r"<v>(.*?)</v>", re.S)
 FORMULA = re.compile(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 TEXT_RUN = re.compile(r"<t\b[^>]*>(.*?)</t>", re.S)
-SHARED_STRING = re.compile(r"<si>(.*?)</si>", re.S)
+SHARED_STRING = re.compile(r"<si(?:\s*/>|>(.*?)</si>)", re.S)
+SHARED_STRING_START = re.compile(r"<si[\s/>]")
 
 
 class UnexpectedSheet(Exception):
@@ -283,6 +284,8 @@ def _cell_value(kind: str, inner: str, strings: list[str]):
         formula = FORMULA.search(inner)
         return "=" + html.unescape(formula.group(1) or "") if formula else None
     if kind == "inlineStr":
+        if not inner:
+            return None
         return _text_of(inner[4:-5] if inner.startswith("<is>") and inner.endswith("</is>") else inner)
     if inner.startswith("<v>") and inner.endswith("</v>") and inner.count("<") == 2:
         text = html.unescape(inner[3:-4])
@@ -328,6 +331,8 @@ def _workbook_sheets(path: Path) -> list[list[tuple]]:
             names = set(archive.namelist())
             shared = archive.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in names else ""
             strings = [_text_of(item) for item in SHARED_STRING.findall(shared)]
+            if len(strings) != len(SHARED_STRING_START.findall(shared)):
+                raise UnexpectedSheet("shared strings the pattern does not take")
             relations = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
             targets = {relation.get("Id"): relation.get("Target") for relation in relations}
             sheets = []

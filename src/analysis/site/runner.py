@@ -153,12 +153,6 @@ class Workers:
             process.join()
 
 
-def run(jobs: list[Job], cwd: Path, log: Path, workers: int, report,
-        environment: dict[str, str] | None = None) -> None:
-    """Workers started for these jobs and run (see Workers)."""
-    Workers(cwd, log, min(workers, len(jobs)), environment).run(jobs, report)
-
-
 def _get(queue, processes):
     """The next report from a worker; a worker that died without reporting is a failure too."""
     while True:
