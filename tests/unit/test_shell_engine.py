@@ -96,3 +96,9 @@ def test_a_line_is_read_against_the_namespace_of_its_notebook_each_time():
     assert shadowed.cells[1].outputs[0].data["text/plain"] == "'hier'"
     twice = [engine.execute(_notebook(["%matplotlib inline\nx = 2\nx"])) for _ in range(2)]
     assert [nb.cells[0].outputs[0].data["text/plain"] for nb in twice] == ["2", "2"]
+
+
+def test_no_input_history_database_is_opened():
+    from IPython.core.history import DummyDB
+
+    assert isinstance(ShellEngine().shell.history_manager.db, DummyDB)

@@ -18,6 +18,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from traitlets import Type
+from traitlets.config import Config
 
 SKIP_TAG = "skip-execution"         # as nbclient: the cell is not run
 ERRORS_EXPECTED_TAG = "raises-exception"   # as nbclient: an error in this cell does not stop the notebook
@@ -148,9 +149,8 @@ class ShellEngine:
     sees the modules the pages before it imported (as in a kernel kept for many pages)."""
 
     def __init__(self, cell_timeout: int = 600):
-        # as the build's kernels: no input history in a database; and no Out[n] kept from page to page
-        self.shell = NotebookShell.instance(cache_size=0)
-        self.shell.history_manager.enabled = False
+        # no input history in a database (none is opened), and no Out[n] kept from page to page
+        self.shell = NotebookShell.instance(config=Config({"HistoryManager": {"enabled": False}}), cache_size=0)
         self.cell_timeout = cell_timeout
 
     def execute(self, notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
