@@ -9,8 +9,17 @@
   Stems are remembered per word.
 - Code highlighting: every area profile runs the same code cells, and Pygments took a sixth of the build
   highlighting them again for each profile (folded for readers, but in the page). A block's highlighted
-  HTML is remembered per highlighter, source, language and options."""
+  HTML is remembered per highlighter, source, language and options.
+- Area profiles are found by their title (the area's name and key) only. Their text is the same labels
+  and numbers on every profile: a search for an indicator would list hundreds of profiles above the chapter
+  that explains it. Indexing their bodies was also the largest step that Sphinx cannot do in parallel
+  (about 18 ms a page in the main process)."""
 import functools
+
+from docutils import nodes
+from sphinx.util.docutils import new_document
+
+from analysis.report.links import PROFILE_FOLDER
 
 HIGHLIGHTED_MAX = 20_000
 
@@ -32,7 +41,31 @@ def _remembered(highlight_block):
     return remembered
 
 
+def _title_only(title: nodes.title) -> nodes.document:
+    document = new_document("")
+    section = nodes.section()
+    section += title.deepcopy()
+    document += section
+    return document
+
+
+def _profiles_by_title(app) -> None:
+    builder = app.builder
+    index_page = getattr(builder, "index_page", None)
+    if index_page is None:   # a builder without a search index
+        return
+
+    def index_profile_by_title(pagename: str, doctree: nodes.document, title: str) -> None:
+        title_node = builder.env.titles.get(pagename)
+        if pagename.startswith(f"{PROFILE_FOLDER}/") and title_node is not None:
+            doctree = _title_only(title_node)
+        index_page(pagename, doctree, title)
+
+    builder.index_page = index_profile_by_title
+
+
 def setup(app):
+    app.connect("builder-inited", _profiles_by_title)
     app.setup_extension("sphinx_multitoc_numbering")
     numbering = app.extensions["sphinx_multitoc_numbering"]
     numbering.parallel_read_safe = True

@@ -1,4 +1,5 @@
 """Integration: build the Flensburg 2022 edition from raw data to site, in a copy of the project."""
+import json
 import re
 
 import pytest
@@ -292,3 +293,26 @@ def test_each_profile_has_a_one_page_pdf_fact_sheet(site):
 def test_no_heading_without_content_and_no_image_without_data(site):
     assert empty_sections(site) == []
     assert images_without_data(site) == []
+
+
+def _search_index(site) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def _documents(entry) -> set[int]:
+    return set(entry) if isinstance(entry, list) else {entry}
+
+
+@pytest.mark.integration
+def test_search_finds_profiles_by_their_title_and_chapters_by_their_text(site):
+    index = _search_index(site)
+    profiles = {number for number, name in enumerate(index["docnames"]) if name.startswith("profiles/")}
+    assert len(profiles) == len(DISTRICTS)
+    in_text = set().union(*map(_documents, index["terms"].values()))
+    in_titles = set().union(*map(_documents, index["titleterms"].values()))
+    assert not profiles & in_text
+    assert profiles <= in_titles
+    assert set(range(len(index["docnames"]))) - profiles <= in_text
+    neustadt = index["docnames"].index(next(name for name in index["docnames"] if name.endswith("neustadt")))
+    assert neustadt in _documents(index["titleterms"]["neustadt"])
