@@ -4,9 +4,9 @@
   whether it is safe for parallel reading, so Sphinx would read every page one after the other. That
   extension only renumbers sections after all pages are read (in the main process, and only for
   numbered tables of contents, which this book does not use), so reading in parallel is safe.
-- Search index: Sphinx stems every word of every page with the pure-Python German Snowball stemmer,
-  about a quarter of the build for a city with hundreds of profiles that repeat the same words.
-  Stems are remembered per word.
+- Search index: Sphinx stems every word of every page with the German Snowball stemmer. Stems are
+  remembered per word, and PyStemmer (a dependency) gives snowballstemmer its C stemmer: the same stems
+  on all 47,645 words of Berlin's pages, 40× faster than the pure-Python one.
 - Code highlighting: every area profile runs the same code cells, and Pygments took a sixth of the build
   highlighting them again for each profile (folded for readers, but in the page). A block's highlighted
   HTML is remembered per highlighter, source, language and options.

@@ -86,10 +86,12 @@ class Edition:
     @classmethod
     def compute(cls, city: str, year: int | None = None, root: Path | None = None,
                 with_previous: bool = True, level: str | None = None,
-                back: back_series.BackSeries | None = None) -> "Edition":
+                back: back_series.BackSeries | None = None, complete: bool = True) -> "Edition":
         """One edition at the pack's own level, or at a declared higher `level` (counts summed up). `back`:
         the years before the pack's area change apportioned to today's areas, where already computed (an
-        edition and the one before it on the same areas share them)."""
+        edition and the one before it on the same areas share them). `complete=False`: only what an archive
+        keeps (inputs, published indicators, catalogue), for the comparison with the edition before; no
+        plausibility findings, levels above, social index, district types or registers."""
         base = load_city(city, Path(root) if root else None)
         year = base.default_edition if year is None else int(year)
         if year not in base.editions:
@@ -132,7 +134,7 @@ class Edition:
         validate.check_shares(pack, catalog, tables, indicator_table)
         reconciliation = validate.reconcile_published(pack, catalog, tables, tidy, indicator_table, wide)
         findings = validate.plausibility_findings(base, catalog, tables, base_tidy, indicator_table, base_wide,
-                                                  reconciliation)
+                                                  reconciliation) if complete else []
         findings += back.findings if back else []
         findings += validate.correction_findings(base, base_areas.attrs.get("corrections", []),
                                                 base_areas.attrs.get("repairs", []),
@@ -162,15 +164,15 @@ class Edition:
             planning.add_priorities(facilities, pack, published)
         # Checked against the whole catalogue: an early edition may lack an indicator a register names.
         indicator_ids = {i.id for i in load_catalog(base).indicators}
-        measures = [] if level else register.read_register(base, indicator_ids)
-        entries = [] if level else local_knowledge.read_entries(base, indicator_ids)
+        measures = [] if level or not complete else register.read_register(base, indicator_ids)
+        entries = [] if level or not complete else local_knowledge.read_entries(base, indicator_ids)
         edition = cls(pack, year, catalog, tidy, published, validate.findings_frame(findings),
                       reconciliation, areas,
                       load_catalog_document(base.indicator_entries, f"data/{base.slug}/city.yml"),
-                      district_index.compute(pack, catalog, published),
-                      district_types.compute(pack, catalog, published),
+                      district_index.compute(pack, catalog, published) if complete else None,
+                      district_types.compute(pack, catalog, published) if complete else None,
                       withheld_cells=(disclosed.primary, disclosed.secondary),
-                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published),
+                      hierarchy=cls._hierarchy(base_tidy, base, pack, catalog, rules, published) if complete else None,
                       infrastructure=facilities, measures=measures, knowledge=entries,
                       city_catalog=city_catalog, city_indicators=city_published,
                       crosswalk=back.crosswalk.shares if back else None)
@@ -182,7 +184,7 @@ class Edition:
     def _city_level_ids(indicator_table: pd.DataFrame) -> set[str]:
         """Indicators that have values for the city but for no area."""
         has_area_values = indicator_table.loc[indicator_table["area_id"] != CITY_AREA_ID, "indicator"]
-        return set(indicator_table["indicator"]) - set(has_area_values)
+        return set(indicator_table["indicator"].unique()) - set(has_area_values.unique())
 
     @staticmethod
     def _published_base(base: CityPack, base_wide: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
@@ -243,7 +245,8 @@ class Edition:
             stored.indicators = disclosure.apply(stored.indicators, {i.id: i.kind for i in catalog.indicators},
                                                  self.rules, linkage, rank_signs=catalog.rank_signs).indicators
             return stored
-        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level, back=back)
+        recomputed = Edition.compute(self.pack.slug, year, root, with_previous=False, level=level, back=back,
+                                     complete=False)
         return StoredEdition(year, recomputed.tidy, recomputed.indicators, recomputed.catalog_document,
                              None, from_archive=False)
 
