@@ -13,10 +13,16 @@
 - Area profiles are found by their title (the area's name and key) only. Their text is the same labels
   and numbers on every profile: a search for an indicator would list hundreds of profiles above the chapter
   that explains it. Indexing their bodies was also the largest step that Sphinx cannot do in parallel
-  (about 18 ms a page in the main process)."""
+  (about 18 ms a page in the main process).
+- Sidebar of pages outside the table of contents: the theme builds the sidebar's navigation for every page
+  (the table of contents, parsed and rewritten with BeautifulSoup; a fifth of writing a profile). A page
+  outside the table of contents (the profiles of a city with hundreds of areas) has nothing in it marked as
+  current, and its links differ only by the page's folder: such pages of one folder share it."""
 import functools
+import posixpath
 
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.util.docutils import new_document
 
 from analysis.report.links import PROFILE_FOLDER
@@ -64,8 +70,42 @@ def _profiles_by_title(app) -> None:
     builder.index_page = index_profile_by_title
 
 
+def _with_shared_sidebar(add_toctree_functions):
+    shared: dict = {}
+
+    @functools.wraps(add_toctree_functions)
+    def add_toctree_functions_shared(app, pagename, templatename, context, doctree):
+        add_toctree_functions(app, pagename, templatename, context, doctree)
+        if not app.env.metadata.get(pagename, {}).get("orphan"):
+            return
+        generate = context["generate_toctree_html"]
+
+        def generate_shared(kind: str, *arguments, **options):
+            if kind != "sidebar":   # "raw" gives a tree that a template may change
+                return generate(kind, *arguments, **options)
+            key = (posixpath.dirname(pagename), arguments, tuple(sorted(options.items())))
+            if key not in shared:
+                shared[key] = Markup(str(generate(kind, *arguments, **options)))
+            return shared[key]
+
+        context["generate_toctree_html"] = generate_shared
+
+    return add_toctree_functions_shared
+
+
+def _sidebars_shared_by_orphans(app) -> None:
+    """Wrap the theme's handler that gives each page its navigation functions."""
+    from pydata_sphinx_theme import toctree
+
+    listeners = app.events.listeners["html-page-context"]
+    for position, listener in enumerate(listeners):
+        if listener.handler is toctree.add_toctree_functions:
+            listeners[position] = listener._replace(handler=_with_shared_sidebar(listener.handler))
+
+
 def setup(app):
     app.connect("builder-inited", _profiles_by_title)
+    app.connect("builder-inited", _sidebars_shared_by_orphans)
     app.setup_extension("sphinx_multitoc_numbering")
     numbering = app.extensions["sphinx_multitoc_numbering"]
     numbering.parallel_read_safe = True

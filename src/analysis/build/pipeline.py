@@ -307,7 +307,7 @@ def _shared_by_every_page(stage: Path, toc: dict) -> str:
 def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path, record: dict) -> None:
     """Sphinx on the kept stage (it reads and writes only what changed since its last run); the pages it
     wrote repaired, lightened and linked to the glossary; the site copied to target, its pages stamped."""
-    from analysis.site import accessibility, glossary, lighten
+    from analysis.site import page_finish
 
     started = time.time_ns()
     kept.pages_begin()
@@ -323,10 +323,7 @@ def _run_jupyter_book(kept: KeptStage, log: Path, workers: int, target: Path, re
         problems = [line for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
         shown = "\n".join(problems[:20] or lines[-15:])
         raise BuildError(f"Jupyter Book ist fehlgeschlagen (Protokoll: {log}):\n{shown}")
-    written = kept.pages_written_since(started)
-    accessibility.repair_site(kept.html, written)
-    lighten.lighten_site(kept.html, written)
-    glossary.link_site(kept.html, written)
+    page_finish.finish_pages(kept.html, kept.pages_written_since(started), workers)
     kept.pages_done()
     kept.copy_pages(target, {stamp: html_module.escape(value) for stamp, value in _stamp_values(record).items()})
 

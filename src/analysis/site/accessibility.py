@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 REPAIRS: list[tuple[str, re.Pattern, str]] = [
     # label-content-name-mismatch: the search button is labelled "Suche" but shows "Suche Ctrl+K".
@@ -64,15 +63,3 @@ def repair(page: str) -> str:
     for _, pattern, replacement in REPAIRS:
         page = pattern.sub(replacement, page)
     return name_scroll_regions(page)
-
-
-def repair_site(site: Path, pages: list[Path] | None = None) -> int:
-    """Repair every HTML page of a built site (or those of `pages`) in place; returns the number of pages changed."""
-    changed = 0
-    for path in site.rglob("*.html") if pages is None else pages:
-        text = path.read_text(encoding="utf-8")
-        repaired = repair(text)
-        if repaired != text:
-            path.write_text(repaired, encoding="utf-8")
-            changed += 1
-    return changed

@@ -69,21 +69,11 @@ def link_page(page: str, glossary: list[tuple[str, str]], relative_glossary: str
     return page[:article.start(2)] + body + page[article.end(2):]
 
 
-def link_site(site: Path, pages: list[Path] | None = None) -> int:
-    """Link the first mention of each term on every page (or on those of `pages`); returns the number of pages
-    changed."""
-    glossary = terms(site)
-    if not glossary:
-        return 0
-    changed = 0
-    for path in site.rglob("*.html") if pages is None else pages:
-        relative = path.relative_to(site).as_posix()
-        if relative == GLOSSARY_PAGE or relative.startswith("_"):
-            continue
-        text = path.read_text(encoding="utf-8")
-        target = os.path.relpath(site / GLOSSARY_PAGE, path.parent).replace(os.sep, "/")
-        linked = link_page(text, glossary, target)
-        if linked != text:
-            path.write_text(linked, encoding="utf-8")
-            changed += 1
-    return changed
+def linked(text: str, page: Path, site: Path, glossary: list[tuple[str, str]]) -> str:
+    """A page of the site with the first mention of each term linked (the glossary page itself and Sphinx's
+    own pages, under _, stay as they are)."""
+    relative = page.relative_to(site).as_posix()
+    if not glossary or relative == GLOSSARY_PAGE or relative.startswith("_"):
+        return text
+    target = os.path.relpath(site / GLOSSARY_PAGE, page.parent).replace(os.sep, "/")
+    return link_page(text, glossary, target)

@@ -103,18 +103,9 @@ def lighten(page: str) -> str:
 UNUSED_ASSETS = ("_static/scripts/fontawesome.js", "_static/sphinx-thebe.js", "_static/sphinx-thebe.css")
 
 
-def lighten_site(site: Path, pages: list[Path] | None = None) -> int:
-    """Lighten every page of a built site (or those of `pages`) in place and delete the assets no page loads
-    any more; returns the number of pages changed."""
-    changed = 0
-    for path in site.rglob("*.html") if pages is None else pages:
-        text = path.read_text(encoding="utf-8")
-        lighter = lighten(text)
-        if lighter != text:
-            path.write_text(lighter, encoding="utf-8")
-            changed += 1
+def remove_unused_assets(site: Path) -> None:
+    """Delete the source maps and the theme's assets that no lightened page loads."""
     for path in site.rglob("*.map"):
         path.unlink()
     for relative in UNUSED_ASSETS:
         (site / relative).unlink(missing_ok=True)
-    return changed
