@@ -55,6 +55,30 @@ def test_workers_started_early_wait_for_their_jobs_and_run_them(tmp_path):
     assert ["".join(r["data"]["text/plain"]) for r in results] == ["6", "8", "10"]
 
 
+def _marked_finished(notebook, job):
+    notebook.metadata["fertig"] = job[2]["wert"]
+    return notebook
+
+
+def test_workers_finish_each_notebook_before_writing_it(tmp_path):
+    import json
+
+    import nbformat
+
+    from analysis.site.runner import Workers
+
+    template = tmp_path / "vorlage.ipynb"
+    template.write_text(nbformat.writes(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("wert = 1", metadata={"tags": ["parameters"]})],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})),
+        encoding="utf-8")
+    workers = Workers(tmp_path, tmp_path / "log.txt", 2)
+    workers.run([(str(template), str(tmp_path / f"seite-{n}.ipynb"), {"wert": n}) for n in (3, 4)],
+                lambda count, job: None, _marked_finished)
+    assert [json.loads((tmp_path / f"seite-{n}.ipynb").read_text(encoding="utf-8"))["metadata"]["fertig"]
+            for n in (3, 4)] == [3, 4]
+
+
 def test_workers_stopped_before_any_job_end():
     import time
 

@@ -211,13 +211,11 @@ def without_empty_sections(cells: list) -> list:
         cells = [cell for position, cell in enumerate(cells) if position not in empty]
 
 
-def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool = False) -> None:
-    """Hide code (reviewers show it with the page's "Rechenweg anzeigen" switch) except the cells that show
-    the method (tag `show-method`), drop sections the pack cannot fill (tag `requires-<feature>`, as in
-    CHAPTER_REQUIREMENTS),
-    set a generated page's title, and mark a page that is linked but not in the table of contents."""
-    # read and written without nbformat's validation, which only logs: the runner wrote it just now
-    notebook = nbformat.v4.reads(path.read_text(encoding="utf-8"))
+def finished_notebook(notebook, edition, title: str | None = None, orphan: bool = False):
+    """The executed notebook as published: code hidden (reviewers show it with the page's "Rechenweg
+    anzeigen" switch) except the cells that show the method (tag `show-method`), the sections the pack cannot
+    fill dropped (tag `requires-<feature>`, as in CHAPTER_REQUIREMENTS), a generated page's title set, and a
+    page that is linked but not in the table of contents marked as such."""
     if orphan:
         notebook.metadata["orphan"] = True
     notebook.cells = without_empty_sections([cell for cell in notebook.cells if requirements_met(
@@ -231,7 +229,23 @@ def _finish_notebook(path: Path, edition, title: str | None = None, orphan: bool
             tags.append(CODE_TAG)
         if title and cell.cell_type == "markdown" and PAGE_TITLE_TAG in tags:
             cell.source = f"# {markdown_literal(title)}"
-    path.write_text(nbformat.v4.writes(notebook), encoding="utf-8")
+    return notebook
+
+
+class FinishExecuted:
+    """Finishes each executed notebook in the worker that ran it (see finished_notebook), before it is
+    written: the workers run in parallel, and the edition is loaded there already."""
+
+    def __init__(self, titles: dict[str, str], orphan_profiles: bool):
+        self.titles, self.orphan_profiles = titles, orphan_profiles
+
+    def __call__(self, notebook, job):
+        from analysis.compute.edition import Edition
+
+        _, target, parameters = job
+        edition = Edition.load(parameters["city"], parameters["year"])   # the one the notebook rendered
+        profile = Path(target).parent.name == links.PROFILE_FOLDER
+        return finished_notebook(notebook, edition, self.titles.get(target), self.orphan_profiles and profile)
 
 
 # What changes with every build (its time, the code version) enters the pages as these stamps, replaced
@@ -338,8 +352,9 @@ def _notebook_workers(root: Path, work: Path, workers: int, cache: Path):
                           {EDITION_CACHE_VARIABLE: str(cache.resolve())})
 
 
-def _run_notebooks(jobs: list, started, log: Path, step) -> None:
-    """Execute all notebooks in the started workers, reporting progress; the first failure stops."""
+def _run_notebooks(jobs: list, started, log: Path, step, finish) -> None:
+    """Execute all notebooks in the started workers and finish them, reporting progress; the first failure
+    stops."""
     from analysis.site import runner
 
     every = max(1, len(jobs) // 10)
@@ -349,7 +364,7 @@ def _run_notebooks(jobs: list, started, log: Path, step) -> None:
             step(f"  Notebook {done}/{len(jobs)}: {Path(job[1]).parent.name}/{Path(job[1]).name}")
 
     try:
-        started.run(jobs, progress)
+        started.run(jobs, progress, finish)
     except runner.NotebookFailed as failure:
         source, target, _ = failure.job
         raise BuildError(f"Notebook {Path(source).name} ist fehlgeschlagen ({Path(target).name}): "
@@ -657,14 +672,11 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
         if to_run:
             notebook_workers = notebook_workers or _notebook_workers(root, work, min(workers, len(to_run)),
                                                                      kept.edition_file)
-            _run_notebooks(to_run, notebook_workers, work / "notebooks.log", step)
+            _run_notebooks(to_run, notebook_workers, work / "notebooks.log", step,
+                           FinishExecuted(titles, not links.profiles_in_sidebar(pack)))
     finally:
         if notebook_workers:
             notebook_workers.stop()   # after a failure, or when no notebook had to run
-    orphans = not links.profiles_in_sidebar(pack)
-    for _, notebook, _ in to_run:
-        profile = Path(notebook).parent.name == links.PROFILE_FOLDER
-        _finish_notebook(Path(notebook), edition, titles.get(notebook), orphan=orphans and profile)
     executed.keep(jobs)
 
     changed = kept.sync(stage, _shared_by_every_page(stage, toc))

@@ -20,6 +20,7 @@ import html
 import io
 import json
 import multiprocessing
+import os
 import re
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
@@ -464,6 +465,7 @@ def audited_files(site: Path) -> list[str]:
 
 
 AUDIT_BATCH = 25
+AUDIT_NICENESS = 10
 
 
 def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 1,
@@ -480,7 +482,10 @@ def audit_site(site: Path, rules: DisclosureRules | None = None, workers: int = 
     # indicators alone takes as long as hundreds of pages.
     largest_first = sorted(files, key=lambda name: (site / name).stat().st_size, reverse=True)
     batches = [largest_first[i:i + AUDIT_BATCH] for i in range(0, len(largest_first), AUDIT_BATCH)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    # At a lower priority: in a build, Chromium prints the PDF alongside, one print after the other, and
+    # the build waits for whichever ends last; the audit's batches take any core that is free.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=os.nice,
+                             initargs=(AUDIT_NICENESS,)) as pool:
         found = [v for part in pool.map(_audit_files, [site] * len(batches), batches, [rules] * len(batches))
                  for v in part]
     order = {name: i for i, name in enumerate(files)}

@@ -94,7 +94,7 @@ def _worker(cwd: str, jobs_pipe, taken, log: str, done_queue, environment: dict[
         for module in WARM_UP:   # pandas, geopandas, matplotlib: imported before the jobs arrive
             importlib.import_module(module)
         try:
-            jobs = jobs_pipe.recv()
+            jobs, finish = jobs_pipe.recv()
         except EOFError:   # stopped before any job was given
             return
         for job in _next_jobs(jobs, taken):
@@ -102,6 +102,8 @@ def _worker(cwd: str, jobs_pipe, taken, log: str, done_queue, environment: dict[
             if source not in templates:
                 templates[source] = load_notebook_node(str(origin / source))
             notebook = engine.execute(parameterize_notebook(copy.deepcopy(templates[source]), parameters))
+            if finish is not None:
+                notebook = finish(notebook, job)
             # written as nbformat writes it, without its validation, which only logs
             (origin / target).write_text(nbformat.v4.writes(notebook), encoding="utf-8")
             done_queue.put(("done", job, ""))
@@ -129,11 +131,12 @@ class Workers:
             self._pipes.append(sending)
             self._processes.append(process)
 
-    def run(self, jobs: list[Job], report) -> None:
-        """Execute every job; each worker takes the next job not yet taken (put long notebooks first). The
-        first failure stops all workers and raises NotebookFailed."""
+    def run(self, jobs: list[Job], report, finish=None) -> None:
+        """Execute every job; each worker takes the next job not yet taken (put long notebooks first), and
+        passes the executed notebook through `finish(notebook, job)` (picklable), if given, before writing
+        it. The first failure stops all workers and raises NotebookFailed."""
         for pipe in self._pipes:
-            pipe.send(jobs)
+            pipe.send((jobs, finish))
         try:
             for count in range(1, len(jobs) + 1):
                 status, job, message = _get(self._done, self._processes)
