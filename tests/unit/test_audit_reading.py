@@ -102,3 +102,22 @@ def test_a_workbook_with_shared_strings_is_read_as_openpyxl_reads_it(tmp_path):
     sheet.write_formula(4, 1, "=SUM(B2:B4)")
     book.close()
     assert _workbook_sheets(tmp_path / "geteilt.xlsx") == _openpyxl_rows(tmp_path / "geteilt.xlsx")
+
+
+def test_a_workbook_as_the_downloads_write_it_is_read_in_the_plain_layout_as_openpyxl_reads_it(tmp_path):
+    import zipfile
+
+    import pandas as pd
+
+    from analysis.report.downloads import write_workbook
+    from analysis.site.audit import _plain_cells, _workbook_sheets
+
+    table = pd.DataFrame({"jahr": [2022, 2023, 2024], "gebiet": ["Nord & Süd", " Leerzeichen ", "<Platz>"],
+                          "wert": [1.5, None, -3.0], "anzahl": [3, 0, 12], "gueltig": [True, False, True]})
+    write_workbook(tmp_path / "indikatoren.xlsx", {"Indikatoren": table, "Hinweise": table.head(1)})
+    with zipfile.ZipFile(tmp_path / "indikatoren.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert _plain_cells(sheet, []) is not None   # the quick path, not the general one
+    sheets = _workbook_sheets(tmp_path / "indikatoren.xlsx")
+    assert sheets == _openpyxl_rows(tmp_path / "indikatoren.xlsx")
+    assert sheets[0][1] == (2022, "Nord & Süd", 1.5, 3, True) and sheets[0][2][1:3] == (" Leerzeichen ", None)
