@@ -367,8 +367,11 @@ class Edition:
 
     def withheld(self, indicator_id: str, area_id: str, year: int | None = None) -> bool:
         """Whether disclosure control withholds this cell (published as ".")."""
-        frame = self.table(indicator_id, year)
-        return bool(frame.at[area_id, "suppressed"]) if area_id in frame.index else False
+        def cells() -> set:
+            rows = self.indicators.loc[self.indicators["suppressed"], ["indicator", "area_id", "year"]]
+            return set(zip(rows["indicator"], rows["area_id"], rows["year"].astype(int)))
+
+        return (indicator_id, area_id, year or self.latest_year(indicator_id)) in self.remembered("withheld", cells)
 
     def value(self, indicator_id: str, area_id: str, year: int | None = None) -> float:
         frame = self.table(indicator_id, year)
@@ -393,6 +396,12 @@ class Edition:
         positions = self._positions(indicator_id, area_id)
         return pd.Series(self.indicators["value"].to_numpy()[positions], name="value",
                          index=pd.Index(self.indicators["year"].to_numpy()[positions], name="year"))
+
+    def interval(self, indicator_id: str, area_id: str) -> pd.DataFrame:
+        """The 95 % interval (ci_low, ci_high) of one indicator for one area, indexed by year."""
+        positions = self._positions(indicator_id, area_id)
+        return pd.DataFrame({column: self.indicators[column].to_numpy()[positions] for column in ("ci_low", "ci_high")},
+                            index=pd.Index(self.indicators["year"].to_numpy()[positions], name="year"))
 
     def estimated_years(self, indicator_id: str, area_id: str) -> set[int]:
         """The years whose value of this indicator and area is an estimate (apportioned across an area change)."""

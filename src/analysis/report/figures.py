@@ -281,11 +281,6 @@ def ranking(edition: Edition, indicator_id: str, highlight: str | None = None) -
     return Chart(figure, alt, table, note, source=source_line(edition.pack, year))
 
 
-def _interval(edition: Edition, indicator_id: str, area_id: str) -> pd.DataFrame:
-    """The 95 % interval of one indicator for one area over the years (empty where it has none)."""
-    return edition.rows_of(indicator_id, area_id).set_index("year")[["ci_low", "ci_high"]]
-
-
 def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | None = None,
            columns: int = 2) -> Chart | None:
     """Small multiples over the years: the area (if given) against the city."""
@@ -315,7 +310,7 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
                              reference=places[label] == CITY_AREA_ID and area_id is not None,
                              estimated=edition.estimated_years(indicator_id, places[label]))
              for label, series in lines.items()],
-            _interval(edition, indicator_id, area_id or CITY_AREA_ID)))
+            edition.interval(indicator_id, area_id or CITY_AREA_ID)))
         own = next(iter(lines.values())).dropna()
         if len(own):
             described.append(f"{indicator.short_title} von {format_value(own.iloc[0], indicator)} ({own.index[0]}) "
