@@ -3,6 +3,7 @@ first edition on the LOR-2021 areas, with the years before the reform apportione
 from __future__ import annotations
 
 import csv
+import re
 
 from analysis.build.pipeline import build_edition
 from analysis.pack.loader import load_city
@@ -41,6 +42,13 @@ def test_reduced_berlin_2021_build_of_one_bezirk(tmp_path, monkeypatch):
     assert overview.count('href="../profiles/') >= len(pack.areas)
     sidebar = (site / "notebooks" / "bevoelkerung.html").read_text(encoding="utf-8")
     assert "01100101-stulerstrasse" not in sidebar  # profiles are linked from their overview, not every page
+    # the profiles, outside the table of contents, share one sidebar (built once per folder and Sphinx
+    # process, see book/_ext/fast_build.py): the same on every profile, and every link of it leads to a page
+    navigations = {re.search(r'<nav class="bd-links bd-docs-nav".*?</nav>', p.read_text(encoding="utf-8"), re.S)[0]
+                   for p in profiles}
+    assert len(navigations) == 1
+    targets = re.findall(r'href="([^"#]+)', navigations.pop())
+    assert len(targets) > 5 and all((site / "profiles" / target).resolve().is_file() for target in targets)
     # the population tables describe structure, not need: no Lebenslagen chapter without the MSS shares
     assert not (site / "notebooks" / "lebenslagen.html").exists() and not (site / "lebenslagen").exists()
     with open(site / "daten" / "indikatoren" / "einwohner.csv", encoding="utf-8", newline="") as handle:
