@@ -15,7 +15,7 @@
   that explains it. Indexing their bodies was also the largest step that Sphinx cannot do in parallel
   (about 18 ms a page in the main process).
 - Sidebar of pages outside the table of contents: the theme builds the sidebar's navigation for every page
-  (the table of contents, parsed and rewritten with BeautifulSoup; a fifth of writing a profile). A page
+  (the table of contents, parsed and rewritten with BeautifulSoup; about 5 ms a profile). A page
   outside the table of contents (the profiles of a city with hundreds of areas) has nothing in it marked as
   current, and its links differ only by the page's folder: such pages of one folder share it."""
 import functools
