@@ -298,6 +298,11 @@ def _cell_value(kind: str, inner: str, strings: list[str]):
         if value is None:
             return None
         text = html.unescape(value.group(1))
+    return _typed(kind, text, strings)
+
+
+def _typed(kind: str, text: str, strings: list[str]):
+    """The text of a cell's <v> as openpyxl gives it for the cell's type."""
     if kind == "s":
         return strings[int(text)]
     if kind == "b":
@@ -308,18 +313,11 @@ def _cell_value(kind: str, inner: str, strings: list[str]):
 
 
 def _plain_cell_value(kind: str | None, number: str | None, text: str | None, strings: list[str]):
-    """_cell_value of a cell in the plain layout (PLAIN_CELL): a <v> or an inline <t>, or nothing."""
+    """_cell_value of a cell in the plain layout (PLAIN_CELL): a <v> (without entities) or an inline <t>,
+    or nothing."""
     if text is not None:
-        return html.unescape(text) if "&" in text else text
-    if number is None:
-        return None
-    if kind is None or kind == "n":
-        return _number(number)
-    if kind == "s":
-        return strings[int(number)]
-    if kind == "b":
-        return number == "1"
-    return html.unescape(number)
+        return html.unescape(text)
+    return None if number is None else _typed(kind or "n", number, strings)
 
 
 def _plain_cells(xml: str, strings: list[str]) -> list[tuple[int, str, object]] | None:
