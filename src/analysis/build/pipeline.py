@@ -683,6 +683,9 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     # The downloads depend on the edition only: written and audited while Sphinx builds the pages.
     site_files = ForkedStep("Die Downloads konnten nicht geschrieben werden", _write_and_audit_site_files,
                             edition, kept)
+    archiving = ForkedStep("Das Archiv der Ausgabe konnte nicht geschrieben werden", archive.write_tables,
+                           work / "archive", edition.tidy, edition.indicators, edition.catalog_document,
+                           [m.record() for m in edition.measures] if edition.pack.measures_file else None)
     printing = None
     try:
         step(f"Jupyter Book bauen ({changed} geänderte Quelldateien); Downloads nebenher schreiben und prüfen"
@@ -710,8 +713,10 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
             found, digest = _audit(html, edition, kept, workers, [pdf_name])
             violations += found
             digests.update(digest)
+        archiving.wait()
     finally:
         site_files.stop()
+        archiving.stop()
         if printing:
             printing.stop()
     violations += _audit_stamps(edition, record)
@@ -722,8 +727,7 @@ def build_edition(city: str | None = None, year: int | None = None, root: Path |
     record["pages"] = _site_pages(html)
     record["highlights"] = need_summary.edition_highlights(edition)   # "Neu in dieser Ausgabe" in the editions list
     write_json(record, html / "provenance.json")
-    archive.write(work / "archive", edition.tidy, edition.indicators, edition.catalog_document, record,
-                  [m.record() for m in edition.measures] if edition.pack.measures_file else None)
+    archive.write_provenance(work / "archive", record)
 
     step(f"Veröffentlichen nach {target.relative_to(root)}")
     website.swap_in(html, target)

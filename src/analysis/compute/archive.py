@@ -37,12 +37,23 @@ class StoredEdition:
 
 def write(target: Path, tidy: pd.DataFrame, indicators: pd.DataFrame, catalog_document: dict,
           provenance: dict, measures: list[dict] | None = None) -> None:
+    write_tables(target, tidy, indicators, catalog_document, measures)
+    write_provenance(target, provenance)
+
+
+def write_tables(target: Path, tidy: pd.DataFrame, indicators: pd.DataFrame, catalog_document: dict,
+                 measures: list[dict] | None = None) -> None:
+    """Everything an edition keeps but its provenance (a build writes the tables while its pages are built,
+    and the provenance when they are done)."""
     target.mkdir(parents=True, exist_ok=True)
     if measures is not None:
         write_json(measures, target / MEASURES)
     tidy.to_csv(target / INPUTS, index=False)
     indicators.to_csv(target / INDICATORS, index=False)
     (target / CATALOG).write_text(yaml.safe_dump(catalog_document, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def write_provenance(target: Path, provenance: dict) -> None:
     write_json(provenance, target / PROVENANCE)
 
 

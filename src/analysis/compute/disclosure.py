@@ -72,63 +72,97 @@ def linkage_of(catalog: Catalog, hierarchy_parents: tuple[dict[str, str], ...] =
     return Linkage(tuple(hierarchy_parents), quantity, tuple(sorted(relations, key=sorted)))
 
 
-def _smallest_in_group(indicators: pd.DataFrame, withheld: pd.Series, keys: list, lone: pd.Series) -> pd.Series:
-    """In every group marked lone (exactly one withheld member), the published member with the smallest
-    numerator."""
-    extra = pd.Series(False, index=indicators.index)
-    candidates = lone & ~withheld & indicators["numerator"].notna()
-    if candidates.any():
-        chosen = indicators.loc[candidates, "numerator"].groupby([k[candidates] for k in keys]).idxmin()
-        extra.loc[chosen.to_numpy()] = True
-    return extra
+def _codes(values) -> tuple[np.ndarray, list]:
+    """Integer codes of a column (-1 where missing) and its distinct values."""
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), list(uniques)
 
 
-def _lone_in_area_groups(indicators: pd.DataFrame, withheld: pd.Series, linkage: Linkage) -> pd.Series:
-    """The city rule and the same rule within every parent of a higher level."""
-    extra = pd.Series(False, index=indicators.index)
-    areas = indicators["area_id"] != CITY_AREA_ID
-    city = indicators[~areas]
-    shown = ~withheld[~areas] & city["value"].notna()
-    city_published = pd.MultiIndex.from_arrays([city.loc[shown, "indicator"], city.loc[shown, "year"]])
-    published_total = pd.Series(pd.MultiIndex.from_arrays([indicators["indicator"], indicators["year"]])
-                                .isin(city_published), index=indicators.index)
-    groupings = [(pd.Series(CITY_AREA_ID, index=indicators.index), published_total),
-                 *((indicators["area_id"].map(parents), pd.Series(True, index=indicators.index))
-                   for parents in linkage.groups)]
-    for group, total_published in groupings:
-        members = areas & group.notna()
-        keys = [indicators["indicator"], indicators["year"], group]
-        hidden = (withheld & members).groupby(keys).transform("sum")
-        lone = members & total_published & (hidden == 1)
-        extra |= _smallest_in_group(indicators, withheld, keys, lone)
-    return extra
+def _first_smallest_per_group(group: np.ndarray, numerator: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Of `rows` (positions), the one with the smallest numerator in each group; on a tie the first row."""
+    order = np.lexsort((rows, numerator[rows], group[rows]))
+    ordered = rows[order]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = group[ordered][1:] != group[ordered][:-1]
+    return ordered[first]
 
 
-def _lone_in_relations(indicators: pd.DataFrame, withheld: pd.Series, linkage: Linkage) -> pd.Series:
-    """Where all quantities of a relation but one are published for an area and year, the smallest published
-    one is withheld too, in every indicator that reveals it."""
-    extra = pd.Series(False, index=indicators.index)
-    quantity = indicators["indicator"].map(linkage.quantity)
-    known = quantity.notna() & (indicators["value"].notna() | withheld)
-    if not linkage.relations or not known.any():
+class _Complements:
+    """The table's groupings, computed once as integer codes: the rules run over the same table until it no
+    longer changes, and grouping by its text columns again each time was most of an edition's compute."""
+
+    def __init__(self, indicators: pd.DataFrame, linkage: Linkage):
+        self.linkage = linkage
+        indicator, _ = _codes(indicators["indicator"])
+        year, year_values = _codes(indicators["year"])
+        years = len(year_values)
+        area, _ = _codes(indicators["area_id"])
+        self.cell = indicator * years + year                    # (indicator, year)
+        self.is_area = (indicators["area_id"] != CITY_AREA_ID).to_numpy()
+        self.numerator = indicators["numerator"].to_numpy(dtype=float)
+        self.has_numerator = ~np.isnan(self.numerator)
+        self.has_value = indicators["value"].notna().to_numpy()
+        # (indicator, year, parent) per member row, -1 elsewhere: the city as parent of all areas, then
+        # each higher level's parents
+        self.groups = [np.where(self.is_area, self.cell, -1)]
+        for parents in linkage.groups:
+            parent, names = _codes(indicators["area_id"].map(parents))
+            self.groups.append(np.where(self.is_area & (parent >= 0), self.cell * max(len(names), 1) + parent, -1))
+        quantity, self.quantity_names = _codes(indicators["indicator"].map(linkage.quantity))
+        self.quantities = len(self.quantity_names)
+        self.has_quantity = quantity >= 0
+        self.area_year = area * years + year
+        self.area_years = int(self.area_year.max()) + 1 if len(self.area_year) else 0
+        self.quantity_cell = np.where(self.has_quantity, self.area_year * self.quantities + quantity, -1)
+
+    def lone_in_area_groups(self, withheld: np.ndarray) -> np.ndarray:
+        """The city rule and the same rule within every parent of a higher level."""
+        extra = np.zeros(len(withheld), dtype=bool)
+        city_shown = ~self.is_area & ~withheld & self.has_value
+        city_published = np.isin(self.cell, self.cell[city_shown])
+        for position, group in enumerate(self.groups):
+            members = group >= 0
+            if not members.any():
+                continue
+            total_published = city_published if position == 0 else True
+            hidden = np.bincount(group[members], weights=withheld[members].astype(float))
+            lone = members & total_published & (hidden[np.where(members, group, 0)] == 1)
+            candidates = np.flatnonzero(lone & ~withheld & self.has_numerator)
+            if len(candidates):
+                extra[_first_smallest_per_group(group, self.numerator, candidates)] = True
         return extra
-    keys = [indicators.loc[known, "area_id"], indicators.loc[known, "year"], quantity[known]]
-    shown = (~withheld[known]).groupby(keys).any()
-    numerator = indicators.loc[known & ~withheld, "numerator"].groupby(
-        [indicators.loc[known & ~withheld, c] for c in ("area_id", "year")] + [quantity[known & ~withheld]]).min()
-    state = shown.unstack()
-    for relation in linkage.relations:
-        members = [q for q in sorted(relation) if q in state.columns]   # sorted: the same choice in every run
-        if len(members) < len(relation):
-            continue   # a quantity no indicator publishes cannot be recomputed from the others
-        table = state[members]
-        complete = table.notna().all(axis=1)
-        lone = complete & (table.eq(False).sum(axis=1) == 1)
-        for area_id, year in table.index[lone]:
-            published = {q: numerator.get((area_id, year, q)) for q in members if table.at[(area_id, year), q]}
-            target = min(published, key=lambda q: (published[q], q))   # a tie goes to the first name
-            extra |= known & (indicators["area_id"] == area_id) & (indicators["year"] == year) & (quantity == target)
-    return extra & ~withheld
+
+    def lone_in_relations(self, withheld: np.ndarray) -> np.ndarray:
+        """Where all quantities of a relation but one are published for an area and year, the smallest
+        published one is withheld too, in every indicator that reveals it."""
+        extra = np.zeros(len(withheld), dtype=bool)
+        known = self.has_quantity & (self.has_value | withheld)
+        if not self.linkage.relations or not known.any():
+            return extra
+        size = self.area_years * self.quantities
+        present = np.bincount(self.quantity_cell[known], minlength=size).reshape(-1, self.quantities) > 0
+        published_rows = known & ~withheld
+        shown = np.bincount(self.quantity_cell[published_rows], minlength=size).reshape(-1, self.quantities) > 0
+        smallest = np.full(size, np.nan)
+        np.fmin.at(smallest, self.quantity_cell[published_rows], self.numerator[published_rows])
+        smallest = smallest.reshape(-1, self.quantities)
+        column = {name: position for position, name in enumerate(self.quantity_names)
+                  if present[:, position].any()}
+        targets = []
+        for relation in self.linkage.relations:
+            members = [q for q in sorted(relation) if q in column]   # sorted: the same choice in every run
+            if len(members) < len(relation):
+                continue   # a quantity no indicator publishes cannot be recomputed from the others
+            columns = [column[q] for q in members]
+            complete = present[:, columns].all(axis=1)
+            lone = complete & ((~shown[:, columns]).sum(axis=1) == 1)
+            for area_year in np.flatnonzero(lone):
+                published = {q: smallest[area_year, c] for q, c in zip(members, columns) if shown[area_year, c]}
+                target = min(published, key=lambda q: (published[q], q))   # a tie goes to the first name
+                targets.append(area_year * self.quantities + column[target])
+        if targets:
+            extra = known & np.isin(self.quantity_cell, targets)
+        return extra & ~withheld
 
 
 def secondary_mask(indicators: pd.DataFrame, withheld: pd.Series, linkage: Linkage | None = None) -> pd.Series:
@@ -137,15 +171,16 @@ def secondary_mask(indicators: pd.DataFrame, withheld: pd.Series, linkage: Linka
     the next smallest numerator is withheld too; the same within every parent of a higher level; and
     across quantities that add up (see Linkage). Each new cell can make another one necessary, so the
     rules run until the table no longer changes."""
-    linkage = linkage or Linkage()
-    all_withheld = withheld.copy()
+    complements = _Complements(indicators, linkage or Linkage())
+    first = withheld.to_numpy(dtype=bool)
+    all_withheld = first.copy()
     for _ in range(50):
-        extra = (_lone_in_area_groups(indicators, all_withheld, linkage)
-                 | _lone_in_relations(indicators, all_withheld, linkage)) & ~all_withheld
+        extra = (complements.lone_in_area_groups(all_withheld)
+                 | complements.lone_in_relations(all_withheld)) & ~all_withheld
         if not extra.any():
             break
         all_withheld |= extra
-    return all_withheld & ~withheld
+    return pd.Series(all_withheld & ~first, index=withheld.index)
 
 
 @dataclass(frozen=True)

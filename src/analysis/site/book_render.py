@@ -1,13 +1,21 @@
 """The myst-nb renderer of the book (`nb_render_plugin: sozialbericht` in _config.yml): as myst-nb's
-own, but an image output's alternative text comes from the output's metadata, where
-`analysis.report.chart_display.Chart` puts the text it wrote from the figure's data. myst-nb's default takes
-alt text only from cell metadata, which is fixed before the notebook runs."""
+own, but
+- an image output's alternative text comes from the output's metadata, where
+  `analysis.report.chart_display.Chart` puts the text it wrote from the figure's data. myst-nb's default
+  takes alt text only from cell metadata, which is fixed before the notebook runs;
+- no copy of the executed notebook is written next to the outputs: myst-nb keeps it for a download link,
+  and the book offers none (`html_copy_source: false`; the notebooks are in the repository)."""
 from __future__ import annotations
 
 from myst_nb.core.render import NbElementRenderer
 
 
 class AccessibleRenderer(NbElementRenderer):
+    def write_file(self, path: list[str], content: bytes, overwrite=False, exists_ok=False) -> str:
+        if path[-1].endswith(".ipynb"):
+            return ""
+        return super().write_file(path, content, overwrite=overwrite, exists_ok=exists_ok)
+
     def render_image(self, data):
         nodes = super().render_image(data)
         alt = (data.output_metadata.get(data.mime_type) or {}).get("alt")
