@@ -36,3 +36,17 @@ def test_pdf_title_page_names_publisher_and_date_and_contents_give_page_numbers(
     assert all(starts[chapter] == int(page) for chapter, page in listed.items()), (listed, starts)
     assert re.search(r"Seite 3 von \d+", reader.pages[2].extract_text())
     assert "Stadtteile vergleichen" not in contents   # a browser tool, not printed
+
+
+@needs_chromium
+def test_pdf_pages_are_printed_at_full_size(built_site):
+    """A table wider than the page made Chromium shrink every page of the edition to two thirds. Each page's
+    content is drawn at 1 CSS pixel = 0.75 pt, the front pages too, which a short second print numbered."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(built_site / "sozialbericht-flensburg-2022.pdf")
+    # a page's text area: clipped, then scaled from CSS pixels (0.24 pt each, set at the top of the stream)
+    bodies = [re.search(rb"W\* n\nq\n(\d\.\d+) 0 0 \1 ", page.get_contents().get_data()) for page in reader.pages]
+    scales = {number: body.group(1) for number, body in enumerate(bodies, start=1) if body}
+    assert len(scales) > len(reader.pages) / 2
+    assert set(scales.values()) == {b"3.125"}, scales

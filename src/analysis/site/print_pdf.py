@@ -12,6 +12,7 @@ A rebuild starts from the numbers of the last print and prints once, unless a ch
 from __future__ import annotations
 
 import html as html_module
+import io
 import re
 import shutil
 import subprocess
@@ -20,7 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html as lxml_html
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+)
 
 from analysis.report.comparison import ONLINE_ONLY
 
@@ -36,8 +45,14 @@ body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4
 h1 { font-size: 18pt; break-before: page; } h2 { font-size: 13pt; } h3, h4 { font-size: 11pt; }
 h1, h2, h3 { break-after: avoid; }
 img { max-width: 100%; max-height: 245mm; break-inside: avoid; }  /* taller than a page: shrunk, not cut */
-table { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0; break-inside: auto; }
+table { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0; break-inside: auto; max-width: 100%; }
 th, td { border-bottom: 1px solid #999; padding: 2px 4px; text-align: left; vertical-align: top; }
+/* a cell may break a long word: a table wider than the page would make Chromium shrink every page to fit */
+p, li, th, td { overflow-wrap: break-word; } td code, td code * { overflow-wrap: anywhere; }
+/* tables of many columns (TABLE_WIDTHS): smaller, and the column heads may break within a word */
+table.breit { font-size: 7pt; } table.sehr-breit { font-size: 6pt; }
+:is(table.breit, table.sehr-breit) :is(th, td) { padding: 2px 2px; }
+:is(table.breit, table.sehr-breit) thead th, :is(table.breit, table.sehr-breit) thead th * { overflow-wrap: anywhere; }
 tr { break-inside: avoid; } a { color: #000; text-decoration: none; }
 .titelseite { height: 240mm; display: flex; flex-direction: column; justify-content: center; }
 .titelseite h1 { font-size: 28pt; break-before: auto; } .titelseite .impressum { margin-top: 30mm; font-size: 10pt; }
@@ -45,10 +60,15 @@ tr { break-inside: avoid; } a { color: #000; text-decoration: none; }
 .inhalt a { display: flex; } .inhalt .punkte { flex: 1; border-bottom: 1px dotted #666; margin: 0 0.4em 0.3em; }
 .inhalt .seite { min-width: 2.5em; text-align: right; font-variant-numeric: tabular-nums; }
 .anhang h1 { font-size: 15pt; }
-@page { @bottom-left { content: FOOTER_TEXT; font-size: 8pt; color: #444; }
-        @bottom-right { content: "Seite " counter(page) " von " counter(pages); font-size: 8pt; color: #444; } }
+@page { @bottom-left { content: FOOTER_TEXT; font: 8pt "DejaVu Sans", sans-serif; color: #444; }
+        @bottom-right { content: "Seite " counter(page) " von " counter(pages); font: 8pt "DejaVu Sans", sans-serif;
+                        color: #444; } }
 @page :first { @bottom-left { content: none; } @bottom-right { content: none; } }
+.leerseite { break-before: page; height: 1px; }
 """
+# (more columns than, class): a table too wide for the page would make Chromium shrink every page to fit
+TABLE_WIDTHS = ((12, "sehr-breit"), (6, "breit"))
+BLANK_PAGE = '<div class="leerseite"></div>'   # in place of a chapter's page, when only the contents are printed
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,11 @@ def _article(page: Path, anchor: str) -> tuple[str, str]:
         image.set("src", re.sub(r"^(\.\./)+", "", image.get("src", "")))
     for link in article.iter("a"):
         link.attrib.pop("href", None)   # links between web pages mean nothing on paper
+    for table in article.iter("table"):
+        columns = max((len(row.xpath("./th | ./td")) for row in table.iter("tr")), default=0)
+        width = next((name for most, name in TABLE_WIDTHS if columns > most), None)
+        if width:
+            table.set("class", f"{table.get('class', '')} {width}".strip())
     for element in article.xpath(".//*[@id]"):   # ids stay unique once all pages share one document
         element.set("id", f"{anchor}-{element.get('id')}")
     first = article.find(".//h1")
@@ -108,8 +133,10 @@ def print_articles(site: Path, chapters: list[str], profiles: list[str]) -> Prin
     return PrintArticles(found, [_article(site / page, f"profil-{number}")[0] for number, page in enumerate(profiles)])
 
 
-def print_page(articles: PrintArticles, title_page: TitlePage, pages: dict[str, int] | None = None) -> str:
-    """pages: chapter title → page number in the printed PDF (from an earlier print), or None."""
+def print_page(articles: PrintArticles, title_page: TitlePage, pages: dict[str, int] | None = None,
+               blank_pages: int | None = None) -> str:
+    """pages: chapter title → page number in the printed PDF (from an earlier print), or None. blank_pages:
+    the title page and the contents only, followed by that many empty pages (in place of the chapters)."""
     contents = []
     for anchor, _, name in articles.chapters:
         found = (pages or {}).get(_normalised(name))
@@ -128,7 +155,9 @@ def print_page(articles: PrintArticles, title_page: TitlePage, pages: dict[str, 
             f'<section class="titelseite"><h1>{html_module.escape(title_page.title)}</h1>'
             f'<p>{html_module.escape(title_page.subtitle)}</p><div class="impressum">{imprint}</div></section>'
             f'<nav class="inhalt" aria-label="Inhalt"><h1>Inhalt</h1><ol>{"".join(contents)}</ol></nav>'
-            f"<main>{parts}<section class=\"anhang\">{''.join(articles.appendix)}</section></main></body></html>")
+            + (f"<main>{parts}<section class=\"anhang\">{''.join(articles.appendix)}</section></main>"
+               if blank_pages is None else f"<main>{BLANK_PAGE * blank_pages}</main>")
+            + "</body></html>")
 
 
 def _normalised(text: str) -> str:
@@ -183,9 +212,98 @@ def write_pdf(site: Path, target: Path, title_page: TitlePage, chapters: list[st
             if found == pages:
                 break
             pages = found
+            if _numbered_contents(chromium, page, articles, title_page, pages, target):
+                break
         return found
     finally:
         page.unlink(missing_ok=True)
+
+
+# What must be the same on a front page printed again: its tagged content and the scale of its drawing
+LAYOUT = re.compile(rb"/(\w+) <</MCID (\d+) >>BDC|([-\d. ]+) cm")
+
+
+def _numbered_contents(chromium: str, page: Path, articles: PrintArticles, title_page: TitlePage,
+                       pages: dict[str, int], target: Path) -> bool:
+    """The printed edition's front pages (title, contents) replaced by the same pages printed with the
+    chapters' page numbers: the contents reserve the numbers' width, so nothing else moves, and only the
+    few front pages are printed again instead of the whole edition. The link areas, the outline and the
+    structure of the tagged PDF stay those of the full print; where the new front pages differ in anything
+    but their text (their number, the tags of their content), nothing is replaced and the caller prints
+    the whole edition again."""
+    printed = PdfReader(target)
+    starts = [pages[_normalised(name)] for _, _, name in articles.chapters if _normalised(name) in pages]
+    front = min(starts, default=1) - 1   # the pages before the first chapter
+    if front < 1:
+        return False
+    page.write_text(print_page(articles, title_page, pages, blank_pages=len(printed.pages) - front),
+                    encoding="utf-8")
+    numbered = target.with_name(f"{target.stem}-inhalt.pdf")
+    try:
+        _print(chromium, page, numbered)
+        renumbered = PdfReader(numbered)
+        if len(renumbered.pages) != len(printed.pages) or any(
+                LAYOUT.findall(renumbered.pages[n].get_contents().get_data())
+                != LAYOUT.findall(printed.pages[n].get_contents().get_data()) for n in range(front)):
+            return False
+        _append_update(target, printed, [(printed.pages[n], renumbered.pages[n]) for n in range(front)])
+        return True
+    finally:
+        numbered.unlink(missing_ok=True)
+
+
+def _append_update(target: Path, printed: PdfReader, replaced: list[tuple[PageObject, PageObject]]) -> None:
+    """An incremental update of the PDF (appended, as a PDF editor saves): each page of `printed` gets the
+    content and resources of its partner page from another PDF, whose objects are appended under new
+    numbers. pypdf's writer would parse all of the tagged PDF's objects (tens of thousands) to do this."""
+    numbers: dict[int, int] = {}   # object number in the other PDF → appended object's number
+    appended: list[tuple[int, PdfObject]] = []
+    first_free = int(printed.trailer["/Size"])
+
+    def moved(value):
+        """`value` with each reference into the other PDF turned into one to its appended copy."""
+        if isinstance(value, IndirectObject):
+            if value.idnum not in numbers:
+                numbers[value.idnum] = first_free + len(numbers)
+                referenced = value.get_object()
+                appended.append((numbers[value.idnum], referenced))
+                moved(referenced)
+            return IndirectObject(numbers[value.idnum], 0, None)
+        if isinstance(value, DictionaryObject):   # stream dictionaries too
+            for key in list(value):
+                value[key] = moved(value.raw_get(key))
+        elif isinstance(value, ArrayObject):
+            for position, item in enumerate(value):
+                value[position] = moved(item)
+        return value
+
+    pages = []
+    for kept, other in replaced:
+        kept[NameObject("/Contents")] = moved(other.raw_get("/Contents"))
+        kept[NameObject("/Resources")] = moved(other.raw_get("/Resources"))
+        pages.append((kept.indirect_reference.idnum, kept))
+    data = target.read_bytes()
+    previous = int(re.findall(rb"startxref\s+(\d+)", data[-1024:])[-1])
+    update, offsets = io.BytesIO(), {}
+    update.write(b"\n")
+    for number, value in [*appended, *pages]:
+        offsets[number] = len(data) + update.tell()
+        update.write(f"{number} 0 obj\n".encode())
+        value.write_to_stream(update)
+        update.write(b"\nendobj\n")
+    table = len(data) + update.tell()
+    update.write(b"xref\n0 1\n0000000000 65535 f \n")
+    for number in sorted(offsets):
+        update.write(f"{number} 1\n{offsets[number]:010d} 00000 n \n".encode())
+    trailer = DictionaryObject({NameObject("/Size"): NumberObject(first_free + len(numbers)),
+                                NameObject("/Prev"): NumberObject(previous),
+                                **{NameObject(key): printed.trailer.raw_get(key)
+                                   for key in ("/Root", "/Info", "/ID") if key in printed.trailer}})
+    update.write(b"trailer\n")
+    trailer.write_to_stream(update)
+    update.write(f"\nstartxref\n{table}\n%%EOF\n".encode())
+    with target.open("ab") as out:
+        out.write(update.getvalue())
 
 
 FACT_SHEET_CSS = """
