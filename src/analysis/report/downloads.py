@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,8 @@ import shapely
 import xlsxwriter
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
+from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.xmlwriter import XMLwriter
 
 from analysis.catalog.model import KIND_NAMES
 from analysis.catalog.texts import formula_text
@@ -495,17 +499,110 @@ def datapackage(edition: Edition) -> dict:
 def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """An Excel workbook, a sheet per table with its column names in bold above. Cells stay text or
     numbers as they are in the table; text is never read as a formula, a number or a link (a value starting
-    with "=" is neutralised before, see neutralised). Written with XlsxWriter: the 80,000 rows of a Berlin
-    edition take a third of the time openpyxl takes."""
+    with "=" is neutralised before, see neutralised).
+
+    Written by XlsxWriter (in its constant-memory layout: strings inline), with the rows below the column
+    names written by `_sheet_rows` and put into XlsxWriter's sheets afterwards: the same XML that XlsxWriter
+    writes (a test compares them), in a fifth of the time for the 720,000 cells of a Berlin edition."""
+    try:
+        bodies = {name: _sheet_rows(table) for name, table in sheets.items()}
+    except _UnusualCell:   # a type _sheet_rows does not write: XlsxWriter writes every row
+        _write_workbook_with_xlsxwriter(path, sheets, with_rows=True)
+        return
+    _write_workbook_with_xlsxwriter(path, sheets, with_rows=False)
+    with zipfile.ZipFile(path) as written:
+        members = [(info, written.read(info)) for info in written.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info, data in members:
+            sheet = WORKSHEET_MEMBER.fullmatch(info.filename)
+            if sheet:
+                name = list(sheets)[int(sheet.group(1)) - 1]
+                data = _with_rows(data.decode("utf-8"), sheets[name], *bodies[name]).encode("utf-8")
+            rewritten.writestr(info, data)
+
+
+WORKSHEET_MEMBER = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+
+
+def _write_workbook_with_xlsxwriter(path: Path, sheets: dict[str, pd.DataFrame], with_rows: bool) -> None:
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                       "strings_to_numbers": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     for name, table in sheets.items():
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, [str(column) for column in table.columns], bold)
-        for number, row in enumerate(table.itertuples(index=False, name=None), start=1):
-            sheet.write_row(number, 0, [_cell(value) for value in row])
+        if with_rows:
+            for number, row in enumerate(table.itertuples(index=False, name=None), start=1):
+                sheet.write_row(number, 0, [_cell(value) for value in row])
     book.close()
+
+
+class _UnusualCell(Exception):
+    """A value that is not text, a number, a truth value or a gap."""
+
+
+# What XlsxWriter does to a string before writing it inline, as its xmlwriter and worksheet do it; a string
+# that needs none of it is written as it is.
+STRING_NEEDS_CARE = re.compile(r'[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+EXCEL_STRING_MAX = 32767   # UTF-16 units
+
+
+def _inline_string(reference: str, text: str) -> str:
+    preserve = ""
+    if STRING_NEEDS_CARE.search(text) or len(text) > EXCEL_STRING_MAX // 2:
+        if len(text) > EXCEL_STRING_MAX // 2 and _utf16_len(text) > EXCEL_STRING_MAX:
+            text = _utf16_truncate(text, EXCEL_STRING_MAX)
+        text = XMLwriter._escape_control_characters(text)
+        preserve = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+        # escaped also where it looks like rich text (XlsxWriter would write "<r>…</r>" unescaped)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{reference}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+
+
+def _cell_xml(reference: str, value) -> str:
+    """A data cell as XlsxWriter writes it in its constant-memory layout; "" where it writes none."""
+    kind = value.__class__
+    if kind is str:
+        return _inline_string(reference, value) if value else ""
+    if kind is bool:
+        return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is float:
+        if kind is float and not math.isfinite(value):
+            if math.isnan(value):
+                return ""
+            raise _UnusualCell(value)   # XlsxWriter refuses infinity too
+        return f"<c r=\"{reference}\"><v>{value:.16G}</v></c>"
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, np.generic):
+        return _cell_xml(reference, value.item())
+    raise _UnusualCell(value)
+
+
+def _sheet_rows(table: pd.DataFrame) -> tuple[str, int]:
+    """The XML of a table's rows below its column names, and the last row that holds a cell (counted from 0,
+    the column names' row; 0 if none)."""
+    letters = [xl_col_to_name(column) for column in range(len(table.columns))]
+    columns = [[_cell_xml(f"{letter}{number}", value) for number, value in enumerate(table[name].tolist(), start=2)]
+               for letter, name in zip(letters, table.columns)]
+    rows, last_row = [], 0
+    for row, cells in enumerate(zip(*columns), start=1):
+        if any(cells):   # XlsxWriter writes no row without a cell
+            rows.append(f'<row r="{row + 1}">{"".join(cells)}</row>')
+            last_row = row
+    return "".join(rows), last_row
+
+
+DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+def _with_rows(xml: str, table: pd.DataFrame, rows: str, last_row: int) -> str:
+    """XlsxWriter's sheet of the column names, with the rows added and its <dimension> widened to them: the
+    column names' row has a cell in every column (in bold, even where a name is empty)."""
+    if not last_row:
+        return xml
+    xml = DIMENSION.sub(f'<dimension ref="A1:{xl_rowcol_to_cell(last_row, len(table.columns) - 1)}"/>', xml, count=1)
+    return xml.replace("</sheetData>", f"{rows}</sheetData>", 1)
 
 
 def _cell(value):
