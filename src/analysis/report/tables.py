@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import html
 import re
+from uuid import uuid4
 
+import markupsafe
+import numpy as np
 import pandas as pd
+from pandas.api.types import is_complex, is_float
 
 from analysis.compute.disclosure import FOOTNOTE as SUPPRESSED_NOTE
 from analysis.compute.disclosure import shows_mark
@@ -220,11 +224,11 @@ class ScrollableTable:
     container is focusable and named (WCAG 2.1.1, axe rule scrollable-region-focusable); the site's
     repair pass (accessibility.py) names it after the section it stands in."""
 
-    def __init__(self, styler):
-        self.styler = styler
+    def __init__(self, html_of_table):
+        self.html_of_table = html_of_table   # a pandas Styler, or a PlainTable
 
     def to_html(self) -> str:
-        return self.styler.to_html()
+        return self.html_of_table.to_html()
 
     def _repr_html_(self) -> str:
         return (f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="Tabelle">'
@@ -237,13 +241,72 @@ SCROLL_CLASS = "tabelle-rollbar"
 def styled(frame: pd.DataFrame, index: bool = False) -> ScrollableTable:
     """A plain HTML table in the book's style (the theme styles <table>). Every text is HTML-escaped:
     area names and notes come from data."""
+    classes = " ".join(["table", "sozialbericht", *filter(None, [frame.attrs.get("css_class")])])
+    caption = html.escape(frame.attrs["note"]) if frame.attrs.get("note") else None
+    count_cells = frame.attrs.get("count_cells")
+    if not index and PlainTable.takes(frame):
+        return ScrollableTable(PlainTable(frame, f'class="{classes}"', caption, count_cells))
     styler = frame.style.format(escape="html").format_index(escape="html", axis=0).format_index(
         escape="html", axis=1)
     if not index:
         styler = styler.hide(axis="index")
-    if "count_cells" in frame.attrs:
-        styler = styler.set_td_classes(frame.attrs["count_cells"].replace({True: "anzahl", False: ""}))
-    if frame.attrs.get("note"):
-        styler = styler.set_caption(html.escape(frame.attrs["note"]))
-    classes = " ".join(["table", "sozialbericht", *filter(None, [frame.attrs.get("css_class")])])
+    if count_cells is not None:
+        styler = styler.set_td_classes(count_cells.replace({True: "anzahl", False: ""}))
+    if caption:
+        styler = styler.set_caption(caption)
     return ScrollableTable(styler.set_table_attributes(f'class="{classes}"'))
+
+
+class PlainTable:
+    """The HTML that pandas' Styler writes for a table without its index, without Styler: a page's tables
+    were a sixth of an area profile's run (a test compares the two for the same id).
+
+    Cells as Styler's format(escape="html") shows them: text escaped, a float with six decimals, anything
+    else as str(); a count cell (count_cells) gets the class "anzahl"."""
+
+    def __init__(self, frame: pd.DataFrame, attributes: str, caption: str | None,
+                 count_cells: pd.DataFrame | None = None, uuid: str | None = None):
+        self.frame, self.attributes, self.caption, self.count_cells = frame, attributes, caption, count_cells
+        self.uuid = uuid or uuid4().hex[:STYLER_UUID_LENGTH]
+
+    @staticmethod
+    def takes(frame: pd.DataFrame) -> bool:
+        """Styler's layout of a table with one row of column names (else Styler writes it)."""
+        return (frame.columns.nlevels == 1 and len(frame.columns) > 0 and frame.size <= STYLER_MAX_ELEMENTS
+                and not isinstance(frame.columns, pd.MultiIndex))
+
+    def to_html(self) -> str:
+        table = f"T_{self.uuid}"
+        lines = ['<style type="text/css">', "</style>", f'<table id="{table}" {self.attributes}>']
+        if self.caption:
+            lines.append(f"  <caption>{self.caption}</caption>")
+        lines += ["  <thead>", "    <tr>"]
+        lines += [f'      <th id="{table}_level0_col{c}" class="col_heading level0 col{c}" >{_shown(name)}</th>'
+                  for c, name in enumerate(self.frame.columns)]
+        lines += ["    </tr>", "  </thead>", "  <tbody>"]
+        marked = (self.count_cells.reindex(index=self.frame.index, columns=self.frame.columns).fillna(False)
+                  .to_numpy(dtype=bool) if self.count_cells is not None else np.zeros(self.frame.shape, dtype=bool))
+        for r, row in enumerate(self.frame.itertuples(index=False, name=None)):
+            lines.append("    <tr>")
+            lines += [f'      <td id="{table}_row{r}_col{c}" class="data row{r} col{c}'
+                      f'{COUNT_CLASS if marked[r, c] else ""}" >{_shown(value)}</td>' for c, value in enumerate(row)]
+            lines.append("    </tr>")
+        lines += ["  </tbody>", "</table>", ""]
+        return "\n".join(lines)
+
+
+STYLER_UUID_LENGTH = 5
+STYLER_MAX_ELEMENTS = 262_144   # pandas' styler.render.max_elements: above it, Styler trims the table
+COUNT_CLASS = " anzahl"
+
+
+def _shown(value) -> str:
+    """A cell as Styler's format(escape="html") shows it."""
+    if isinstance(value, str):
+        return str(markupsafe.escape(value))
+    if is_float(value) or is_complex(value):
+        return f"{value:.{STYLER_PRECISION}f}"
+    return str(value)
+
+
+STYLER_PRECISION = 6   # pandas' styler.format.precision
