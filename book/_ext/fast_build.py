@@ -17,7 +17,10 @@
 - Sidebar of pages outside the table of contents: the theme builds the sidebar's navigation for every page
   (the table of contents, parsed and rewritten with BeautifulSoup; about 5 ms a profile). A page
   outside the table of contents (the profiles of a city with hundreds of areas) has nothing in it marked as
-  current, and its links differ only by the page's folder: such pages of one folder share it.
+  current, and its links differ only by the page's folder: such pages of one folder share it. The same
+  holds for the theme's check of which of its templates a page leaves empty (it renders each of them to
+  see, nine a page): made once per folder for such pages (and whether the page has sections, which its own
+  table of contents lists).
 - Notebooks are read without nbformat's schema validation, which only logs (the build's workers wrote
   them), and myst-nb's copy of each executed notebook is not serialised: it is kept for a download link,
   and the book offers no source download (`html_copy_source: false`). Together about a tenth of reading.
@@ -100,10 +103,32 @@ def _with_shared_sidebar(add_toctree_functions):
     return add_toctree_functions_shared
 
 
-def _sidebars_shared_by_orphans(app) -> None:
-    """Wrap the theme's handler that gives each page its navigation functions."""
-    from pydata_sphinx_theme import toctree
+def _with_shared_template_checks(check_templates):
+    decided: dict = {}
 
+    @functools.wraps(check_templates)
+    def check_templates_once_per_folder(app, context, templates, section, templates_skip_empty_check=None):
+        pagename = context.get("pagename", "")
+        if not app.env.metadata.get(pagename, {}).get("orphan"):
+            return check_templates(app, context, templates, section, templates_skip_empty_check)
+        # the page's own table of contents is empty without sections (display_toc)
+        key = (posixpath.dirname(pagename), bool(context.get("display_toc")), section,
+               templates if isinstance(templates, str) else tuple(templates), tuple(templates_skip_empty_check or ()))
+        if key not in decided:
+            decided[key] = check_templates(app, context, templates, section, templates_skip_empty_check)
+        return list(decided[key])
+
+    check_templates_once_per_folder.shared = True
+    return check_templates_once_per_folder
+
+
+
+def _sidebars_shared_by_orphans(app) -> None:
+    """Wrap the theme's handler that gives each page its navigation functions, and its check of templates."""
+    from pydata_sphinx_theme import toctree, utils
+
+    if not getattr(utils._update_and_remove_templates, "shared", False):
+        utils._update_and_remove_templates = _with_shared_template_checks(utils._update_and_remove_templates)
     listeners = app.events.listeners["html-page-context"]
     for position, listener in enumerate(listeners):
         if listener.handler is toctree.add_toctree_functions:

@@ -7,8 +7,13 @@ information). Chromium writes a tagged PDF with a document outline.
 
 Page numbers come from CSS page-margin boxes. The contents list needs the page of every chapter, which
 Chromium cannot compute in CSS (no target-counter): a print's outline says on which page each chapter starts,
-and the contents are printed again with those numbers (the contents keep their size, so no chapter moves).
-A rebuild starts from the numbers of the last print and prints once, unless a chapter moved."""
+and the contents are printed again with those numbers (the contents keep their size, so no chapter moves):
+only the title and contents pages, which replace the first print's (see _numbered_contents). A rebuild
+starts from the numbers of the last print and prints once, unless a chapter moved.
+
+Nothing is printed smaller than the stylesheet says: a table wider than the page would make Chromium
+shrink every page to fit, so the cells of wide tables may break long words, and tables of many columns
+are set in a smaller type (TABLE_WIDTHS)."""
 from __future__ import annotations
 
 import html as html_module
@@ -238,8 +243,8 @@ def _numbered_contents(chromium: str, page: Path, articles: PrintArticles, title
         return False
     page.write_text(print_page(articles, title_page, pages, blank_pages=len(printed.pages) - front),
                     encoding="utf-8")
-    numbered = target.with_name(f"{target.stem}-inhalt.pdf")
-    try:
+    with tempfile.TemporaryDirectory() as folder:   # not in the site, which is audited meanwhile
+        numbered = Path(folder) / "inhalt.pdf"
         _print(chromium, page, numbered)
         renumbered = PdfReader(numbered)
         if len(renumbered.pages) != len(printed.pages) or any(
@@ -248,8 +253,6 @@ def _numbered_contents(chromium: str, page: Path, articles: PrintArticles, title
             return False
         _append_update(target, printed, [(printed.pages[n], renumbered.pages[n]) for n in range(front)])
         return True
-    finally:
-        numbered.unlink(missing_ok=True)
 
 
 def _append_update(target: Path, printed: PdfReader, replaced: list[tuple[PageObject, PageObject]]) -> None:
