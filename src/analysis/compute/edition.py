@@ -355,6 +355,14 @@ class Edition:
             self._tables[key] = ind.table(self.indicators, indicator_id, year)
         return self._tables[key]
 
+    def row(self, indicator_id: str, area_id: str, year: int | None = None) -> dict | None:
+        """One area's row of table() as a dict (column → value), or None: looked up in a dict made once per
+        table, where a DataFrame row would be made again for every profile."""
+        year = year or self.latest_year(indicator_id)
+        rows = self.remembered(("rows", indicator_id, year),
+                               lambda: self.table(indicator_id, year).to_dict("index"))
+        return rows.get(area_id)
+
     def value_text(self, indicator_id: str, area_id: str, year: int | None = None, unit: bool = True) -> str:
         """A value for the prose, formatted (with its unit unless unit=False); "." when withheld."""
         frame, indicator = self.table(indicator_id, year), self.indicator(indicator_id)

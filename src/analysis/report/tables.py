@@ -26,14 +26,16 @@ def trend(series: pd.Series, indicator) -> str:
     """The direction since the earliest year within the last five, as an arrow and words, with its meaning
     where the indicator has a direction of need: '↑ steigt seit 2018 (ungünstig)', '→ kaum verändert seit
     2017'. `series` is year → value of one area or the city."""
-    series = series.dropna()
-    if len(series) < 2:
+    values = series.to_numpy(dtype=float)
+    years = series.index.to_numpy()[~np.isnan(values)]
+    values = values[~np.isnan(values)]
+    if len(values) < 2:
         return "–"
-    latest = int(series.index.max())
-    window = series[series.index >= latest - TREND_YEARS]
-    if len(window) < 2:
+    in_window = years >= int(years.max()) - TREND_YEARS
+    years, values = years[in_window], values[in_window]
+    if len(values) < 2:
         return "–"
-    first, earlier, value = int(window.index.min()), window.iloc[0], window.iloc[-1]
+    first, earlier, value = int(years.min()), values[0], values[-1]
     change = value - earlier
     if abs(change) <= STEADY * abs(earlier):
         return f"→ kaum verändert seit {first}"
@@ -160,10 +162,9 @@ def profile(edition: Edition, area_id: str) -> pd.DataFrame:
     rows, counts = [], []
     parents = _parent_columns(edition, area_id)
     for indicator in edition.catalog.indicators:
-        frame = edition.table(indicator.id)
-        if area_id not in frame.index:
+        area, city = edition.row(indicator.id, area_id), edition.row(indicator.id, CITY_AREA_ID)
+        if area is None:
             continue
-        area, city = frame.loc[area_id], frame.loc[CITY_AREA_ID] if CITY_AREA_ID in frame.index else None
         withheld = bool(area["suppressed"])
         counts.append(indicator.kind == "count")
         low, high = (format_number(area[c], indicator.decimals) for c in ("ci_low", "ci_high"))

@@ -4,15 +4,19 @@ own, but
   `analysis.report.chart_display.Chart` puts the text it wrote from the figure's data. myst-nb's default
   takes alt text only from cell metadata, which is fixed before the notebook runs;
 - no copy of the executed notebook is written next to the outputs: myst-nb keeps it for a download link,
-  and the book offers none (`html_copy_source: false`; the notebooks are in the repository)."""
+  and the book offers none (`html_copy_source: false`; the notebooks are in the repository); nor its glued
+  values, which only a page pasting another page's values reads (the book has none: Sphinx would warn, and
+  the strict build fail)."""
 from __future__ import annotations
 
 from myst_nb.core.render import NbElementRenderer
 
+NOT_WRITTEN = (".ipynb", ".glue.json")
+
 
 class AccessibleRenderer(NbElementRenderer):
     def write_file(self, path: list[str], content: bytes, overwrite=False, exists_ok=False) -> str:
-        if path[-1].endswith(".ipynb"):
+        if path[-1].endswith(NOT_WRITTEN):
             return ""
         return super().write_file(path, content, overwrite=overwrite, exists_ok=exists_ok)
 
