@@ -316,13 +316,15 @@ def trends(edition: Edition, area_id: str | None, indicator_ids: list[str] | Non
             described.append(f"{indicator.short_title} von {format_value(own.iloc[0], indicator)} ({own.index[0]}) "
                              f"auf {format_value(own.iloc[-1], indicator)} ({own.index[-1]})")
         years = sorted(set().union(*(s.index for s in lines.values())))
+        # year → value and the estimated years of each line, looked up once for all its years
+        by_line = {label: (dict(zip(series.index, series.to_numpy())),
+                           edition.estimated_years(indicator_id, places[label])) for label, series in lines.items()}
         for year in years:
             row = {"Indikator": f"{indicator.short_title} ({unit})", "Jahr": str(int(year))}
-            for label, series in lines.items():
+            for label, (values, estimated) in by_line.items():
                 withheld = edition.withheld(indicator_id, places[label], int(year))
-                text = SUPPRESSED if withheld else format_number(series.get(year), indicator.decimals)
-                row[label] = with_estimate_marks(
-                    [text], [int(year) in edition.estimated_years(indicator_id, places[label])])[0]
+                text = SUPPRESSED if withheld else format_number(values.get(year), indicator.decimals)
+                row[label] = with_estimate_marks([text], [int(year) in estimated])[0]
             table_rows.append(row)
     versus = " im Vergleich zur Gesamtstadt (gestrichelt)" if area_id else ""
     alt = (f"Liniendiagramme: Entwicklung in {place}{versus}. " + "; ".join(described) + "."

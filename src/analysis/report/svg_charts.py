@@ -112,7 +112,7 @@ def _draw_axes(drawing: Drawing, axes: _Axes, years: list[int]) -> None:
 
 
 def _draw_line(drawing: Drawing, axes: _Axes, years: list[int], line: Line) -> None:
-    values = line.values.reindex(years).to_numpy(float)
+    values = _on_years(line.values, years)
     estimated = [y in line.estimated for y in years]
     if any(estimated):
         # the estimated years dotted with open markers, joined to the first counted year: one line
@@ -131,18 +131,24 @@ def _draw_line(drawing: Drawing, axes: _Axes, years: list[int], line: Line) -> N
 
 
 def _draw_band(drawing: Drawing, axes: _Axes, years: list[int], band: pd.DataFrame, colour: str) -> None:
-    low = band["ci_low"].reindex(years).to_numpy(float)
-    high = band["ci_high"].reindex(years).to_numpy(float)
+    low, high = _on_years(band["ci_low"], years), _on_years(band["ci_high"], years)
     for run in _runs(years, low + high):
         upper = [(axes.x(years[i]), axes.y(high[i])) for i in run]
         lower = [(axes.x(years[i]), axes.y(low[i])) for i in reversed(run)]
         drawing.polygon(upper + lower, colour, opacity=0.18, css_class="intervall")
 
 
+def _on_years(values: pd.Series, years: list[int]) -> np.ndarray:
+    """The values (indexed by year) in the order of `years`, NaN where one is missing: what
+    values.reindex(years) gives, without pandas' cost for each call (a profile's charts make dozens)."""
+    by_year = dict(zip(values.index.tolist(), values.to_numpy(dtype=float).tolist()))
+    return np.array([by_year.get(year, np.nan) for year in years], dtype=float)
+
+
 def _limits(panel: Panel) -> tuple[float, float]:
-    arrays = [line.values.reindex(panel.years).to_numpy(float) for line in panel.lines]
+    arrays = [_on_years(line.values, panel.years) for line in panel.lines]
     if panel.band is not None:
-        arrays += [panel.band[c].reindex(panel.years).to_numpy(float) for c in ("ci_low", "ci_high")]
+        arrays += [_on_years(panel.band[c], panel.years) for c in ("ci_low", "ci_high")]
     known = np.concatenate(arrays) if arrays else np.array([])
     known = known[np.isfinite(known)]
     return (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
