@@ -19,11 +19,11 @@
   outside the table of contents (the profiles of a city with hundreds of areas) has nothing in it marked as
   current, and its links differ only by the page's folder: such pages of one folder share it. The same
   holds for the theme's check of which of its templates a page leaves empty (it renders each of them to
-  see, nine a page): made once per folder for such pages (and whether the page has sections, which its own
+  see, eight a page): made once per folder for such pages (and whether the page has sections, which its own
   table of contents lists).
 - Notebooks are read without nbformat's schema validation, which only logs (the build's workers wrote
   them), and myst-nb's copy of each executed notebook is not serialised: it is kept for a download link,
-  and the book offers no source download (`html_copy_source: false`). Together about a tenth of reading.
+  and the book offers no source download (`html_copy_source: false`). Together about a seventh of reading.
 - Docutils' default settings are made once per parser: myst-parser makes a document with fresh defaults
   for every notebook and throws it away (its `options.get("document", make_document())`), a few
   milliseconds a page."""
