@@ -89,7 +89,7 @@ def _first_smallest_per_group(group: np.ndarray, numerator: np.ndarray, rows: np
 
 class _Complements:
     """The table's groupings, computed once as integer codes: the rules run over the same table until it no
-    longer changes, and grouping by its text columns again each time was most of an edition's compute."""
+    longer changes, and grouping by its text columns again each time was a third of an edition's compute."""
 
     def __init__(self, indicators: pd.DataFrame, linkage: Linkage):
         self.linkage = linkage

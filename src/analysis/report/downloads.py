@@ -503,7 +503,7 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
 
     Written by XlsxWriter (in its constant-memory layout: strings inline), with the rows below the column
     names written by `_sheet_rows` and put into XlsxWriter's sheets afterwards: the same XML that XlsxWriter
-    writes (a test compares them), in a fifth of the time for the 720,000 cells of a Berlin edition."""
+    writes (a test compares them), in a quarter of the time for the 720,000 cells of a Berlin edition."""
     try:
         bodies = {name: _sheet_rows(table) for name, table in sheets.items()}
     except _UnusualCell:   # a type _sheet_rows does not write: XlsxWriter writes every row
