@@ -80,20 +80,26 @@ def _profiles_by_title(app) -> None:
     builder.index_page = index_profile_by_title
 
 
+def _shared_folder(app, pagename: str) -> str | None:
+    """The folder whose pages share this page's navigation: only a page outside the table of contents."""
+    return posixpath.dirname(pagename) if app.env.metadata.get(pagename, {}).get("orphan") else None
+
+
 def _with_shared_sidebar(add_toctree_functions):
     shared: dict = {}
 
     @functools.wraps(add_toctree_functions)
     def add_toctree_functions_shared(app, pagename, templatename, context, doctree):
         add_toctree_functions(app, pagename, templatename, context, doctree)
-        if not app.env.metadata.get(pagename, {}).get("orphan"):
+        folder = _shared_folder(app, pagename)
+        if folder is None:
             return
         generate = context["generate_toctree_html"]
 
         def generate_shared(kind: str, *arguments, **options):
             if kind != "sidebar":   # "raw" gives a tree that a template may change
                 return generate(kind, *arguments, **options)
-            key = (posixpath.dirname(pagename), arguments, tuple(sorted(options.items())))
+            key = (folder, arguments, tuple(sorted(options.items())))
             if key not in shared:
                 shared[key] = Markup(str(generate(kind, *arguments, **options)))
             return shared[key]
@@ -108,11 +114,11 @@ def _with_shared_template_checks(check_templates):
 
     @functools.wraps(check_templates)
     def check_templates_once_per_folder(app, context, templates, section, templates_skip_empty_check=None):
-        pagename = context.get("pagename", "")
-        if not app.env.metadata.get(pagename, {}).get("orphan"):
+        folder = _shared_folder(app, context.get("pagename", ""))
+        if folder is None:
             return check_templates(app, context, templates, section, templates_skip_empty_check)
         # the page's own table of contents is empty without sections (display_toc)
-        key = (posixpath.dirname(pagename), bool(context.get("display_toc")), section,
+        key = (folder, bool(context.get("display_toc")), section,
                templates if isinstance(templates, str) else tuple(templates), tuple(templates_skip_empty_check or ()))
         if key not in decided:
             decided[key] = check_templates(app, context, templates, section, templates_skip_empty_check)

@@ -561,21 +561,16 @@ def _inline_string(reference: str, text: str) -> str:
 
 def _cell_xml(reference: str, value) -> str:
     """A data cell as XlsxWriter writes it in its constant-memory layout; "" where it writes none."""
+    value = _cell(value)
     kind = value.__class__
+    if value is None:
+        return ""
     if kind is str:
         return _inline_string(reference, value) if value else ""
     if kind is bool:
         return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
-    if kind is int or kind is float:
-        if kind is float and not math.isfinite(value):
-            if math.isnan(value):
-                return ""
-            raise _UnusualCell(value)   # XlsxWriter refuses infinity too
+    if (kind is int or kind is float) and math.isfinite(value):   # XlsxWriter refuses infinity
         return f"<c r=\"{reference}\"><v>{value:.16G}</v></c>"
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, np.generic):
-        return _cell_xml(reference, value.item())
     raise _UnusualCell(value)
 
 
